@@ -1,0 +1,39 @@
+# Two commands set everything up on a machine with Python 3.11 and make: `make site` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: site serve test validate bench-validate bench-site bench-search clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+site: $(STAMP)
+	$(BIN)/transparency validate
+	$(BIN)/mkdocs build --strict
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+validate: $(STAMP)
+	$(BIN)/transparency validate
+
+test: $(TEST_STAMP)
+	$(BIN)/python -m pytest
+
+bench-validate: $(STAMP)
+	$(BIN)/python -m benchmarks.validate
+
+clean:
+	rm -rf site $(VENV)

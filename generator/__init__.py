@@ -1,0 +1,1 @@
+"""Static transparency site generator for Offices of Police and Crime Commissioners."""

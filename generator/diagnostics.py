@@ -1,0 +1,53 @@
+"""Problems found in the sources, collected as values and reported together, as linters do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int
+    column: int
+    severity: Severity
+    message: str
+    field: str = ""
+
+    def text(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {where}{self.message}"
+
+    def github(self) -> str:
+        # Workflow commands end at a newline and treat % specially.
+        where = f"{self.field}: " if self.field else ""
+        message = (where + self.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{self.severity.value} file={self.path},line={self.line},col={self.column}::{message}"
+
+
+class Diagnostics(list):
+    """A list of diagnostics with helpers to add to it and ask about it."""
+
+    def error(self, path: str | Path, line: int, column: int, message: str, field: str = "") -> None:
+        self.append(Diagnostic(str(path), line, column, Severity.ERROR, message, field))
+
+    def warning(self, path: str | Path, line: int, column: int, message: str, field: str = "") -> None:
+        self.append(Diagnostic(str(path), line, column, Severity.WARNING, message, field))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self if d.severity is Severity.WARNING]
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(set(self))

@@ -1,0 +1,151 @@
+"""Files to records: read, parse with positions, check against the schema, build the model."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import frontmatter
+
+from . import schema, source
+from .diagnostics import Diagnostics
+from .model import (
+    Decision,
+    FundingTable,
+    ToolkitDocument,
+    as_date,
+    decision_from_data,
+    funding_table_from_data,
+)
+from .settings import Settings
+from .source import Problem, SourceMap
+
+
+@dataclass
+class Records:
+    """Everything the repository holds, valid or not, with the problems found."""
+
+    settings: Settings
+    decisions: list[Decision] = field(default_factory=list)
+    funding_tables: list[FundingTable] = field(default_factory=list)
+    toolkit: list[ToolkitDocument] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+    def relative(self, path: Path) -> str:
+        try:
+            return os.path.relpath(path, self.settings.root)
+        except ValueError:  # another drive on Windows
+            return str(path)
+
+
+def report(records: Records, path: Path, source_map: SourceMap, problems: Iterable[Problem]) -> None:
+    """Add problems about fields of one file, each at the position of its value (or key)."""
+    for problem in problems:
+        add = records.diagnostics.warning if problem.warning else records.diagnostics.error
+        where = source_map.key(problem.path) if problem.at_key else source_map.value(problem.path)
+        add(records.relative(path), where.line, where.column, problem.message, schema.field_name(problem.path))
+
+
+def parse_file(records: Records, path: Path, kind: str, text: str | None = None, line_offset: int = 0) -> tuple[Any, SourceMap] | None:
+    """Parse one YAML file (or front matter) and check it against its schema; None if unusable."""
+    rel = records.relative(path)
+    if text is None:
+        text, problem = source.decode(path.read_bytes())
+        if problem:
+            records.diagnostics.error(rel, problem.position.line, problem.position.column, problem.message)
+            return None
+    parsed = source.parse(text)
+    for problem in parsed.problems:
+        records.diagnostics.error(rel, problem.position.line + line_offset, problem.position.column, problem.message, schema.field_name(problem.path))
+    if line_offset:
+        shifted = SourceMap()
+        for attr in ("values", "keys"):
+            for k, pos in getattr(parsed.source_map, attr).items():
+                getattr(shifted, attr)[k] = source.Position(pos.line + line_offset, pos.column)
+        parsed.source_map = shifted
+    if any(not p.path for p in parsed.problems) and parsed.data is None:
+        return None
+    what = {"decision": "a decision record", "funding": "a funding table", "toolkit": "front matter"}[kind]
+    if parsed.data is None and not parsed.problems:
+        records.diagnostics.error(rel, 1 + line_offset, 1, f"the file is empty: expected {what} (a mapping of fields)")
+        return None
+    if not isinstance(parsed.data, dict):
+        if parsed.data is not None:
+            records.diagnostics.error(
+                rel, 1 + line_offset, 1,
+                f"expected {what} (a mapping of 'field: value' lines), found {source.type_name(parsed.data)}",
+            )
+        return None
+    problems = list(schema.check(kind, parsed.data))
+    report(records, path, parsed.source_map, problems)
+    if problems or parsed.problems:
+        return None
+    return parsed.data, parsed.source_map
+
+
+def _files(folder: Path, pattern: str) -> list[Path]:
+    return sorted(folder.glob(pattern)) if folder.is_dir() else []
+
+
+def _load_each(records: Records, paths: list[Path], kind: str, build: Callable[[dict[str, Any], Path, SourceMap], Any], into: list) -> None:
+    for path in paths:
+        parsed = parse_file(records, path, kind)
+        if parsed is not None:
+            into.append(build(parsed[0], path, parsed[1]))
+
+
+def load_toolkit_document(records: Records, path: Path) -> ToolkitDocument | None:
+    docs_dir = records.settings.path("docs_dir")
+    text, problem = source.decode(path.read_bytes())
+    if problem:
+        records.diagnostics.error(records.relative(path), problem.position.line, problem.position.column, problem.message)
+        return None
+    fm_text, body = frontmatter.YAMLHandler().split(text) if text.startswith("---") else ("", text)
+    parsed = parse_file(records, path, "toolkit", text=fm_text, line_offset=1)
+    if parsed is None:
+        return None
+    data, source_map = parsed
+    return ToolkitDocument(
+        src_uri=path.relative_to(docs_dir).as_posix() if path.is_relative_to(docs_dir) else path.name,
+        title=data["title"],
+        body=body,
+        stage=data.get("stage"),
+        audience=data.get("audience", "public"),
+        owner=data.get("owner"),
+        reviewed=as_date(data.get("reviewed")),
+        review_due=as_date(data.get("review_due")),
+        attachments=list(data.get("attachments") or []),
+        description=data.get("description"),
+        source=path,
+        source_map=source_map,
+    )
+
+
+def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
+    """Load every record, funding table and toolkit document, and validate them together.
+
+    `only` limits which files' problems are reported: the rest are still read, since
+    cross-file rules (unique references, related decisions) need the whole repository.
+    """
+    from . import validate  # validate builds on this module's Records
+
+    records = Records(settings)
+    _load_each(records, _files(settings.path("decisions_dir"), "*/*.yaml"), "decision", decision_from_data, records.decisions)
+    _load_each(records, _files(settings.path("funding_dir"), "*.yaml"), "funding", funding_table_from_data, records.funding_tables)
+    for path in _files(settings.path("toolkit_dir"), "**/*.md"):
+        document = load_toolkit_document(records, path)
+        if document is not None:
+            records.toolkit.append(document)
+    stray = _files(settings.path("decisions_dir"), "*.yaml") + _files(settings.path("decisions_dir"), "*/*/*.yaml")
+    for path in stray:
+        if not path.is_relative_to(settings.path("files_dir")):
+            records.diagnostics.error(records.relative(path), 1, 1, "a decision record must be at decisions/<year>/<reference>.yaml")
+    validate.check_records(records)
+    if only is not None:
+        wanted = {records.relative(Path(p).resolve()) for p in only}
+        kept = [d for d in records.diagnostics if d.path in wanted or any(d.path.startswith(w.rstrip("/") + "/") for w in wanted)]
+        records.diagnostics[:] = kept
+    records.diagnostics[:] = records.diagnostics.sorted()
+    return records

@@ -1,0 +1,259 @@
+"""The one model of the site: records as typed values, each knowing where it came from.
+
+Templates, search and exports read these objects; nothing downstream reads YAML again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .source import SourceMap
+
+STAGES = ("analyse", "plan", "do", "review")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    org_id: str | None = None
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Financial:
+    amount: Decimal | None = None
+    currency: str = "GBP"
+    funding_stream: str | None = None
+    financial_year: str | None = None
+
+
+@dataclass(frozen=True)
+class Procurement:
+    route: str | None = None
+    portal: str | None = None
+    bids_received: int | None = None
+    contract_start: dt.date | None = None
+    contract_end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    file: str | None = None
+    url: str | None = None
+    # Known only for files: set by the loader from the file itself.
+    size: int | None = None
+
+    @property
+    def file_type(self) -> str:
+        name = self.file or self.url or ""
+        suffix = Path(name.split("?", 1)[0]).suffix.lstrip(".").upper()
+        return suffix or ("Web page" if self.url else "File")
+
+
+@dataclass(frozen=True)
+class ExemptPart:
+    title: str
+    reason: str
+    # Kept for staff; never published. Everything that renders or exports skips it.
+    content: str | None = field(default=None, repr=False)
+
+
+@dataclass
+class Decision:
+    reference: str
+    title: str
+    date: dt.date
+    decision_maker: str
+    status: str
+    summary: str
+    published: dt.date
+    category: str | None = None
+    decision: str | None = None
+    background: str | None = None
+    lead_officer: str | None = None
+    signed: dt.date | None = None
+    options_considered: str | None = None
+    interests_declared: str | None = None
+    significant_public_interest: bool = True
+    implications: dict[str, str] = field(default_factory=dict)
+    financial: Financial | None = None
+    recipients: list[Recipient] = field(default_factory=list)
+    procurement: Procurement | None = None
+    documents: list[Document] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    supersedes: str | None = None
+    tags: list[str] = field(default_factory=list)
+    exempt: list[ExemptPart] = field(default_factory=list)
+    source: Path = field(default=Path(), repr=False, compare=False)
+    source_map: SourceMap = field(default_factory=SourceMap, repr=False, compare=False)
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def slug(self) -> str:
+        return self.reference.lower()
+
+    @property
+    def url(self) -> str:
+        """Path of the decision page, relative to the site root."""
+        return f"decisions/{self.year}/{self.slug}/"
+
+    @property
+    def amount(self) -> Decimal | None:
+        return self.financial.amount if self.financial else None
+
+    @property
+    def is_grant(self) -> bool:
+        return self.category == "grants" or (self.procurement is not None and self.procurement.route == "grant-round")
+
+    @property
+    def is_contract(self) -> bool:
+        return self.procurement is not None and self.procurement.route not in (None, "grant-round")
+
+    @property
+    def days_to_publication(self) -> int:
+        return (self.published - self.date).days
+
+    def is_embargoed(self, today: dt.date) -> bool:
+        return self.published > today
+
+
+@dataclass(frozen=True)
+class FundingRow:
+    id: str
+    name: str
+    values: tuple[Decimal | None, ...]
+
+
+@dataclass
+class FundingTable:
+    slug: str
+    title: str
+    unit: str
+    columns: tuple[str, ...]
+    rows: list[FundingRow]
+    description: str | None = None
+    source: Path = field(default=Path(), repr=False, compare=False)
+    source_map: SourceMap = field(default_factory=SourceMap, repr=False, compare=False)
+
+    @property
+    def url(self) -> str:
+        return f"funding/{self.slug}/"
+
+    def totals(self) -> tuple[Decimal | None, ...]:
+        """Column totals; unknown where any value in the column is unknown."""
+        result = []
+        for i in range(len(self.columns)):
+            column = [row.values[i] for row in self.rows]
+            result.append(None if any(v is None for v in column) else sum(column, Decimal(0)))
+        return tuple(result)
+
+
+@dataclass
+class ToolkitDocument:
+    src_uri: str  # path under the docs dir, as MkDocs knows it
+    title: str
+    body: str
+    stage: str | None = None
+    audience: str = "public"
+    owner: str | None = None
+    reviewed: dt.date | None = None
+    review_due: dt.date | None = None
+    attachments: list[str] = field(default_factory=list)
+    description: str | None = None
+    source: Path = field(default=Path(), repr=False, compare=False)
+    source_map: SourceMap = field(default_factory=SourceMap, repr=False, compare=False)
+
+    @property
+    def is_internal(self) -> bool:
+        return self.audience == "internal"
+
+    @property
+    def attachment_uris(self) -> list[str]:
+        folder = self.src_uri.rsplit("/", 1)[0] + "/" if "/" in self.src_uri else ""
+        return [folder + name for name in self.attachments]
+
+    def review_overdue(self, today: dt.date) -> bool:
+        return self.review_due is not None and self.review_due < today
+
+
+def as_date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def as_money(value: Any) -> Decimal | None:
+    # Through str() so 174304.93 stays 174304.93, not its binary neighbour.
+    return None if value is None else Decimal(str(value))
+
+
+def decision_from_data(data: dict[str, Any], source: Path, source_map: SourceMap) -> Decision:
+    """Build a Decision from schema-valid data."""
+    fin = data.get("financial")
+    proc = data.get("procurement")
+    return Decision(
+        reference=data["reference"],
+        title=data["title"],
+        date=as_date(data["date"]),
+        decision_maker=data["decision_maker"],
+        status=data["status"],
+        summary=data["summary"],
+        published=as_date(data.get("published")) or as_date(data["date"]),
+        category=data.get("category"),
+        decision=data.get("decision"),
+        background=data.get("background"),
+        lead_officer=data.get("lead_officer"),
+        signed=as_date(data.get("signed")),
+        options_considered=data.get("options_considered"),
+        interests_declared=data.get("interests_declared"),
+        significant_public_interest=data.get("significant_public_interest", True),
+        implications=dict(data.get("implications") or {}),
+        financial=Financial(
+            amount=as_money(fin.get("amount")),
+            currency=fin.get("currency", "GBP"),
+            funding_stream=fin.get("funding_stream"),
+            financial_year=fin.get("financial_year"),
+        )
+        if fin
+        else None,
+        recipients=[
+            Recipient(r["name"], r.get("org_id"), as_money(r.get("amount"))) for r in data.get("recipients") or []
+        ],
+        procurement=Procurement(
+            route=proc.get("route"),
+            portal=proc.get("portal"),
+            bids_received=proc.get("bids_received"),
+            contract_start=as_date(proc.get("contract_start")),
+            contract_end=as_date(proc.get("contract_end")),
+        )
+        if proc
+        else None,
+        documents=[Document(d["title"], d.get("file"), d.get("url")) for d in data.get("documents") or []],
+        related=list(data.get("related") or []),
+        supersedes=data.get("supersedes"),
+        tags=list(data.get("tags") or []),
+        exempt=[ExemptPart(e["title"], e["reason"], e.get("content")) for e in data.get("exempt") or []],
+        source=source,
+        source_map=source_map,
+    )
+
+
+def funding_table_from_data(data: dict[str, Any], source: Path, source_map: SourceMap) -> FundingTable:
+    return FundingTable(
+        slug=source.stem,
+        title=data["title"],
+        unit=data["unit"],
+        columns=tuple(data["columns"]),
+        rows=[FundingRow(r["id"], r["name"], tuple(as_money(v) for v in r["values"])) for r in data["rows"]],
+        description=data.get("description"),
+        source=source,
+        source_map=source_map,
+    )

@@ -1,0 +1,58 @@
+"""`transparency new decision`: a record with the next free reference and every field explained."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections import Counter
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .settings import Settings
+
+
+class NewRecordError(Exception):
+    pass
+
+
+_REFERENCE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<year>\d{4})-(?P<number>\d+)$")
+
+
+def _existing(decisions_dir: Path) -> list[re.Match]:
+    if not decisions_dir.is_dir():
+        return []
+    return [m for p in decisions_dir.glob("*/*.yaml") if (m := _REFERENCE.match(p.stem))]
+
+
+def next_reference(settings: Settings, year: int, prefix: str | None = None) -> str:
+    existing = _existing(settings.path("decisions_dir"))
+    prefix = prefix or settings.reference_prefix
+    if not prefix:
+        if not existing:
+            raise NewRecordError("no reference prefix: set reference_prefix in the transparency plugin's options or pass --prefix")
+        prefix = Counter(m["prefix"] for m in existing).most_common(1)[0][0]
+    used = [int(m["number"]) for m in existing if m["prefix"] == prefix and int(m["year"]) == year]
+    width = max([len(m["number"]) for m in existing] + [3])
+    return f"{prefix}-{year}-{max(used, default=0) + 1:0{width}d}"
+
+
+def write_decision(settings: Settings, title: str, date: dt.date, prefix: str | None = None) -> Path:
+    reference = next_reference(settings, date.year, prefix)
+    folder = settings.path("decisions_dir") / str(date.year)
+    path = folder / f"{reference}.yaml"
+    schema_path = os.path.relpath(Path(__file__).parent / "schemas" / "decision.schema.json", folder)
+    template = Environment(loader=PackageLoader("generator"), undefined=StrictUndefined, keep_trailing_newline=True)
+    text = template.get_template("new-decision.yaml.j2").render(
+        reference=reference,
+        title=json.dumps(title, ensure_ascii=False),
+        date=date.isoformat(),
+        schema=Path(schema_path).as_posix(),
+        categories=", ".join(settings.categories),
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as out:  # never overwrite a record
+        out.write(text)
+    return path

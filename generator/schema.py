@@ -1,0 +1,131 @@
+"""The formats staff write, as JSON Schemas in the package, and their errors in plain words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any, Iterator
+
+import jsonschema
+from jsonschema import Draft202012Validator
+
+from .source import FieldPath, Problem, type_name
+
+SCHEMAS = ("decision", "funding", "toolkit")
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    return json.loads(resources.files("generator").joinpath(f"schemas/{name}.schema.json").read_text("utf-8"))
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _jsonable(value: Any) -> Any:
+    """Dates as ISO text, so a quoted and an unquoted date validate alike."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def field_name(path: FieldPath) -> str:
+    """financial.amount, recipients[0].name: how staff find a field in their file."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+_TYPE_WORDS = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "object": "a mapping of fields",
+    "array": "a list",
+    "null": "nothing",
+}
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def check(name: str, data: Any) -> Iterator[Problem]:
+    """Yield (field path, points at a key, message) for every way data breaks schema `name`."""
+    instance = _jsonable(data)
+    for error in _validator(name).iter_errors(instance):
+        yield from _explain(error)
+
+
+def _explain(error: jsonschema.ValidationError) -> Iterator[Problem]:
+    path: FieldPath = tuple(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    kind = error.validator
+    value = error.instance
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        for key in sorted(set(value) - set(allowed)):
+            yield Problem(path + (key,), True, f"unknown field '{key}'{suggest(key, allowed)}")
+        return
+    if kind == "required":
+        missing = error.message.split("'")[1]
+        yield Problem(path + (missing,), False, "this required field is missing")
+        return
+    if kind == "type":
+        expected = error.validator_value
+        expected = expected if isinstance(expected, list) else [expected]
+        words = " or ".join(_TYPE_WORDS[t] for t in expected)
+        hint = ""
+        if isinstance(value, bool) and "string" in expected:
+            hint = " (put it in quotes: YAML reads yes/no/true/false/on/off as true or false)"
+        elif isinstance(value, (int, float)) and "string" in expected:
+            hint = " (put it in quotes to make it text)"
+        elif isinstance(value, str) and expected in (["number"], ["integer"]):
+            hint = " (write the number without '£' or commas, and without quotes)"
+        yield Problem(path, False, f"expected {words}, found {type_name(value)} {_show(value)}{hint}")
+        return
+    if kind in ("enum", "const"):
+        choices = [str(c) for c in (error.validator_value if kind == "enum" else [error.validator_value])]
+        yield Problem(path, False, f"{_show(value)} is not one of: {', '.join(choices)}{suggest(value, choices)}")
+        return
+    if kind == "format" and error.validator_value == "date":
+        yield Problem(path, False, f"{_show(value)} is not a valid date: write it as YYYY-MM-DD, like 2020-07-17")
+        return
+    if kind == "pattern":
+        message = schema.get("x-message", f"does not match {error.validator_value}")
+        if "propertyNames" in error.schema_path:
+            # A bad key: jsonschema reports the key itself as the instance, at the mapping's path.
+            yield Problem(path + (value,), True, f"{_show(value)} {message}")
+        else:
+            yield Problem(path, False, f"{_show(value)} {message}")
+        return
+    if kind == "minLength":
+        yield Problem(path, False, "must not be empty")
+        return
+    if kind == "maxLength":
+        yield Problem(path, False, f"is {len(value)} characters long; at most {error.validator_value} are allowed")
+        return
+    if kind == "minimum":
+        yield Problem(path, False, f"{_show(value)} must be {error.validator_value} or more")
+        return
+    if kind == "minItems":
+        yield Problem(path, False, f"needs at least {error.validator_value} item")
+        return
+    yield Problem(path, False, error.message)

@@ -1,0 +1,131 @@
+"""Rules that span fields or files, which a JSON Schema cannot state."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterator
+
+from .load import Records, report
+from .model import Decision
+from .schema import suggest
+from .source import FieldPath, Problem
+
+
+def check_records(records: Records) -> None:
+    stream_ids = _check_funding(records)
+    _check_decisions(records, stream_ids)
+    _check_toolkit(records)
+
+
+def _check_funding(records: Records) -> set[str]:
+    seen: dict[str, str] = {}
+    for table in records.funding_tables:
+        problems: list[Problem] = []
+        for i, column in enumerate(table.columns):
+            problems += _financial_year(("columns", i), column)
+        for i, row in enumerate(table.rows):
+            if len(row.values) != len(table.columns):
+                problems.append(Problem(("rows", i, "values"), False,
+                                        f"has {len(row.values)} values but the table has {len(table.columns)} columns ({', '.join(table.columns)})"))
+            if row.id in seen:
+                problems.append(Problem(("rows", i, "id"), False, f"funding stream id '{row.id}' is already used in {seen[row.id]}"))
+            seen.setdefault(row.id, records.relative(table.source))
+            for j, value in enumerate(row.values):
+                if value is not None and value != value.quantize(Decimal("0.01")):
+                    problems.append(Problem(("rows", i, "values", j), False, f"{value} has more than two decimal places"))
+        report(records, table.source, table.source_map, problems)
+    return set(seen)
+
+
+def _financial_year(path: FieldPath, text: str) -> list[Problem]:
+    start, _, end = text.partition("/")
+    if start.isdigit() and end.isdigit() and (int(start) + 1) % 100 != int(end):
+        return [Problem(path, False, f"'{text}' is not a financial year: the second part must be the year after the first, like {start}/{(int(start) + 1) % 100:02d}")]
+    return []
+
+
+def _check_decisions(records: Records, stream_ids: set[str]) -> None:
+    settings = records.settings
+    by_reference: dict[str, Decision] = {}
+    counts = Counter(d.reference for d in records.decisions)
+    for decision in records.decisions:
+        by_reference.setdefault(decision.reference, decision)
+    files_dir = settings.path("files_dir")
+    for decision in records.decisions:
+        problems = list(_decision_problems(decision, by_reference, counts, stream_ids, settings.categories, files_dir, records))
+        report(records, decision.source, decision.source_map, problems)
+
+
+def _decision_problems(d: Decision, by_reference: dict[str, Decision], counts: Counter, stream_ids: set[str],
+                       categories: tuple[str, ...], files_dir: Path, records: Records) -> Iterator[Problem]:
+    path = d.source
+    if path.stem != d.reference:
+        yield Problem(("reference",), False, f"'{d.reference}' does not match the file name: name the file {d.reference}.yaml")
+    if path.parent.name != str(d.year):
+        yield Problem(("date",), False, f"the decision is dated {d.year} but its file is in {path.parent.name}/: move it to decisions/{d.year}/")
+    if counts[d.reference] > 1:
+        first = by_reference[d.reference]
+        if first is not d:
+            yield Problem(("reference",), False, f"'{d.reference}' is already used by {records.relative(first.source)}")
+    if d.category is not None and d.category not in categories:
+        yield Problem(("category",), False, f"'{d.category}' is not one of the site's categories: {', '.join(categories)}{suggest(d.category, list(categories))}")
+    if d.signed is not None and d.signed < d.date:
+        yield Problem(("signed",), False, f"the notice cannot be signed ({d.signed}) before the decision was made ({d.date})")
+    if d.published < d.date:
+        yield Problem(("published",), False, f"published ({d.published}) is before the decision date ({d.date})", warning=True)
+    if d.financial:
+        if d.financial.amount is not None and d.financial.amount != d.financial.amount.quantize(Decimal("0.01")):
+            yield Problem(("financial", "amount"), False, f"{d.financial.amount} has more than two decimal places (pounds and pence)")
+        if d.financial.funding_stream is not None and d.financial.funding_stream not in stream_ids:
+            known = sorted(stream_ids)
+            yield Problem(("financial", "funding_stream"), False, f"'{d.financial.funding_stream}' is not the id of any funding stream in the funding tables{suggest(d.financial.funding_stream, known)}")
+        if d.financial.financial_year:
+            yield from _financial_year(("financial", "financial_year"), d.financial.financial_year)
+    for i, recipient in enumerate(d.recipients):
+        if recipient.amount is not None and recipient.amount != recipient.amount.quantize(Decimal("0.01")):
+            yield Problem(("recipients", i, "amount"), False, f"{recipient.amount} has more than two decimal places (pounds and pence)")
+    shares = [r.amount for r in d.recipients if r.amount is not None]
+    if shares and d.amount is not None and len(shares) == len(d.recipients) and sum(shares) != d.amount:
+        yield Problem(("recipients",), False, f"the recipients' amounts add up to {sum(shares)}, not the decision's amount {d.amount}", warning=True)
+    if d.procurement and d.procurement.contract_start and d.procurement.contract_end:
+        if d.procurement.contract_end < d.procurement.contract_start:
+            yield Problem(("procurement", "contract_end"), False, f"the contract ends ({d.procurement.contract_end}) before it starts ({d.procurement.contract_start})")
+    for i, document in enumerate(d.documents):
+        if (document.file is None) == (document.url is None):
+            yield Problem(("documents", i), False, "give exactly one of 'file' or 'url'")
+        elif document.file is not None:
+            target = (files_dir / document.file).resolve()
+            if not target.is_relative_to(files_dir):
+                yield Problem(("documents", i, "file"), False, f"'{document.file}' is outside decisions/files/")
+            elif not target.is_file():
+                yield Problem(("documents", i, "file"), False, f"'{document.file}' does not exist in {records.relative(files_dir)}/")
+            else:
+                d.documents[i] = dataclasses.replace(document, size=target.stat().st_size)
+    for i, reference in enumerate(d.related):
+        if reference == d.reference:
+            yield Problem(("related", i), False, "a decision cannot be related to itself")
+        elif reference not in by_reference:
+            yield Problem(("related", i), False, f"no decision has the reference '{reference}'")
+    if d.supersedes is not None:
+        if d.supersedes == d.reference:
+            yield Problem(("supersedes",), False, "a decision cannot supersede itself")
+        elif d.supersedes not in by_reference:
+            yield Problem(("supersedes",), False, f"no decision has the reference '{d.supersedes}'")
+
+
+def _check_toolkit(records: Records) -> None:
+    today = records.settings.today
+    for document in records.toolkit:
+        problems = []
+        if document.reviewed and document.review_due and document.review_due < document.reviewed:
+            problems.append(Problem(("review_due",), False, f"the next review ({document.review_due}) is before the last one ({document.reviewed})"))
+        if document.review_overdue(today):
+            problems.append(Problem(("review_due",), False, f"the review was due on {document.review_due}", warning=True))
+        for i, name in enumerate(document.attachments):
+            target = (document.source.parent / name).resolve()
+            if not target.is_relative_to(document.source.parent.resolve()) or not target.is_file():
+                problems.append(Problem(("attachments", i), False, f"'{name}' is not a file next to the document"))
+        report(records, document.source, document.source_map, problems)
