@@ -29,7 +29,14 @@ serve: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/transparency validate
 
-test: $(TEST_STAMP)
+# axe-core for the browser tests (tests/browser.py), pinned in package-lock.json.
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+test: $(TEST_STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 bench-validate: $(STAMP)

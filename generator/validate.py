@@ -34,10 +34,22 @@ def _check_funding(records: Records) -> set[str]:
                 problems.append(Problem(("rows", i, "id"), False, f"funding stream id '{row.id}' is already used in {seen[row.id]}"))
             seen.setdefault(row.id, records.relative(table.source))
             for j, value in enumerate(row.values):
-                if value is not None and value != value.quantize(Decimal("0.01")):
-                    problems.append(Problem(("rows", i, "values", j), False, f"{value} has more than two decimal places"))
+                if value is not None and (wrong := _money(value)):
+                    problems.append(Problem(("rows", i, "values", j), False, wrong))
         report(records, table.source, table.source_map, problems)
     return set(seen)
+
+
+def _money(value: Decimal) -> str | None:
+    """What is wrong with an amount of money, if anything (.inf, .nan or too many decimals)."""
+    if not value.is_finite():
+        return f"'{value}' is not an amount of money: write a number of pounds, like 1500.00"
+    _, digits, exponent = value.as_tuple()
+    significant = "".join(map(str, digits)).rstrip("0")
+    # Decimal places from the digits themselves: quantize() fails on values past 28 digits.
+    if significant and exponent + len(digits) - len(significant) < -2:
+        return f"{value} has more than two decimal places (pounds and pence)"
+    return None
 
 
 def _financial_year(path: FieldPath, text: str) -> list[Problem]:
@@ -77,18 +89,19 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], counts: C
     if d.published < d.date:
         yield Problem(("published",), False, f"published ({d.published}) is before the decision date ({d.date})", warning=True)
     if d.financial:
-        if d.financial.amount is not None and d.financial.amount != d.financial.amount.quantize(Decimal("0.01")):
-            yield Problem(("financial", "amount"), False, f"{d.financial.amount} has more than two decimal places (pounds and pence)")
+        if d.financial.amount is not None and (wrong := _money(d.financial.amount)):
+            yield Problem(("financial", "amount"), False, wrong)
         if d.financial.funding_stream is not None and d.financial.funding_stream not in stream_ids:
             known = sorted(stream_ids)
             yield Problem(("financial", "funding_stream"), False, f"'{d.financial.funding_stream}' is not the id of any funding stream in the funding tables{suggest(d.financial.funding_stream, known)}")
         if d.financial.financial_year:
             yield from _financial_year(("financial", "financial_year"), d.financial.financial_year)
     for i, recipient in enumerate(d.recipients):
-        if recipient.amount is not None and recipient.amount != recipient.amount.quantize(Decimal("0.01")):
-            yield Problem(("recipients", i, "amount"), False, f"{recipient.amount} has more than two decimal places (pounds and pence)")
+        if recipient.amount is not None and (wrong := _money(recipient.amount)):
+            yield Problem(("recipients", i, "amount"), False, wrong)
     shares = [r.amount for r in d.recipients if r.amount is not None]
-    if shares and d.amount is not None and len(shares) == len(d.recipients) and sum(shares) != d.amount:
+    if (shares and d.amount is not None and len(shares) == len(d.recipients) and sum(shares) != d.amount
+            and all(s.is_finite() for s in shares) and d.amount.is_finite()):
         yield Problem(("recipients",), False, f"the recipients' amounts add up to {sum(shares)}, not the decision's amount {d.amount}", warning=True)
     if d.procurement and d.procurement.contract_start and d.procurement.contract_end:
         if d.procurement.contract_end < d.procurement.contract_start:
@@ -97,10 +110,10 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], counts: C
         if (document.file is None) == (document.url is None):
             yield Problem(("documents", i), False, "give exactly one of 'file' or 'url'")
         elif document.file is not None:
-            target = (files_dir / document.file).resolve()
-            if not target.is_relative_to(files_dir):
+            target = _resolve(files_dir / document.file)
+            if target is not None and not target.is_relative_to(files_dir):
                 yield Problem(("documents", i, "file"), False, f"'{document.file}' is outside decisions/files/")
-            elif not target.is_file():
+            elif target is None or not _is_file(target):
                 yield Problem(("documents", i, "file"), False, f"'{document.file}' does not exist in {records.relative(files_dir)}/")
             else:
                 d.documents[i] = dataclasses.replace(document, size=target.stat().st_size)
@@ -116,6 +129,21 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], counts: C
             yield Problem(("supersedes",), False, f"no decision has the reference '{d.supersedes}'")
 
 
+def _resolve(path: Path) -> Path | None:
+    """The real path, or None when the name cannot be a file's (a NUL byte, far too long)."""
+    try:
+        return path.resolve()
+    except (OSError, ValueError):
+        return None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # e.g. a name longer than the file system allows
+        return False
+
+
 def _check_toolkit(records: Records) -> None:
     today = records.settings.today
     for document in records.toolkit:
@@ -125,7 +153,7 @@ def _check_toolkit(records: Records) -> None:
         if document.review_overdue(today):
             problems.append(Problem(("review_due",), False, f"the review was due on {document.review_due}", warning=True))
         for i, name in enumerate(document.attachments):
-            target = (document.source.parent / name).resolve()
-            if not target.is_relative_to(document.source.parent.resolve()) or not target.is_file():
+            target = _resolve(document.source.parent / name)
+            if target is None or not target.is_relative_to(document.source.parent.resolve()) or not _is_file(target):
                 problems.append(Problem(("attachments", i), False, f"'{name}' is not a file next to the document"))
         report(records, document.source, document.source_map, problems)

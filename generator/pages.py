@@ -1,0 +1,193 @@
+"""The pages the site generates from the publication: where each lives and how it renders.
+
+Pages are described first (cheap: path, title, what to render) and rendered only when MkDocs
+asks for each one, so a build of 10,000 decisions never holds every page's HTML at once.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from . import charts, render
+from .model import STAGES, Decision, FundingTable
+from .publication import Publication
+
+STAGE_TITLES = {
+    "analyse": "Analyse",
+    "plan": "Plan",
+    "do": "Do",
+    "review": "Review",
+}
+STAGE_SUMMARIES = {
+    "analyse": "Understand needs, evidence, the market and the resources available.",
+    "plan": "Design services, set outcomes, engage the market and choose how to buy.",
+    "do": "Procure, award, mobilise and manage contracts and grants.",
+    "review": "Monitor performance and quality, evaluate outcomes and learn.",
+}
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass
+class Page:
+    src_uri: str
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    in_nav: bool = True
+    edit_uri: str | None = None
+    description: str = ""
+    toc: tuple[TocEntry, ...] = ()
+    structured_data: Callable[[], dict[str, Any]] | None = None
+
+    @property
+    def url(self) -> str:
+        return render.page_url(self.src_uri)
+
+    def link(self, target: str) -> str:
+        return render.relative_url(target, self.url)
+
+    def html(self, publication: Publication) -> str:
+        return render.render(self.template, page=self, pub=publication, link=self.link, **self.context)
+
+
+def decision_sections(d: Decision, pub: Publication) -> tuple[TocEntry, ...]:
+    """The headings a decision page shows, in order: also its table of contents."""
+    entries = [TocEntry(2, "summary", "Summary")]
+    for key, title in (("decision", "Decision"), ("background", "Background"),
+                       ("options_considered", "Options considered")):
+        if getattr(d, key):
+            entries.append(TocEntry(2, key.replace("_", "-"), title))
+    if d.implications:
+        entries.append(TocEntry(2, "implications", "Implications"))
+    if d.financial or d.recipients:
+        entries.append(TocEntry(2, "money", "Money"))
+    if d.procurement:
+        entries.append(TocEntry(2, "procurement", "Procurement"))
+    if d.documents:
+        entries.append(TocEntry(2, "documents", "Documents"))
+    if d.exempt:
+        entries.append(TocEntry(2, "withheld", "Withheld information"))
+    if d.interests_declared:
+        entries.append(TocEntry(2, "interests-declared", "Interests declared"))
+    if pub.related.get(d.reference):
+        entries.append(TocEntry(2, "related", "Related decisions"))
+    return tuple(entries)
+
+
+def decision_structured_data(d: Decision, pub: Publication, site_url: str) -> dict[str, Any]:
+    """schema.org has no Decision type: a Report, with a MonetaryGrant for the money."""
+    publisher = pub.settings.publisher
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": ["CreativeWork", "Report"],
+        "identifier": d.reference,
+        "reportNumber": d.reference,
+        "name": d.title,
+        "dateCreated": d.date.isoformat(),
+        "datePublished": d.published.isoformat(),
+        "description": render.plain_text(d.summary),
+        "author": {"@type": "Person", "jobTitle": d.decision_maker},
+        "publisher": {"@type": "GovernmentOrganization", "name": publisher.name},
+        "inLanguage": "en-GB",
+        "license": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    }
+    if site_url:
+        data["url"] = site_url.rstrip("/") + "/" + d.url
+    if publisher.url:
+        data["publisher"]["url"] = publisher.url
+    if d.tags:
+        data["keywords"] = ", ".join(d.tags)
+    if d.amount is not None:
+        grant: dict[str, Any] = {
+            "@type": "MonetaryGrant",
+            "amount": {"@type": "MonetaryAmount", "value": float(d.amount), "currency": d.financial.currency},
+            "funder": {"@type": "GovernmentOrganization", "name": publisher.name},
+        }
+        if d.recipients:
+            grant["recipient"] = [{"@type": "Organization", "name": r.name} for r in d.recipients]
+        data["funding"] = grant
+    return data
+
+
+def _decision_page(d: Decision, pub: Publication, docs_dir: str, site_url: str) -> Page:
+    return Page(
+        src_uri=d.url + "index.md",
+        title=f"{d.reference}: {d.title}",
+        template="decision.html",
+        context={"d": d},
+        in_nav=False,
+        edit_uri=os.path.relpath(d.source, docs_dir).replace(os.sep, "/"),
+        description=render.plain_text(d.summary)[:300],
+        toc=decision_sections(d, pub),
+        structured_data=lambda: decision_structured_data(d, pub, site_url),
+    )
+
+
+def _funding_page(table: FundingTable, pub: Publication) -> Page:
+    return Page(
+        src_uri=table.url + "index.md",
+        title=table.title,
+        template="funding-table.html",
+        context={"table": table, "chart": lambda: charts.funding_chart(table)},
+        description=render.plain_text(table.description)[:300],
+        toc=(TocEntry(2, "allocations", "Allocations"), TocEntry(2, "decisions-by-stream", "Decisions charged to each stream")),
+    )
+
+
+def site_pages(pub: Publication, docs_dir: str, site_url: str = "", existing: set[str] = frozenset()) -> list[Page]:
+    """Every page the publication generates. Pages staff wrote themselves (existing) win."""
+    pages: list[Page] = [
+        Page("decisions/index.md", "Decisions", "decisions-index.html",
+             description="The latest decisions, and every decision by year and by category."),
+    ]
+    for year in pub.years:
+        pages.append(Page(f"decisions/{year}/index.md", f"Decisions made in {year}", "decisions-list.html",
+                          context={"decisions": pub.in_year(year), "heading": f"Decisions made in {year}",
+                                   "year": year, "category": None}))
+    for category in pub.categories:
+        pages.append(Page(f"decisions/category/{category}/index.md", f"{render.label(category)} decisions",
+                          "decisions-list.html", in_nav=False,
+                          context={"decisions": pub.in_category(category),
+                                   "heading": f"{render.label(category)} decisions", "year": None, "category": category}))
+    pages.extend(_decision_page(d, pub, docs_dir, site_url) for d in pub.decisions)
+    pages.append(Page("funding/index.md", "Funding", "funding-index.html",
+                      description="The funding streams the office commissions from, by financial year."))
+    pages.extend(_funding_page(t, pub) for t in pub.funding_tables)
+    pages.append(Page("toolkit/index.md", "Commissioning toolkit", "toolkit-index.html",
+                      context={"stages": STAGES, "stage_titles": STAGE_TITLES, "stage_summaries": STAGE_SUMMARIES},
+                      description="How the office commissions services: the four stages of the commissioning cycle."))
+    return [p for p in pages if p.src_uri not in existing]
+
+
+def nav_children(pub: Publication, section_index: str) -> list[Any] | None:
+    """MkDocs nav entries under a section whose index page the plugin generates."""
+    if section_index == "decisions/index.md":
+        return [section_index] + [{str(y): f"decisions/{y}/index.md"} for y in pub.years]
+    if section_index == "funding/index.md":
+        return [section_index] + [{t.title: t.url + "index.md"} for t in pub.funding_tables]
+    if section_index == "toolkit/index.md":
+        entries: list[Any] = [section_index]
+        for stage in STAGES:
+            docs = [t.src_uri for t in pub.toolkit if t.stage == stage]
+            if docs:
+                entries.append({STAGE_TITLES[stage]: docs})
+        general = [t.src_uri for t in pub.toolkit if t.stage is None]
+        if general:
+            entries.append({"Across the cycle": general})
+        return entries
+    return None
+
+
+def head_json(page: Page) -> str:
+    if page.structured_data is None:
+        return ""
+    return str(render.json_for_script(page.structured_data()))
+

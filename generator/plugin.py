@@ -1,0 +1,117 @@
+"""The MkDocs adapter: hands MkDocs the pages, files and navigation the core describes.
+
+Event handlers stay short; the work happens in plain modules that import nothing from MkDocs,
+so moving to another MkDocs-compatible builder only means rewriting this file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.structure.toc import get_toc
+
+from . import load, pages, render
+from .config import TransparencyConfig
+from .diagnostics import Severity
+from .publication import Publication, publish
+from .settings import Settings
+
+log = logging.getLogger("mkdocs.plugins.transparency")
+ASSETS = Path(__file__).parent / "assets"
+OVERRIDES = Path(__file__).parent / "overrides"
+
+
+class TransparencyPlugin(BasePlugin[TransparencyConfig]):
+    supports_multiple_instances = False
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        options = dict(self.config)
+        options["publisher"] = dict(self.config.publisher)
+        root = Path(config.config_file_path).parent.resolve()
+        self.settings = Settings.from_options(options, root, os.path.relpath(config.docs_dir, root))
+        records = load.load(self.settings)
+        for diagnostic in records.diagnostics:
+            (log.error if diagnostic.severity is Severity.ERROR else log.warning)(diagnostic.text())
+        if records.diagnostics.errors:
+            raise PluginError(f"{len(records.diagnostics.errors)} error(s) in the records: see the lines above")
+        self.publication: Publication = publish(records)
+        for row, spend in self.publication.overspent_streams():
+            log.warning(f"funding stream '{row.id}': decisions in {spend.financial_year} add up to "
+                        f"{render.money(spend.spent)}, more than its allocation of {render.money(spend.allocation)}")
+        if config.nav is not None:
+            config.nav = [self._expand_nav(item) for item in config.nav]
+        # Our page templates sit between the site's own overrides and Material's.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
+        config.extra_css.append("assets/transparency/transparency.css")
+        return config
+
+    def _expand_nav(self, item: Any) -> Any:
+        if isinstance(item, dict):
+            return {title: self._expand_nav(value) for title, value in item.items()}
+        if isinstance(item, list):
+            return [self._expand_nav(value) for value in item]
+        if isinstance(item, str):
+            return pages.nav_children(self.publication, item) or item
+        return item
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        withheld = {doc.src_uri for doc in self.publication.withheld.internal}
+        withheld |= {uri for doc in self.publication.withheld.internal for uri in doc.attachment_uris}
+        funding_dir = self.settings.path("funding_dir")
+        for file in list(files):
+            path = Path(file.abs_src_path) if file.abs_src_path else None
+            if file.src_uri in withheld or (path and path.parent == funding_dir and path.suffix == ".yaml"):
+                files.remove(file)
+        existing = {file.src_uri for file in files}
+        self.pages = {p.src_uri: p for p in pages.site_pages(self.publication, str(self.settings.path("docs_dir")), config.site_url or "", existing)}
+        for page in self.pages.values():
+            front = {"title": page.title, "description": page.description}
+            file = File.generated(config, page.src_uri, content=f"---\n{json.dumps(front)}\n---\n",
+                                  inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV)
+            file.edit_uri = page.edit_uri
+            files.append(file)
+        files_dir = self.settings.path("files_dir")
+        for name in sorted({doc.file for d in self.publication.decisions for doc in d.documents if doc.file}):
+            files.append(File.generated(config, f"decisions/files/{name}", abs_src_path=str(files_dir / name)))
+        for asset in sorted(ASSETS.iterdir()):
+            files.append(File.generated(config, f"assets/transparency/{asset.name}", abs_src_path=str(asset)))
+        self.toolkit = {doc.src_uri: doc for doc in self.publication.toolkit}
+        return files
+
+    def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        uri = page.file.src_uri
+        if uri in self.pages:
+            spec = self.pages[uri]
+            page.toc = get_toc([{"level": e.level, "id": e.id, "name": e.title, "children": []} for e in spec.toc])
+            return spec.html(self.publication)
+        if uri in self.toolkit:
+            doc = self.toolkit[uri]
+            meta = render.render("toolkit-meta.html", doc=doc, pub=self.publication,
+                                 stage_title=pages.STAGE_TITLES.get(doc.stage or "", "Across the cycle"),
+                                 link=lambda target: render.relative_url(target, render.page_url(uri)))
+            return meta + html
+        if page.is_homepage:
+            return html + render.render("home.html", pub=self.publication,
+                                        link=lambda target: render.relative_url(target, ""))
+        return html
+
+    def on_page_context(self, context: dict[str, Any], *, page: MkDocsPage, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+        spec = self.pages.get(page.file.src_uri)
+        context["transparency_jsonld"] = pages.head_json(spec) if spec else ""
+        return context
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        for name in ("decisions_dir", "funding_dir", "toolkit_dir"):
+            folder = self.settings.path(name)
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server

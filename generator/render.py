@@ -1,0 +1,145 @@
+"""Turning record values into safe HTML: templates with autoescaping, Markdown through an allow-list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+import markdown
+import nh3
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+# What staff may use in Markdown fields. Anything else (script, style, iframe, forms, event
+# handlers, style attributes) is removed; links keep only http(s) and relative targets.
+_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre",
+    "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr", "abbr", "sup", "sub",
+}
+_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set()}
+_URL_SCHEMES = {"http", "https"}
+
+_CURRENCY_SIGNS = {"GBP": "£", "EUR": "€", "USD": "$"}
+
+
+@cache
+def _markdown() -> markdown.Markdown:
+    return markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+
+
+def markdown_to_html(text: str | None) -> Markup:
+    """Staff Markdown as HTML that can carry no script, event handler or foreign scheme."""
+    if not text:
+        return Markup("")
+    md = _markdown()
+    html = md.reset().convert(text)
+    # Headings inside a field sit under the page's own section headings.
+    for level in (2, 1):
+        html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(f"</h{level}>", f"</h{level + 2}>")
+    return Markup(nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel="noopener noreferrer"))
+
+
+def plain_text(text: str | None) -> str:
+    """Markdown as plain text, for feeds, exports and meta descriptions."""
+    if not text:
+        return ""
+    return " ".join(nh3.clean(str(markdown_to_html(text)), tags=set()).split())
+
+
+def money(amount: Decimal | None, currency: str = "GBP") -> str:
+    if amount is None:
+        return ""
+    sign = _CURRENCY_SIGNS.get(currency, currency + " ")
+    return f"{sign}{amount:,.2f}"
+
+
+def long_date(day: dt.date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
+def safe_url(url: str) -> str | None:
+    """Only http(s) links leave the site; anything else is dropped."""
+    return url if url.lower().startswith(("https://", "http://")) else None
+
+
+def relative_url(target: str, page_url: str) -> str:
+    """A link from the page at page_url (site-relative, like 'decisions/2020/x/') to target.
+
+    Relative links keep working under whatever sub-path the site is published at.
+    """
+    path, _, fragment = target.partition("#")
+    base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
+    rel = posixpath.relpath("/" + path, "/" + base)
+    if path.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    if rel == "./":
+        rel = "./"
+    return rel + (f"#{fragment}" if fragment else "")
+
+
+def json_for_script(data: Any) -> Markup:
+    """JSON that is safe inside a <script> element: no '</script>' can close it early."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def file_size(size: int | None) -> str:
+    if size is None:
+        return ""
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return ""
+
+
+def percent_change(before: Decimal | None, after: Decimal | None) -> str:
+    """Year-on-year change, '+1.6%'; blank where it cannot be worked out."""
+    if before is None or after is None or before == 0:
+        return ""
+    change = (after - before) / before * 100
+    return f"{'+' if change > 0 else '−' if change < 0 else ''}{abs(change):.1f}%"
+
+
+def page_url(src_uri: str) -> str:
+    """Where MkDocs (with directory URLs) publishes a Markdown file."""
+    if src_uri == "index.md" or src_uri.endswith("/index.md"):
+        return src_uri.removesuffix("index.md")
+    return src_uri.removesuffix(".md") + "/"
+
+
+def label(slug: str) -> str:
+    """'open-tender' -> 'Open tender'."""
+    return slug.replace("-", " ").replace("_", " ").capitalize()
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("generator"),
+        autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        markdown=markdown_to_html,
+        money=money,
+        long_date=long_date,
+        safe_url=safe_url,
+        file_size=file_size,
+        label=label,
+        json_script=json_for_script,
+        plain=plain_text,
+        page_url=page_url,
+    )
+    env.globals.update(change=percent_change)
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)
