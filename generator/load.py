@@ -32,6 +32,9 @@ class Records:
     funding_tables: list[FundingTable] = field(default_factory=list)
     toolkit: list[ToolkitDocument] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    # References of records that exist but have errors, so rules about other records
+    # (related, supersedes) do not also call them missing.
+    invalid_references: set[str] = field(default_factory=set)
 
     def relative(self, path: Path) -> str:
         try:
@@ -69,7 +72,8 @@ def parse_file(records: Records, path: Path, kind: str, text: str | None = None,
         return None
     what = {"decision": "a decision record", "funding": "a funding table", "toolkit": "front matter"}[kind]
     if parsed.data is None and not parsed.problems:
-        records.diagnostics.error(rel, 1 + line_offset, 1, f"the file is empty: expected {what} (a mapping of fields)")
+        empty = "the front matter is empty" if kind == "toolkit" else "the file is empty"
+        records.diagnostics.error(rel, 1 + line_offset, 1, f"{empty}: expected {what} (a mapping of fields)")
         return None
     if not isinstance(parsed.data, dict):
         if parsed.data is not None:
@@ -81,8 +85,13 @@ def parse_file(records: Records, path: Path, kind: str, text: str | None = None,
     problems = list(schema.check(kind, parsed.data))
     report(records, path, parsed.source_map, problems)
     if problems or parsed.problems:
+        if kind == "decision" and isinstance(parsed.data.get("reference"), str):
+            records.invalid_references.add(parsed.data["reference"])
         return None
     return parsed.data, parsed.source_map
+
+
+_FRONT_MATTER = frontmatter.YAMLHandler.FM_BOUNDARY
 
 
 def _files(folder: Path, pattern: str) -> list[Path]:
@@ -102,8 +111,19 @@ def load_toolkit_document(records: Records, path: Path) -> ToolkitDocument | Non
     if problem:
         records.diagnostics.error(records.relative(path), problem.position.line, problem.position.column, problem.message)
         return None
-    fm_text, body = frontmatter.YAMLHandler().split(text) if text.startswith("---") else ("", text)
-    parsed = parse_file(records, path, "toolkit", text=fm_text, line_offset=1)
+    rel = records.relative(path)
+    opening = _FRONT_MATTER.match(text)
+    if opening is None:
+        records.diagnostics.error(rel, 1, 1, "the document has no front matter: start it with a '---' line, a 'title: ...' line and another '---' line")
+        return None
+    closing = _FRONT_MATTER.search(text, opening.end())
+    if closing is None:
+        records.diagnostics.error(rel, 1, 1, "the front matter is not closed: add a '---' line after its last field")
+        return None
+    fm_text, body = text[opening.end() : closing.start()], text[closing.end() :]
+    # fm_text starts at the end of the opening '---' line, so only blank lines the
+    # boundary swallowed shift its line numbers.
+    parsed = parse_file(records, path, "toolkit", text=fm_text, line_offset=text.count("\n", 0, opening.end()))
     if parsed is None:
         return None
     data, source_map = parsed
@@ -132,7 +152,9 @@ def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
     from . import validate  # validate builds on this module's Records
 
     records = Records(settings)
-    _load_each(records, _files(settings.path("decisions_dir"), "*/*.yaml"), "decision", decision_from_data, records.decisions)
+    files_dir = settings.path("files_dir")
+    decision_files = [p for p in _files(settings.path("decisions_dir"), "*/*.yaml") if not p.is_relative_to(files_dir)]
+    _load_each(records, decision_files, "decision", decision_from_data, records.decisions)
     _load_each(records, _files(settings.path("funding_dir"), "*.yaml"), "funding", funding_table_from_data, records.funding_tables)
     for path in _files(settings.path("toolkit_dir"), "**/*.md"):
         document = load_toolkit_document(records, path)
@@ -140,12 +162,16 @@ def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
             records.toolkit.append(document)
     stray = _files(settings.path("decisions_dir"), "*.yaml") + _files(settings.path("decisions_dir"), "*/*/*.yaml")
     for path in stray:
-        if not path.is_relative_to(settings.path("files_dir")):
+        if not path.is_relative_to(files_dir):
             records.diagnostics.error(records.relative(path), 1, 1, "a decision record must be at decisions/<year>/<reference>.yaml")
+    # A record saved as .yml would otherwise silently not exist.
+    for path in _files(settings.path("decisions_dir"), "**/*") + _files(settings.path("funding_dir"), "*"):
+        if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml" and not path.is_relative_to(files_dir):
+            records.diagnostics.error(records.relative(path), 1, 1, f"the file name must end in .yaml (lower case): rename it to {path.stem}.yaml")
     validate.check_records(records)
     if only is not None:
         wanted = {records.relative(Path(p).resolve()) for p in only}
-        kept = [d for d in records.diagnostics if d.path in wanted or any(d.path.startswith(w.rstrip("/") + "/") for w in wanted)]
+        kept = [d for d in records.diagnostics if d.path in wanted or any(w == "." or d.path.startswith(w.rstrip("/") + "/") for w in wanted)]
         records.diagnostics[:] = kept
     records.diagnostics[:] = records.diagnostics.sorted()
     return records

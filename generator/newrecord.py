@@ -53,6 +53,10 @@ def write_decision(settings: Settings, title: str, date: dt.date, prefix: str | 
         categories=", ".join(settings.categories),
     )
     folder.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as out:  # never overwrite a record
+    try:
+        out = path.open("x", encoding="utf-8")  # never overwrite a record
+    except FileExistsError:
+        raise NewRecordError(f"{path} already exists: it was left as it is") from None
+    with out:
         out.write(text)
     return path

@@ -7,6 +7,7 @@ caught, and an alias bomb or absurd nesting becomes an error instead of exhausti
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -15,8 +16,12 @@ import yaml
 
 try:
     from yaml import CSafeLoader as _Loader
+
+    _C_LOADER = True
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    _C_LOADER = False
 
 FieldPath = tuple[str | int, ...]
 
@@ -97,10 +102,12 @@ def decode(raw: bytes) -> tuple[str | None, YamlProblem | None]:
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
+        start = exc.start + (3 if raw.startswith(codecs.BOM_UTF8) else 0)  # utf-8-sig counts after the BOM
+        before = raw[:start]
         line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        byte = raw[exc.start : exc.start + 1].hex()
+        # Columns count characters, as everywhere else; the line up to the bad byte is valid UTF-8.
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8-sig", errors="replace")) + 1
+        byte = raw[start : start + 1].hex()
         return None, YamlProblem(
             Position(line, column),
             f"the file is not UTF-8 text (byte 0x{byte}): save it with UTF-8 encoding",
@@ -130,8 +137,12 @@ def parse(text: str) -> Parsed:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         return Parsed(None, source_map, [YamlProblem(_pos(mark), _yaml_error_message(exc))])
+    except yaml.reader.ReaderError as exc:
+        # A character YAML forbids, such as a control character pasted from a word processor.
+        return Parsed(None, source_map, [YamlProblem(_reader_position(text, exc.position),
+                                                     f"this is not valid YAML: character #x{exc.character:04x} is not allowed here ({exc.reason})")])
     except yaml.YAMLError as exc:
-        return Parsed(None, source_map, [YamlProblem(Position(1, 1), f"this is not valid YAML: {exc}")])
+        return Parsed(None, source_map, [YamlProblem(Position(1, 1), f"this is not valid YAML: {' '.join(str(exc).split())}")])
     except RecursionError:
         return Parsed(None, source_map, [YamlProblem(Position(1, 1), "the YAML is nested too deeply")])
     if root is None:
@@ -142,6 +153,12 @@ def parse(text: str) -> Parsed:
     except _Budget as exc:
         return Parsed(None, SourceMap(), [YamlProblem(_pos(root.start_mark), str(exc))])
     return Parsed(data, source_map, problems)
+
+
+def _reader_position(text: str, offset: int) -> Position:
+    """Line and column of a reader error; libyaml counts its offset in UTF-8 bytes."""
+    before = text.encode("utf-8")[:offset].decode("utf-8", errors="ignore") if _C_LOADER else text[:offset]
+    return Position(before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
 
 
 class _Builder:

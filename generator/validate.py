@@ -120,12 +120,12 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], counts: C
     for i, reference in enumerate(d.related):
         if reference == d.reference:
             yield Problem(("related", i), False, "a decision cannot be related to itself")
-        elif reference not in by_reference:
+        elif reference not in by_reference and reference not in records.invalid_references:
             yield Problem(("related", i), False, f"no decision has the reference '{reference}'")
     if d.supersedes is not None:
         if d.supersedes == d.reference:
             yield Problem(("supersedes",), False, "a decision cannot supersede itself")
-        elif d.supersedes not in by_reference:
+        elif d.supersedes not in by_reference and d.supersedes not in records.invalid_references:
             yield Problem(("supersedes",), False, f"no decision has the reference '{d.supersedes}'")
 
 
