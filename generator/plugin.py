@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -74,7 +75,8 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         existing = {file.src_uri for file in files}
         self.pages = {p.src_uri: p for p in pages.site_pages(self.publication, str(self.settings.path("docs_dir")), config.site_url or "", existing)}
         for page in self.pages.values():
-            front = {"title": page.title, "description": page.description}
+            # Material prints page.title and meta description unescaped: escape record text here.
+            front = {"title": str(escape(page.title)), "description": str(escape(page.description))}
             file = File.generated(config, page.src_uri, content=f"---\n{json.dumps(front)}\n---\n",
                                   inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV)
             file.edit_uri = page.edit_uri
