@@ -58,6 +58,10 @@ _TYPE_WORDS = {
 
 
 def _show(value: Any) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):  # as YAML writes it, not as Python does
+        return "true" if value else "false"
     text = repr(value) if not isinstance(value, str) else f"'{value}'"
     return text if len(text) <= 60 else text[:57] + "...'"
 
@@ -99,7 +103,8 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[Problem]:
             hint = " (put it in quotes to make it text)"
         elif isinstance(value, str) and expected in (["number"], ["integer"]):
             hint = " (write the number without '£' or commas, and without quotes)"
-        yield Problem(path, False, f"expected {words}, found {type_name(value)} {_show(value)}{hint}")
+        shown = "" if value is None else f" {_show(value)}"
+        yield Problem(path, False, f"expected {words}, found {type_name(value)}{shown}{hint}")
         return
     if kind in ("enum", "const"):
         choices = [str(c) for c in (error.validator_value if kind == "enum" else [error.validator_value])]

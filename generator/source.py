@@ -91,6 +91,14 @@ _TAG_NAMES = {
 }
 
 
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+def _tag(tag: str) -> str:
+    """A tag as it is written in the file: !!python/object, not tag:yaml.org,2002:python/object."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 def _pos(mark: yaml.Mark | None) -> Position:
     if mark is None:
         return Position(1, 1)
@@ -128,6 +136,24 @@ def _yaml_error_message(exc: yaml.MarkedYAMLError) -> str:
     return f"this is not valid YAML:{context} {problem}".replace("  ", " ")
 
 
+def _yaml_error(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
+    """The position and words for a syntax error, for the mistakes staff make most."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = (exc.problem or "").strip()
+    if mark is not None:
+        line = text.split("\n")[mark.line] if mark.line < text.count("\n") + 1 else ""
+        if line[mark.column : mark.column + 1] == "\t":  # libyaml's message does not say 'tab'
+            return YamlProblem(_pos(mark), "a tab character is not allowed in YAML: indent with spaces")
+    if exc.context == "while scanning a simple key" and exc.context_mark is not None:
+        # libyaml notices on the next line; the mistake is on the line it started scanning.
+        return YamlProblem(_pos(exc.context_mark), "this line is not a 'field: value' pair: put a space after the ':', or indent the line if it continues the text above")
+    if exc.context == "while scanning a quoted scalar" and "end of stream" in problem and exc.context_mark is not None:
+        return YamlProblem(_pos(exc.context_mark), "the quotes opened here are never closed")
+    if problem.startswith("mapping values are not allowed"):
+        return YamlProblem(_pos(mark), "a ': ' inside a value: put the whole value in quotes (or check this line's indentation)")
+    return YamlProblem(_pos(mark), _yaml_error_message(exc))
+
+
 def parse(text: str) -> Parsed:
     """Parse one YAML document into plain Python values, with positions and problems."""
     source_map = SourceMap()
@@ -135,8 +161,7 @@ def parse(text: str) -> Parsed:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        return Parsed(None, source_map, [YamlProblem(_pos(mark), _yaml_error_message(exc))])
+        return Parsed(None, source_map, [_yaml_error(text, exc)])
     except yaml.reader.ReaderError as exc:
         # A character YAML forbids, such as a control character pasted from a word processor.
         return Parsed(None, source_map, [YamlProblem(_reader_position(text, exc.position),
@@ -178,6 +203,8 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise _Budget(f"the YAML is nested more than {MAX_DEPTH} levels deep")
         self.source_map.values.setdefault(path, _pos(node.start_mark))
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+            self.problems.append(YamlProblem(_pos(node.start_mark), f"the YAML tag '{_tag(node.tag)}' is not allowed here", path))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -212,7 +239,7 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
         if node.tag not in _TAG_NAMES:
             self.problems.append(
-                YamlProblem(_pos(node.start_mark), f"the YAML tag {node.tag!r} is not allowed here", path)
+                YamlProblem(_pos(node.start_mark), f"the YAML tag '{_tag(node.tag)}' is not allowed here", path)
             )
             return node.value
         try:
