@@ -149,6 +149,8 @@ def _yaml_error(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
         return YamlProblem(_pos(exc.context_mark), "this line is not a 'field: value' pair: put a space after the ':', or indent the line if it continues the text above")
     if exc.context == "while scanning a quoted scalar" and "end of stream" in problem and exc.context_mark is not None:
         return YamlProblem(_pos(exc.context_mark), "the quotes opened here are never closed")
+    if problem in ("did not find expected key", "did not find expected '-' indicator"):
+        return YamlProblem(_pos(mark), "this line is not indented like the lines around it: line up fields of the same level with spaces")
     if problem.startswith("mapping values are not allowed"):
         return YamlProblem(_pos(mark), "a ': ' inside a value: put the whole value in quotes (or check this line's indentation)")
     return YamlProblem(_pos(mark), _yaml_error_message(exc))
