@@ -86,3 +86,26 @@ def assert_position_exists(site: Path, line: str) -> None:
     row, column = int(m["line"]), int(m["column"])
     assert 1 <= row <= len(rows), f"{line}: the file has {len(rows)} lines"
     assert 1 <= column <= len(rows[row - 1]) + 1, f"{line}: line {row} has {len(rows[row - 1])} characters"
+
+
+# A valid record a member of staff might add to the base site; tests change one thing in it.
+NEW_DECISION_PATH = "decisions/2021/OPCC-2021-002.yaml"
+NEW_DECISION = """\
+reference: OPCC-2021-002
+title: Domestic abuse helpline grant
+date: 2021-04-12
+decision_maker: Police and Crime Commissioner
+status: approved
+category: grants
+summary: |
+  A grant to keep the domestic abuse helpline open in the evenings and at
+  weekends for the rest of the financial year.
+financial:
+  amount: 45000.00
+  funding_stream: moj-victims-witnesses
+  financial_year: "2021/22"
+recipients:
+  - name: Exampleshire Women's Aid
+    org_id: GB-CHC-1098765
+    amount: 45000.00
+"""
