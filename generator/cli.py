@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -56,6 +57,26 @@ def validate(paths: tuple[Path, ...], form: str, strict: bool, config_file: Path
         click.echo(f"{errors} error(s), {warnings} warning(s) in {counted}", err=True)
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+@main.command()
+@click.option("--site-dir", "-d", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to publish the site; site_dir from mkdocs.yml if left out.")
+@click.option("--strict", is_flag=True, help="Fail on MkDocs warnings too.")
+@config_option
+def build(site_dir: Path | None, strict: bool, config_file: Path) -> None:
+    """Validate, build and check the site; replace site/ only when every check passes."""
+    # Imported here: it loads MkDocs, which `transparency validate` does without.
+    from . import build as pipeline
+
+    try:
+        summary = pipeline.build(config_file, site_dir, strict)
+    except pipeline.BuildFailed as failed:
+        click.echo(f"transparency build stopped with {len(failed.problems)} problem(s); the published site was not changed:", err=True)
+        for problem in failed.problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
+    click.echo(summary.line(click.format_filename(os.path.relpath(summary.site_dir))))
 
 
 @main.group()

@@ -1,0 +1,256 @@
+"""`transparency build`: validate, build into a temporary folder, check it, then publish it.
+
+The site is built next to site/ (same file system), checked as a whole (links, then the
+publication guard), and only then renamed into place. Any problem stops the pipeline before
+site/ is touched, so a failed build leaves the previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, TextIO
+
+from jinja2 import TemplateError
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import MkDocsException
+
+from . import guard, links, load
+from .publication import Publication
+from .settings import read_settings
+
+STEPS = ("validating records", "building pages, exports and search index", "checking links",
+         "checking for withheld information", "publishing")
+
+
+class BuildFailed(Exception):
+    """The build stopped: every problem found, one line each, for the person who must fix them."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Summary:
+    site_dir: Path
+    decisions: int
+    funding_tables: int
+    toolkit: int
+    withheld: int
+    pages: int
+    files: int
+    size: int
+    seconds: float
+
+    def line(self, relative: str) -> str:
+        records = self.decisions + self.funding_tables + self.toolkit
+        withheld = f"; {self.withheld} withheld" if self.withheld else ""
+        return (f"built {relative}: {records} records ({self.decisions} decisions, {self.funding_tables} funding tables, "
+                f"{self.toolkit} toolkit documents{withheld}), {self.pages} pages, {self.files} files, "
+                f"{_megabytes(self.size)} in {self.seconds:.1f} s")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+class Progress:
+    """Counted steps: completed in place on a terminal, one plain line each in CI logs."""
+
+    def __init__(self, stream: TextIO = sys.stderr, live: bool | None = None):
+        self.stream = stream
+        self.live = stream.isatty() and not os.environ.get("CI") if live is None else live
+        self.notes: list[str] = []
+
+    @contextmanager
+    def step(self, number: int) -> Iterator[None]:
+        label = f"[{number}/{len(STEPS)}] {STEPS[number - 1]} ..."
+        self.stream.write(label if self.live else label + "\n")
+        self.stream.flush()
+        start = time.monotonic()
+        try:
+            yield
+        finally:
+            if self.live:
+                self.stream.write(f" {time.monotonic() - start:.1f} s\n")
+            # Held back until the step's line is finished, so they do not break it.
+            for note in self.notes:
+                self.stream.write(note + "\n")
+            self.notes.clear()
+            self.stream.flush()
+
+
+class _Collect(logging.Handler):
+    """MkDocs' warnings and errors, kept to be shown as the build's own problems."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def lines(self, level: int) -> list[str]:
+        return [" ".join(r.getMessage().split()) for r in self.records if r.levelno == level]
+
+
+@contextmanager
+def _mkdocs_log() -> Iterator[_Collect]:
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False  # else Python's last-resort handler prints them a second time
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _validate(config_file: Path, progress: Progress) -> list[str]:
+    """Check every record first: validation's messages point at lines, MkDocs' would not."""
+    try:
+        settings = read_settings(config_file)
+    except (OSError, ValueError, TypeError) as exc:
+        raise BuildFailed([f"{config_file}: cannot read the transparency plugin's options: {' '.join(str(exc).split())}"])
+    records = load.load(settings)
+    warnings = [d.text() for d in records.diagnostics.warnings]
+    progress.notes += warnings
+    if records.diagnostics.errors:
+        raise BuildFailed([d.text() for d in records.diagnostics.errors])
+    return warnings
+
+
+@contextmanager
+def _mkdocs_errors(config_file: Path, log: _Collect) -> Iterator[None]:
+    """MkDocs' own errors (a bad mkdocs.yml, a plugin or template error) as one-line problems."""
+    try:
+        yield
+    except (MkDocsException, TemplateError, OSError) as exc:
+        problems = log.lines(logging.ERROR) or [" ".join(str(exc).split())]
+        raise BuildFailed([f"{config_file}: mkdocs: {p}" for p in problems]) from None
+
+
+def _load_config(config_file: Path, strict: bool, log: _Collect) -> MkDocsConfig:
+    with _mkdocs_errors(config_file, log):
+        return load_config(config_file=str(config_file), strict=strict)
+
+
+def _mkdocs(config: MkDocsConfig, config_file: Path, log: _Collect) -> Publication:
+    """Build the site into config.site_dir; the plugin's on_post_build adds exports and search."""
+    with _mkdocs_errors(config_file, log):
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
+    plugin = config.plugins.get("transparency")
+    if plugin is None:
+        raise BuildFailed([f"{config_file}: the transparency plugin is not in its plugins: add '- transparency' to plugins"])
+    return plugin.publication
+
+
+def _check(build_dir: Path, site_dir: Path, config: MkDocsConfig, publication: Publication, progress: Progress) -> None:
+    shown = _display(site_dir)
+    with progress.step(3):
+        sources = links.sources(publication, Path(config.docs_dir), _display)
+        broken = links.check(build_dir, publication, config.site_url or "", sources)
+    with progress.step(4):
+        leaks = guard.scan(build_dir, guard.secrets(publication, _display))
+    problems = list(_link_problems(broken, shown))
+    problems += [f"{shown}/{leak.file}: error: {leak.message()}" for leak in leaks]
+    if problems:
+        raise BuildFailed(problems)
+
+
+def _link_problems(broken: list[links.BrokenLink], shown: str) -> Iterator[str]:
+    """One line per broken link, not per page: a bad link in the navigation is on every page."""
+    groups: dict[tuple[str, str], list[links.BrokenLink]] = defaultdict(list)
+    for link in broken:
+        groups[(link.problem, link.source)].append(link)
+    for first, *others in groups.values():
+        line = f":{first.line}" if first.line else ""
+        also = f" (and on {len(others)} other page{'s' if len(others) > 1 else ''})" if others else ""
+        yield f"{shown}/{first.file}{line}: error: {first.message()}{also}"
+
+
+def replace_site(build_dir: Path, site_dir: Path) -> None:
+    """Put the new build in site/'s place: two renames on one file system, then the old is deleted."""
+    if not site_dir.exists():
+        build_dir.rename(site_dir)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-old-", dir=site_dir.parent))
+    old.rmdir()
+    site_dir.rename(old)
+    try:
+        build_dir.rename(site_dir)
+    except OSError:
+        old.rename(site_dir)
+        raise
+    shutil.rmtree(old)
+
+
+def _tree(root: Path) -> tuple[int, int, int]:
+    pages = files = size = 0
+    for path in root.rglob("*"):
+        if path.is_file():
+            files += 1
+            size += path.stat().st_size
+            pages += path.suffix == ".html"
+    return pages, files, size
+
+
+def build(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = None, strict: bool = False,
+          progress: Progress | None = None) -> Summary:
+    """Run the whole pipeline; raise BuildFailed, with site/ untouched, on any problem."""
+    start = time.monotonic()
+    progress = progress or Progress()
+    config_file = Path(config_file)
+    if not config_file.is_file():
+        raise BuildFailed([f"{config_file}: no such file: run this in the site's folder or give --config"])
+    with progress.step(1):
+        shown = set(_validate(config_file, progress))
+    # Material's notice about MkDocs 2.0 is for theme authors, not for staff publishing a decision.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    build_dir = None
+    try:
+        with _mkdocs_log() as log, progress.step(2):
+            config = _load_config(config_file, strict, log)
+            site_dir = Path(os.path.abspath(site_dir or config.site_dir))
+            site_dir.parent.mkdir(parents=True, exist_ok=True)
+            build_dir = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+            config.site_dir = str(build_dir)
+            try:
+                publication = _mkdocs(config, config_file, log)
+            finally:
+                # The plugin logs the records' warnings again: they were shown at step 1.
+                progress.notes += [f"warning: mkdocs: {w}" for w in log.lines(logging.WARNING) if w not in shown]
+        _check(build_dir, site_dir, config, publication, progress)
+        pages, files, size = _tree(build_dir)
+        with progress.step(5):
+            replace_site(build_dir, site_dir)
+    finally:
+        if build_dir is not None:
+            shutil.rmtree(build_dir, ignore_errors=True)
+    withheld = publication.withheld
+    return Summary(site_dir, len(publication.decisions), len(publication.funding_tables), len(publication.toolkit),
+                   len(withheld.embargoed) + len(withheld.internal), pages, files, size, time.monotonic() - start)
