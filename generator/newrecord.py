@@ -47,7 +47,8 @@ def write_decision(settings: Settings, title: str, date: dt.date, prefix: str | 
     template = Environment(loader=PackageLoader("generator"), undefined=StrictUndefined, keep_trailing_newline=True)
     text = template.get_template("new-decision.yaml.j2").render(
         reference=reference,
-        title=json.dumps(title, ensure_ascii=False),
+        # A JSON string is a YAML double-quoted one, except that YAML folds a raw NEL (U+0085).
+        title=json.dumps(title, ensure_ascii=False).replace("\x85", "\\u0085"),
         date=date.isoformat(),
         schema=Path(schema_path).as_posix(),
         categories=", ".join(settings.categories),
