@@ -68,8 +68,8 @@ def _megabytes(size: int) -> str:
 class Progress:
     """Counted steps: completed in place on a terminal, one plain line each in CI logs."""
 
-    def __init__(self, stream: TextIO = sys.stderr, live: bool | None = None):
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None, live: bool | None = None):
+        self.stream = stream = stream or sys.stderr
         self.live = stream.isatty() and not os.environ.get("CI") if live is None else live
         self.notes: list[str] = []
 
