@@ -8,6 +8,7 @@ the site that was there before byte for byte as it was.
 
 from __future__ import annotations
 
+import copy
 import gzip
 import hashlib
 import json
@@ -25,6 +26,7 @@ from conftest import CANARIES, FIXTURE_SITE, SOURCE_DATE_EPOCH, copy_site
 from generator import build as pipeline
 from generator import guard, links, load, render
 from generator.cli import main
+from generator.model import ExemptPart
 from generator.publication import publish
 from generator.settings import read_settings
 
@@ -204,23 +206,18 @@ def test_guard_names_embargoed_and_internal_records_and_their_addresses(tmp_path
     assert found["budget.csv"] == {"the attachment 'internal-budget.csv' of the internal document 'Internal work plan CANARYINTERNALTITLE'"}
 
 
-def test_guard_catches_part_of_a_long_text_but_not_common_words(tmp_path, fixture_publication):
-    long_text = ("The preferred bidder offered the lowest price of the three by a clear margin. " * 1
-                 + "Their bank guarantee is held by an insurer in Leeds under policy 7781-A.")
-    exempt = fixture_publication.decisions[0].exempt
-    decision = next(d for d in fixture_publication.decisions if d.exempt)
-    fixture_publication.withheld.exempt.append((decision.reference, long_text))
-    decision.exempt.append(type(decision.exempt[0])("Guarantee", "Section 43 FOIA", long_text))
-    try:
-        found = scan(tmp_path, fixture_publication, {
-            "partial.html": b"<p>We note: their bank guarantee is held by an insurer in Leeds.</p>",
-            "common.html": b"<p>The preferred bidder offered a price. The bank is held in Leeds.</p>",
-        })
-    finally:
-        fixture_publication.withheld.exempt.pop()
-        decision.exempt.pop()
+def test_guard_catches_part_of_a_long_text_but_not_common_words(tmp_path):
+    publication = publish(load.load(read_settings(FIXTURE_SITE / "mkdocs.yml")))
+    long_text = ("The preferred bidder offered the lowest price of the three by a clear margin. "
+                 "Their bank guarantee is held by an insurer in Leeds under policy 7781-A.")
+    decision = next(d for d in publication.decisions if d.exempt)
+    decision.exempt.append(ExemptPart("Guarantee", "Section 43 FOIA", long_text))
+    publication.withheld.exempt.append((decision.reference, long_text))
+    found = scan(tmp_path, publication, {
+        "partial.html": b"<p>We note: their bank guarantee is held by an insurer in Leeds.</p>",
+        "common.html": b"<p>The preferred bidder offered a price. The bank is held in Leeds.</p>",
+    })
     assert found == {"partial.html": {f"the exempt content 'Guarantee' of {decision.reference}"}}
-    assert exempt is not None
 
 
 # ---------------------------------------------------------------------------
@@ -285,8 +282,6 @@ def test_links_that_leave_the_site_or_miss_are_named(tmp_path, fixture_publicati
 
 def publish_without_documents(publication):
     """The fixture's publication minus its listed documents, for trees that hold no files."""
-    import copy
-
     stripped = copy.copy(publication)
     stripped.decisions = [d for d in publication.decisions if not d.documents]
     return stripped
