@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import escape
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -20,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
-from . import load, pages, render
+from . import load, pages, render, search
 from .config import TransparencyConfig
 from .diagnostics import Severity
 from .publication import Publication, publish
@@ -53,6 +54,11 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         # Our page templates sit between the site's own overrides and Material's.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
         config.extra_css.append("assets/transparency/transparency.css")
+        if self.config.search:
+            config.extra_css.append("assets/transparency/search.css")
+            script = ExtraScriptValue("assets/transparency/search.js")
+            script.type = "module"
+            config.extra_javascript.append(script)
         return config
 
     def _expand_nav(self, item: Any) -> Any:
@@ -100,7 +106,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             meta = render.render("toolkit-meta.html", doc=doc, pub=self.publication,
                                  stage_title=pages.STAGE_TITLES.get(doc.stage or "", "Across the cycle"),
                                  link=lambda target: render.relative_url(target, render.page_url(uri)))
-            return meta + html
+            return f'<div data-pagefind-body data-pagefind-filter="type:Toolkit">{meta}{html}</div>'
         if page.is_homepage:
             return html + render.render("home.html", pub=self.publication,
                                         link=lambda target: render.relative_url(target, ""))
@@ -110,6 +116,15 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         spec = self.pages.get(page.file.src_uri)
         context["transparency_jsonld"] = pages.head_json(spec) if spec else ""
         return context
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # Also after each rebuild of `mkdocs serve`, into the folder it serves.
+        if self.config.search:
+            try:
+                index = search.build_index(Path(config.site_dir), config.theme.get("language") or "en")
+            except search.SearchIndexError as exc:
+                raise PluginError(str(exc))
+            log.info(f"search index: {index.pages} pages, {index.files} files, {index.bytes // 1024} KB")
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         for name in ("decisions_dir", "funding_dir", "toolkit_dir"):

@@ -1,0 +1,275 @@
+"""Search: the Pagefind index the build writes, and the header search in headless Chromium.
+
+The fixture site is served under its sub-path; searches are opened by link (?q=...), typed,
+filtered and sorted as a visitor would, and the results are read off the page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.wait import WebDriverWait
+
+from browser import (  # noqa: F401 - `browser` is a fixture
+    DESKTOP,
+    browser,
+    format_violations,
+    keyboard_tab_sequence,
+    load,
+    run_axe,
+    serve,
+    set_viewport,
+)
+from conftest import CANARIES, FIXTURE_BASE_PATH, build_site, copy_site, site_files
+from generator import search
+
+# The pages the fixture publishes that search covers: decisions, the funding table, public toolkit.
+INDEXED = {
+    "/decisions/2020/fix-2020-001/", "/decisions/2020/fix-2020-002/", "/decisions/2020/fix-2020-003/",
+    "/decisions/2020/fix-2020-004/", "/decisions/2021/fix-2021-001/",
+    "/funding/streams/", "/toolkit/cycle/analyse/",
+}
+
+
+@pytest.fixture(scope="module")
+def index_text(site) -> dict[Path, str]:
+    """Every file of the index, Pagefind's gzip chunks decompressed."""
+    return site_files(site / "pagefind")
+
+
+@pytest.fixture(scope="module")
+def fragments(index_text) -> dict[str, dict]:
+    """Pagefind's stored page records (the JSON after its signature), by URL."""
+    records = [json.loads(text.removeprefix("pagefind_dcd")) for path, text in index_text.items() if path.suffix == ".pf_fragment"]
+    return {record["url"]: record for record in records}
+
+
+# --- The index files --------------------------------------------------------------------------
+
+
+def test_index_holds_decisions_funding_and_public_toolkit_only(site, fragments):
+    assert set(fragments) == INDEXED
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == len(INDEXED)
+
+
+@pytest.mark.parametrize("canary", CANARIES)
+def test_no_withheld_text_in_the_index(index_text, canary):
+    # The decompressed index really holds page text, so a planted string would be found.
+    assert any("Grants to three victim services" in text for text in index_text.values())
+    assert not [path.name for path, text in index_text.items() if canary in text]
+
+
+def test_decision_record_has_facets_sort_and_result_details(fragments):
+    record = fragments["/decisions/2020/fix-2020-001/"]
+    assert record["filters"] == {
+        "type": ["Decisions"], "year": ["2020"], "category": ["Grants"], "status": ["Approved"],
+        "decision-maker": ["Police and Crime Commissioner"], "funding-stream": ["Victims fund"],
+    }
+    assert record["meta"] == {"title": "Grants to three victim services", "reference": "FIX-2020-001",
+                              "date": "1 May 2020", "amount": "£30,000.50"}
+    # Terms and values are separate words; links to other decisions are not this page's text.
+    assert "Category Grants." in record["content"]
+    assert "All grants decisions" not in record["content"]
+    assert "This record as JSON" not in record["content"]
+
+
+def test_funding_and_toolkit_records(fragments):
+    funding = fragments["/funding/streams/"]
+    assert funding["filters"] == {"type": ["Funding"]} and funding["meta"]["title"] == "Funding streams"
+    # Decision titles listed under each stream belong to the decisions' own pages.
+    assert "Contract exactly at the threshold" not in funding["content"]
+    toolkit = fragments["/toolkit/cycle/analyse/"]
+    assert toolkit["filters"] == {"type": ["Toolkit"]} and toolkit["meta"]["title"] == "Analyse needs"
+    assert "Public guidance on analysing needs." in toolkit["content"]
+
+
+def test_only_the_bundle_the_site_uses(site):
+    names = {path.name for path in (site / "pagefind").iterdir()}
+    assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.en.pagefind"} <= names
+    assert not names & set(search.UNUSED_FILES)
+
+
+def test_index_is_reproducible(site, tmp_path):
+    first = site_bytes(site / "pagefind")
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    figures = search.build_index(copy)
+    assert site_bytes(copy / "pagefind") == first
+    assert figures == search.SearchIndex(pages=len(INDEXED), files=len(first), bytes=sum(map(len, first.values())))
+
+
+def site_bytes(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_no_site_to_index_is_one_line(tmp_path):
+    with pytest.raises(search.SearchIndexError) as error:
+        search.build_index(tmp_path / "missing")
+    assert str(error.value) == f"{tmp_path / 'missing'}: error: no built site to index"
+
+
+def test_search_option_off_leaves_no_search(tmp_path):
+    source = copy_site(tmp_path / "source")
+    config = source / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      reference_prefix: FIX\n", "      reference_prefix: FIX\n      search: false\n"))
+    result = build_site(source, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "site" / "pagefind").exists()
+    page = (tmp_path / "site" / "decisions" / "2020" / "fix-2020-001" / "index.html").read_text()
+    assert "data-tr-search" not in page and "search.js" not in page
+
+
+# --- The pages, without a browser -------------------------------------------------------------
+
+
+def test_every_page_has_the_header_search_hidden_until_scripted(site_text):
+    pages = [text for path, text in site_text.items() if path.name == "index.html"]
+    assert pages
+    for text in pages:
+        header = text[text.index('<header class="md-header'):text.index("</header>")]
+        assert re.search(r'<button type="button" class="md-header__button md-icon tr-search__open"[^>]* hidden>', header)
+        assert re.search(r'<script src="(\.\./)*assets/transparency/search\.js" type="module"></script>', text)
+
+
+def test_registers_link_into_search_with_their_facet(site):
+    year = (site / "decisions" / "2020" / "index.html").read_text()
+    category = (site / "decisions" / "category" / "grants" / "index.html").read_text()
+    assert '<p class="tr-search-link" data-tr-search-link hidden><a href="?q=&amp;year=2020">' in year
+    assert '<a href="?q=&amp;category=grants">' in category
+    # Without JavaScript the register itself lists every decision of the year.
+    assert all(f'href="fix-2020-00{n}/"' in year for n in (1, 2, 3, 4))
+
+
+# --- In the browser ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    with serve(site, FIXTURE_BASE_PATH) as base:
+        yield base
+
+
+def open_search(driver, url: str) -> list[dict]:
+    """Load url and wait for the search's results; each as its link, title and details line."""
+    load(driver, url)
+    return shown_results(driver)
+
+
+def shown_results(driver) -> list[dict]:
+    summary = driver.find_element(By.CSS_SELECTOR, ".tr-search__summary")
+    WebDriverWait(driver, 20).until(lambda d: summary.text)
+    return driver.execute_script("""
+        return [...document.querySelectorAll('.tr-search__results li')].map(li => ({
+          href: li.querySelector('a').getAttribute('href'),
+          title: li.querySelector('a').textContent,
+          facts: li.querySelector('.tr-search__facts')?.textContent ?? '',
+        }))""")
+
+
+def references(results: list[dict]) -> list[str]:
+    return [result["facts"].split(" · ")[0] for result in results]
+
+
+def test_open_by_link_searches_a_word(browser, served):
+    results = open_search(browser, served + "?q=threshold")
+    assert browser.find_element(By.ID, "tr-search").get_attribute("open") is not None
+    assert browser.find_element(By.ID, "tr-search-q").get_attribute("value") == "threshold"
+    assert sorted(references(results)) == ["FIX-2020-002", "FIX-2020-003", "FIX-2020-004"]
+    assert browser.find_element(By.CSS_SELECTOR, ".tr-search__summary").text == "3 results for “threshold”"
+    # The XSS title shows as text, never as markup.
+    assert '<script>alert("title")</script> Contract just over the threshold' in [r["title"] for r in results]
+    assert browser.execute_script("return document.querySelectorAll('.tr-search__results script').length") == 0
+
+
+def test_exact_reference_finds_its_decision_first(browser, served):
+    # FIX-2020-004's page names FIX-2020-003 (superseded by it): the decision itself comes first.
+    results = open_search(browser, served + "decisions/2020/fix-2020-004/?q=FIX-2020-003")
+    assert results[0]["href"] == FIXTURE_BASE_PATH + "decisions/2020/fix-2020-003/"
+    assert results[0]["facts"] == "FIX-2020-003 · 2 June 2020 · £10,000.00"
+
+
+def test_result_links_work_under_the_sub_path(browser, served):
+    open_search(browser, served + "toolkit/cycle/analyse/?q=analysing")
+    link = browser.find_element(By.CSS_SELECTOR, ".tr-search__results a")
+    assert link.text == "Analyse needs"
+    link.click()
+    WebDriverWait(browser, 10).until(lambda d: urlsplit(d.current_url).path == FIXTURE_BASE_PATH + "toolkit/cycle/analyse/")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Analyse needs"
+    # Pagefind's files came from the site's own pagefind/ folder, under the sub-path.
+    fetched = [request for request in served.log if "pagefind" in request.path]
+    assert fetched and all(r.path.startswith(FIXTURE_BASE_PATH + "pagefind/") and r.status == 200 for r in fetched)
+
+
+@pytest.mark.parametrize("query, expected", [
+    # A value given by link matches whatever its case: category=grants chooses "Grants".
+    ("?q=&category=grants", ["decisions/2020/fix-2020-001/"]),
+    ("?q=&year=2021", ["decisions/2021/fix-2021-001/"]),
+    ("?q=contract&status=withdrawn", ["decisions/2020/fix-2020-004/"]),
+    ("?q=&decision-maker=Chief%20Executive&sort=oldest", ["decisions/2020/fix-2020-003/", "decisions/2020/fix-2020-004/"]),
+    ("?q=&decision-maker=Chief%20Executive&sort=newest", ["decisions/2020/fix-2020-004/", "decisions/2020/fix-2020-003/"]),
+    ("?q=&type=funding", ["funding/streams/"]),
+])
+def test_facets_by_link(browser, served, query, expected):
+    results = open_search(browser, served + query)
+    assert [result["href"].removeprefix(FIXTURE_BASE_PATH) for result in results] == expected
+
+
+def test_facet_and_sort_chosen_in_the_dialog(browser, served):
+    open_search(browser, served + "?q=contract")
+    status = Select(browser.find_element(By.ID, "tr-search-status"))
+    # Each value shows how many of the current results it would keep.
+    assert [option.text for option in status.options] == ["Any status", "Approved (2)", "Withdrawn (1)"]
+    sort = Select(browser.find_element(By.ID, "tr-search-sort"))
+    sort.select_by_value("newest")
+    WebDriverWait(browser, 10).until(lambda d: "sort=newest" in d.current_url)
+    assert references(shown_results(browser)) == ["FIX-2020-004", "FIX-2020-003", "FIX-2020-002"]
+    status.select_by_visible_text("Approved (2)")
+    WebDriverWait(browser, 10).until(lambda d: "status=Approved" in d.current_url)
+    WebDriverWait(browser, 10).until(lambda d: references(shown_results(d)) == ["FIX-2020-003", "FIX-2020-002"])
+    # The address now holds the whole search, to share or bookmark.
+    assert parse_qs(urlsplit(browser.current_url).query) == {"q": ["contract"], "sort": ["newest"], "status": ["Approved"]}
+
+
+def test_register_link_opens_search_with_its_facet(browser, served):
+    load(browser, served + "decisions/category/contracts/")
+    link = browser.find_element(By.LINK_TEXT, "Search and filter these decisions")
+    assert link.is_displayed()
+    link.click()
+    results = shown_results(browser)
+    assert Select(browser.find_element(By.ID, "tr-search-category")).first_selected_option.get_attribute("value") == "Contracts"
+    assert sorted(references(results)) == ["FIX-2020-002", "FIX-2020-003", "FIX-2020-004"]
+
+
+def test_keyboard_opens_searches_and_closes(browser, served):
+    set_viewport(browser, *DESKTOP)
+    load(browser, served + "decisions/2020/fix-2020-001/")
+    sequence = keyboard_tab_sequence(browser, 3)
+    assert sequence[2][:2] == ("button", "Search") and sequence[2].focus_visible and sequence[2].in_viewport
+    active = browser.switch_to.active_element
+    active.send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element.get_attribute("id") == "tr-search-q"
+    browser.switch_to.active_element.send_keys("charity", Keys.ENTER)
+    assert references(shown_results(browser)) == ["FIX-2020-001"]
+    assert parse_qs(urlsplit(browser.current_url).query) == {"q": ["charity"]}
+    browser.switch_to.active_element.send_keys(Keys.ESCAPE)
+    WebDriverWait(browser, 5).until(lambda d: d.find_element(By.ID, "tr-search").get_attribute("open") is None)
+    # Closed, the search leaves the address and gives focus back to the button.
+    assert urlsplit(browser.current_url).query == ""
+    assert browser.switch_to.active_element.text == "Search"
+
+
+def test_search_with_results_passes_axe(browser, served):
+    set_viewport(browser, *DESKTOP)
+    results = open_search(browser, served + "decisions/2021/fix-2021-001/?q=fund")
+    assert len(results) >= 2
+    violations = run_axe(browser)
+    assert violations == [], format_violations(violations)
