@@ -29,6 +29,7 @@ class TransparencyConfig(Config):
     decisions_dir = c.Type(str, default=_DEFAULT.decisions_dir)
     funding_dir = c.Type(str, default=_DEFAULT.funding_dir)
     toolkit_dir = c.Type(str, default=_DEFAULT.toolkit_dir)
+    specified_information = c.Type(str, default=_DEFAULT.specified_information)
     files_dir = c.Type(str, default=_DEFAULT.files_dir)
     categories = c.ListOfItems(c.Type(str), default=list(_DEFAULT.categories))
     # Prefix of new references (`transparency new decision`), e.g. WYPCC.
@@ -42,3 +43,5 @@ class TransparencyConfig(Config):
     contracts_threshold = c.Type((int, float), default=_DEFAULT.contracts_threshold)
     publication_days = c.Type(int, default=_DEFAULT.publication_days)
     search = c.Type(bool, default=_DEFAULT.search)
+    # Show staff the gaps in the registers (e.g. a contract with no document); never for the public site.
+    staff_build = c.Type(bool, default=_DEFAULT.staff_build)

@@ -14,10 +14,12 @@ from .diagnostics import Diagnostics
 from .model import (
     Decision,
     FundingTable,
+    SpecifiedInformation,
     ToolkitDocument,
     as_date,
     decision_from_data,
     funding_table_from_data,
+    specified_information_from_data,
 )
 from .settings import Settings
 from .source import Problem, SourceMap
@@ -31,6 +33,7 @@ class Records:
     decisions: list[Decision] = field(default_factory=list)
     funding_tables: list[FundingTable] = field(default_factory=list)
     toolkit: list[ToolkitDocument] = field(default_factory=list)
+    specified: SpecifiedInformation | None = None
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     # References of records that exist but have errors, so rules about other records
     # (related, supersedes) do not also call them missing.
@@ -70,7 +73,8 @@ def parse_file(records: Records, path: Path, kind: str, text: str | None = None,
         parsed.source_map = shifted
     if any(not p.path for p in parsed.problems) and parsed.data is None:
         return None
-    what = {"decision": "a decision record", "funding": "a funding table", "toolkit": "front matter"}[kind]
+    what = {"decision": "a decision record", "funding": "a funding table", "toolkit": "front matter",
+            "specified-information": "a Specified Information map"}[kind]
     if parsed.data is None and not parsed.problems:
         empty = "the front matter is empty" if kind == "toolkit" else "the file is empty"
         records.diagnostics.error(rel, 1 + line_offset, 1, f"{empty}: expected {what} (a mapping of fields)")
@@ -160,6 +164,10 @@ def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
         document = load_toolkit_document(records, path)
         if document is not None:
             records.toolkit.append(document)
+    specified: list[SpecifiedInformation] = []
+    _load_each(records, [p for p in [settings.path("specified_information")] if p.is_file()],
+               "specified-information", specified_information_from_data, specified)
+    records.specified = specified[0] if specified else None
     stray = _files(settings.path("decisions_dir"), "*.yaml") + _files(settings.path("decisions_dir"), "*/*/*.yaml")
     for path in stray:
         if not path.is_relative_to(files_dir):

@@ -257,3 +257,76 @@ def funding_table_from_data(data: dict[str, Any], source: Path, source_map: Sour
         source=source,
         source_map=source_map,
     )
+
+
+# Where an item of the Specified Information Order is met: each item names exactly one.
+WHERE_MET = ("page", "url", "status", "derived")
+
+
+@dataclass(frozen=True)
+class SpecifiedItem:
+    """One item of the Specified Information Order and where the office meets it."""
+
+    text: str
+    position: tuple[str | int, ...]  # field path of the item in its file, for diagnostics
+    provision: str | None = None
+    page: str | None = None
+    url: str | None = None
+    status: str | None = None
+    derived: str | None = None  # decisions, contracts or grants: met by this site's own registers
+    title: str | None = None  # link text, where the default would not say enough
+    note: str | None = None
+
+    @property
+    def published(self) -> bool:
+        return self.status != "not-yet-published"
+
+
+@dataclass(frozen=True)
+class SpecifiedGroup:
+    title: str
+    items: tuple[SpecifiedItem, ...]
+    provision: str | None = None
+
+
+@dataclass
+class SpecifiedInformation:
+    """Staff's map of the Order's items to where each is published, as the Order groups them."""
+
+    groups: list[SpecifiedGroup]
+    introduction: str | None = None
+    source: Path = field(default=Path(), repr=False, compare=False)
+    source_map: SourceMap = field(default_factory=SourceMap, repr=False, compare=False)
+
+    @property
+    def items(self) -> list[SpecifiedItem]:
+        return [item for group in self.groups for item in group.items]
+
+
+def specified_information_from_data(data: dict[str, Any], source: Path, source_map: SourceMap) -> SpecifiedInformation:
+    return SpecifiedInformation(
+        groups=[
+            SpecifiedGroup(
+                title=g["title"],
+                provision=g.get("provision"),
+                items=tuple(
+                    SpecifiedItem(
+                        text=item["item"],
+                        position=("groups", i, "items", j),
+                        provision=item.get("provision"),
+                        page=item.get("page"),
+                        url=item.get("url"),
+                        status=item.get("status"),
+                        derived=item.get("derived"),
+                        title=item.get("title"),
+                        note=item.get("note"),
+                    )
+                    for j, item in enumerate(g["items"])
+                ),
+            )
+            for i, g in enumerate(data["groups"])
+        ],
+        introduction=data.get("introduction"),
+        source=source,
+        source_map=source_map,
+    )

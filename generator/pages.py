@@ -10,8 +10,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import charts, render
-from .model import STAGES, Decision, FundingTable
+from . import charts, registers, render, statutory
+from .model import STAGES, Decision, FundingTable, SpecifiedInformation
 from .publication import Publication
 
 STAGE_TITLES = {
@@ -142,7 +142,31 @@ def _funding_page(table: FundingTable, pub: Publication) -> Page:
     )
 
 
-def site_pages(pub: Publication, docs_dir: str, site_url: str = "", existing: set[str] = frozenset()) -> list[Page]:
+def register_pages(pub: Publication, specified: SpecifiedInformation | None, docs_dir: str) -> list[Page]:
+    """The registers the Specified Information Order asks for, and the map of where each item is met."""
+    derived = {"registers": registers}
+    pages = [
+        Page("registers/index.md", "Registers", "register-index.html", context=derived,
+             description="Registers of contracts, grants and decisions of significant public interest, made from the decision records."),
+        Page("registers/contracts/index.md", "Contracts register", "register-contracts.html", context=derived,
+             description="Contracts worth more than the threshold, from the published decisions, with a CSV download."),
+        Page("registers/grants/index.md", "Grants register", "register-grants.html", context=derived,
+             toc=(TocEntry(2, "grants", "Grants"), TocEntry(2, "totals", "Totals")),
+             description="Every grant the office has made, one row per recipient, with totals and a CSV download."),
+        Page("registers/decisions/index.md", "Decisions of significant public interest", "register-decisions.html",
+             context=derived, description="Every published decision of significant public interest, newest first."),
+    ]
+    if specified is not None:
+        pages.append(Page("transparency/specified-information/index.md", "Specified information", "specified-information.html",
+                          context={"info": specified, "where_met": lambda item: statutory.where_met(item, pub)},
+                          edit_uri=os.path.relpath(specified.source, docs_dir).replace(os.sep, "/"),
+                          toc=tuple(TocEntry(2, f"group-{i + 1}", g.title) for i, g in enumerate(specified.groups)),
+                          description="Where the office publishes each item of information the law requires of a Police and Crime Commissioner."))
+    return pages
+
+
+def site_pages(pub: Publication, docs_dir: str, site_url: str = "", existing: set[str] = frozenset(),
+               specified: SpecifiedInformation | None = None) -> list[Page]:
     """Every page the publication generates. Pages staff wrote themselves (existing) win."""
     pages: list[Page] = [
         Page("decisions/index.md", "Decisions", "decisions-index.html",
@@ -164,6 +188,7 @@ def site_pages(pub: Publication, docs_dir: str, site_url: str = "", existing: se
     pages.append(Page("toolkit/index.md", "Commissioning toolkit", "toolkit-index.html",
                       context={"stages": STAGES, "stage_titles": STAGE_TITLES, "stage_summaries": STAGE_SUMMARIES},
                       description="How the office commissions services: the four stages of the commissioning cycle."))
+    pages.extend(register_pages(pub, specified, docs_dir))
     return [p for p in pages if p.src_uri not in existing]
 
 
@@ -171,6 +196,8 @@ def nav_children(pub: Publication, section_index: str) -> list[Any] | None:
     """MkDocs nav entries under a section whose index page the plugin generates."""
     if section_index == "decisions/index.md":
         return [section_index] + [{str(y): f"decisions/{y}/index.md"} for y in pub.years]
+    if section_index == "registers/index.md":
+        return [section_index] + [f"registers/{name}/index.md" for name in ("contracts", "grants", "decisions")]
     if section_index == "funding/index.md":
         return [section_index] + [{t.title: t.url + "index.md"} for t in pub.funding_tables]
     if section_index == "toolkit/index.md":

@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
-from . import load, pages, render, search
+from . import load, pages, registercsv, render, search, statutory
 from .config import TransparencyConfig
 from .diagnostics import Severity
 from .publication import Publication, publish
@@ -49,6 +49,12 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         for row, spend in self.publication.overspent_streams():
             log.warning(f"funding stream '{row.id}': decisions in {spend.financial_year} add up to "
                         f"{render.money(spend.spent)}, more than its allocation of {render.money(spend.allocation)}")
+        self.specified = records.specified
+        if self.specified is not None:
+            for diagnostic in statutory.unpublished(self.specified, str(root)):
+                log.warning(diagnostic.text())
+        for diagnostic in statutory.register_warnings(self.publication):
+            log.warning(diagnostic.text())
         if config.nav is not None:
             config.nav = [self._expand_nav(item) for item in config.nav]
         # Our page templates sit between the site's own overrides and Material's.
@@ -76,10 +82,11 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         funding_dir = self.settings.path("funding_dir")
         for file in list(files):
             path = Path(file.abs_src_path) if file.abs_src_path else None
-            if file.src_uri in withheld or (path and path.parent == funding_dir and path.suffix == ".yaml"):
+            if (file.src_uri in withheld or (path and path.parent == funding_dir and path.suffix == ".yaml")
+                    or path == self.settings.path("specified_information")):
                 files.remove(file)
         existing = {file.src_uri for file in files}
-        self.pages = {p.src_uri: p for p in pages.site_pages(self.publication, str(self.settings.path("docs_dir")), config.site_url or "", existing)}
+        self.pages = {p.src_uri: p for p in pages.site_pages(self.publication, str(self.settings.path("docs_dir")), config.site_url or "", existing, self.specified)}
         for page in self.pages.values():
             # Material prints page.title and meta description unescaped: escape record text here.
             front = {"title": str(escape(page.title)), "description": str(escape(page.description))}
@@ -93,6 +100,14 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/transparency/{asset.name}", abs_src_path=str(asset)))
         self.toolkit = {doc.src_uri: doc for doc in self.publication.toolkit}
+        if self.specified is not None:
+            # Only now is every page known: staff's Markdown, less what is withheld, and ours.
+            missing = statutory.missing_pages(self.specified, {f.src_uri for f in files} | {f.url for f in files},
+                                              str(self.settings.root))
+            for diagnostic in missing:
+                log.error(diagnostic.text())
+            if missing:
+                raise PluginError(f"{len(missing)} error(s) in the Specified Information map: see the lines above")
         return files
 
     def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
@@ -119,6 +134,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # Also after each rebuild of `mkdocs serve`, into the folder it serves.
+        registercsv.write(self.publication, Path(config.site_dir), config.site_url or "")
         if self.config.search:
             try:
                 index = search.build_index(Path(config.site_dir), config.theme.get("language") or "en")

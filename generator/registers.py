@@ -5,8 +5,10 @@ downloads and the 360Giving and OCDS exports cannot disagree."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Callable
 
 from .model import Decision, Recipient
 from .publication import Publication
@@ -53,7 +55,67 @@ def grant_rows(pub: Publication) -> list[GrantRow]:
     return rows
 
 
+def contract_threshold(pub: Publication) -> Decimal:
+    return Decimal(str(pub.settings.contracts_threshold))
+
+
 def contracts(pub: Publication, threshold: Decimal | None = None) -> list[Decision]:
     """Published decisions procured other than by grant round, worth more than the threshold."""
-    limit = Decimal(str(pub.settings.contracts_threshold)) if threshold is None else threshold
+    limit = contract_threshold(pub) if threshold is None else threshold
     return [d for d in pub.decisions if d.is_contract and d.amount is not None and d.amount > limit]
+
+
+def without_value(pub: Publication) -> list[Decision]:
+    """Published contracts that state no value: the register cannot tell whether they belong on it."""
+    return [d for d in pub.decisions if d.is_contract and d.amount is None]
+
+
+def significant(pub: Publication) -> list[Decision]:
+    """Decisions of significant public interest, which the Specified Information Order asks for."""
+    return [d for d in pub.decisions if d.significant_public_interest]
+
+
+def late(pub: Publication) -> list[Decision]:
+    """Published decisions that reached the public more than publication_days after they were made."""
+    return [d for d in pub.decisions if d.days_to_publication > pub.settings.publication_days]
+
+
+@dataclass(frozen=True)
+class GrantTotal:
+    """What the grants register adds up for one financial year or one funding stream."""
+
+    label: str
+    amount: Decimal
+    grants: int
+    # Rows without an amount of their own (a recipient of a shared grant with no share given).
+    unknown: int
+
+
+def grant_totals(rows: list[GrantRow], key: Callable[[GrantRow], str]) -> list[GrantTotal]:
+    groups: dict[str, list[GrantRow]] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    return [
+        GrantTotal(label, sum((r.amount for r in group if r.amount is not None), Decimal(0)), len(group),
+                   sum(1 for r in group if r.amount is None))
+        for label, group in sorted(groups.items())
+    ]
+
+
+def stream_name(pub: Publication, stream: str | None) -> str:
+    if stream is None:
+        return "No funding stream"
+    return pub.streams[stream][1].name if stream in pub.streams else stream
+
+
+def awarded(pub: Publication) -> list[GrantRow]:
+    """The rows whose decision was approved: what the office actually granted, which the totals add up."""
+    return [row for row in grant_rows(pub) if row.decision.status == "approved"]
+
+
+def totals_by_year(pub: Publication) -> list[GrantTotal]:
+    return grant_totals(awarded(pub), lambda row: row.financial_year or "Not stated")
+
+
+def totals_by_stream(pub: Publication) -> list[GrantTotal]:
+    return grant_totals(awarded(pub), lambda row: stream_name(pub, row.funding_stream))

@@ -32,6 +32,8 @@ class Settings:
     decisions_dir: str = "decisions"
     funding_dir: str = "content/funding"
     toolkit_dir: str = "content/toolkit"
+    # Staff's map of the Specified Information Order to where each item is published.
+    specified_information: str = "content/specified-information.yaml"
     files_dir: str = "decisions/files"
     publisher: Publisher = field(default_factory=Publisher)
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
@@ -44,6 +46,8 @@ class Settings:
     contracts_threshold: float = 10_000
     publication_days: int = 28
     search: bool = True
+    # A build for staff: registers flag gaps (a contract with no document) the public build omits.
+    staff_build: bool = False
 
     def path(self, name: str) -> Path:
         """One of the *_dir options as an absolute path."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .load import Records, report
-from .model import Decision
+from .model import WHERE_MET, Decision
 from .schema import suggest
 from .source import FieldPath, Problem
 
@@ -18,6 +18,7 @@ def check_records(records: Records) -> None:
     stream_ids = _check_funding(records)
     _check_decisions(records, stream_ids)
     _check_toolkit(records)
+    _check_specified(records)
 
 
 def _check_funding(records: Records) -> set[str]:
@@ -103,6 +104,10 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], counts: C
     if (shares and d.amount is not None and len(shares) == len(d.recipients) and sum(shares) != d.amount
             and all(s.is_finite() for s in shares) and d.amount.is_finite()):
         yield Problem(("recipients",), False, f"the recipients' amounts add up to {sum(shares)}, not the decision's amount {d.amount}", warning=True)
+    if d.is_grant and len(d.recipients) > 1 and len(shares) < len(d.recipients):
+        # The grants register and the 360Giving export give each recipient its own amount.
+        missing = next(i for i, r in enumerate(d.recipients) if r.amount is None)
+        yield Problem(("recipients", missing), False, "a grant to several recipients needs each recipient's amount for the grants register", warning=True)
     if d.procurement and d.procurement.contract_start and d.procurement.contract_end:
         if d.procurement.contract_end < d.procurement.contract_start:
             yield Problem(("procurement", "contract_end"), False, f"the contract ends ({d.procurement.contract_end}) before it starts ({d.procurement.contract_start})")
@@ -157,3 +162,18 @@ def _check_toolkit(records: Records) -> None:
             if target is None or not target.is_relative_to(document.source.parent.resolve()) or not _is_file(target):
                 problems.append(Problem(("attachments", i), False, f"'{name}' is not a file next to the document"))
         report(records, document.source, document.source_map, problems)
+
+
+def _check_specified(records: Records) -> None:
+    info = records.specified
+    if info is None:
+        return
+    problems = []
+    for item in info.items:
+        given = [name for name in WHERE_MET if getattr(item, name) is not None]
+        if len(given) != 1:
+            problems.append(Problem(item.position, False, "give exactly one of 'page', 'url', 'status' or 'derived'"))
+        elif item.page is not None and ("://" in item.page or item.page.startswith("/") or ".." in item.page.split("/")):
+            problems.append(Problem(item.position + ("page",), False,
+                                    f"'{item.page}' is not a path inside this site: write it like registers/contracts/ or accessibility.md (use url: for other sites)"))
+    report(records, info.source, info.source_map, problems)

@@ -1,0 +1,123 @@
+"""The contracts and grants registers as CSV downloads: the rows of the register pages, for
+spreadsheets. Written after the build into data/, from the publication only."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+from . import registers, render
+from .model import Decision
+from .publication import Publication
+
+CONTRACT_COLUMNS = (
+    "reference", "title", "date", "published", "days_to_publication", "suppliers", "supplier_org_ids",
+    "value", "currency", "route", "portal", "bids_received", "contract_start", "contract_end",
+    "decision_url", "documents",
+)
+GRANT_COLUMNS = (
+    "reference", "recipient", "recipient_org_id", "amount", "currency", "date", "published",
+    "days_to_publication", "financial_year", "funding_stream", "funding_stream_name", "decision_title",
+    "decision_status", "decision_url",
+)
+# Spreadsheets run a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str | None) -> str:
+    if not value:
+        return ""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _number(value: Decimal | int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _address(target: str, site_url: str) -> str:
+    return site_url.rstrip("/") + "/" + target if site_url else target
+
+
+def _documents(d: Decision, site_url: str) -> str:
+    links = []
+    for doc in d.documents:
+        href = _address("decisions/files/" + doc.file, site_url) if doc.file else render.safe_url(doc.url or "")
+        if href:
+            links.append(f"{doc.title} <{href}>")
+    return _text(" | ".join(links))
+
+
+def contract_records(pub: Publication, site_url: str = "") -> list[dict[str, str]]:
+    records = []
+    for d in registers.contracts(pub):
+        p = d.procurement
+        records.append({
+            "reference": d.reference,
+            "title": _text(d.title),
+            "date": d.date.isoformat(),
+            "published": d.published.isoformat(),
+            "days_to_publication": str(d.days_to_publication),
+            "suppliers": _text("; ".join(r.name for r in d.recipients)),
+            "supplier_org_ids": _text("; ".join(r.org_id or "" for r in d.recipients)),
+            "value": _number(d.amount),
+            "currency": d.financial.currency,
+            "route": p.route or "",
+            "portal": _text(p.portal),
+            "bids_received": _number(p.bids_received),
+            "contract_start": p.contract_start.isoformat() if p.contract_start else "",
+            "contract_end": p.contract_end.isoformat() if p.contract_end else "",
+            "decision_url": _address(d.url, site_url),
+            "documents": _documents(d, site_url),
+        })
+    return records
+
+
+def grant_records(pub: Publication, site_url: str = "") -> list[dict[str, str]]:
+    records = []
+    for row in registers.grant_rows(pub):
+        d = row.decision
+        records.append({
+            "reference": d.reference,
+            "recipient": _text(row.recipient.name if row.recipient else ""),
+            "recipient_org_id": _text(row.recipient.org_id if row.recipient else ""),
+            "amount": _number(row.amount),
+            "currency": d.financial.currency if d.financial else "GBP",
+            "date": d.date.isoformat(),
+            "published": d.published.isoformat(),
+            "days_to_publication": str(d.days_to_publication),
+            "financial_year": row.financial_year or "",
+            "funding_stream": row.funding_stream or "",
+            "funding_stream_name": _text(registers.stream_name(pub, row.funding_stream) if row.funding_stream else ""),
+            "decision_title": _text(d.title),
+            "decision_status": d.status,
+            "decision_url": _address(d.url, site_url),
+        })
+    return records
+
+
+def to_csv(columns: tuple[str, ...], records: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    # RFC 4180 line ends, as the open data CSVs have.
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return out.getvalue()
+
+
+DOWNLOADS = {
+    "data/contracts.csv": (CONTRACT_COLUMNS, contract_records),
+    "data/grants.csv": (GRANT_COLUMNS, grant_records),
+}
+
+
+def write(pub: Publication, site_dir: Path, site_url: str = "") -> list[Path]:
+    """Write every register download into the built site; the paths written."""
+    written = []
+    for name, (columns, records) in DOWNLOADS.items():
+        path = site_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(to_csv(columns, records(pub, site_url)), encoding="utf-8", newline="")
+        written.append(path)
+    return written

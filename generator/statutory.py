@@ -1,0 +1,117 @@
+"""The office's statutory duties to publish: where each item of the Specified Information Order
+is met, and the gaps a build reports (a contract with no document, a decision published late)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from . import registers, render
+from .diagnostics import Diagnostics
+from .model import Decision, SpecifiedInformation, SpecifiedItem
+from .publication import Publication
+from .schema import field_name
+
+# The pages this site makes for the items it derives from the decision records.
+DERIVED_PAGES = {
+    "decisions": "registers/decisions/",
+    "contracts": "registers/contracts/",
+    "grants": "registers/grants/",
+}
+
+
+def page_address(page: str) -> str:
+    """What a `page:` value names: a Markdown source file as is, else a page address ending in '/'."""
+    path = page.partition("#")[0]
+    if path.endswith(".md") or not path or path == "./":
+        return path or "./"
+    last = path.rsplit("/", 1)[-1]
+    return path if "." in last or path.endswith("/") else path + "/"
+
+
+def missing_pages(info: SpecifiedInformation, addresses: set[str], root: str) -> Diagnostics:
+    """An error for every `page:` that is not a source file or page address of the built site."""
+    found = Diagnostics()
+    for item in info.items:
+        if item.page is not None and page_address(item.page) not in addresses:
+            where = info.source_map.value(item.position + ("page",))
+            found.error(os.path.relpath(info.source, root), where.line, where.column,
+                        f"'{item.page}' is not a page of this site: check the path, or use url: for a page elsewhere",
+                        field_name(item.position + ("page",)))
+    return found
+
+
+def unpublished(info: SpecifiedInformation, root: str) -> Diagnostics:
+    """A build warning for every item the office does not publish yet: a duty not yet met."""
+    found = Diagnostics()
+    for item in info.items:
+        if not item.published:
+            where = info.source_map.value(item.position + ("status",))
+            what = f"{item.provision}: {item.text}" if item.provision else item.text
+            found.warning(os.path.relpath(info.source, root), where.line, where.column,
+                          f"not yet published: {what}", field_name(item.position + ("status",)))
+    return found
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where one item is met, as the Specified Information page shows it."""
+
+    href: str | None  # site-relative for pages of this site, absolute for other sites
+    text: str
+    external: bool = False
+
+
+def where_met(item: SpecifiedItem, pub: Publication) -> Where:
+    if item.derived is not None:
+        return Where(DERIVED_PAGES[item.derived], item.title or _derived_text(item.derived, pub))
+    if item.page is not None:
+        address = page_address(item.page)
+        target = render.page_url(address) if address.endswith(".md") else ("" if address == "./" else address)
+        fragment = item.page.partition("#")[2]
+        return Where(target + (f"#{fragment}" if fragment else ""), item.title or "On this site")
+    if item.url is not None:
+        return Where(item.url, item.title or f"On {urlsplit(item.url).hostname}", external=True)
+    return Where(None, "Not yet published")
+
+
+def _derived_text(kind: str, pub: Publication) -> str:
+    count = {
+        "decisions": lambda: len(registers.significant(pub)),
+        "contracts": lambda: len(registers.contracts(pub)),
+        "grants": lambda: len(registers.grant_rows(pub)),
+    }[kind]()
+    noun = {
+        "decisions": ("decision of significant public interest", "decisions of significant public interest"),
+        "contracts": ("contract over the threshold", "contracts over the threshold"),
+        "grants": ("grant", "grants"),
+    }[kind][count != 1]
+    return f"Register of {kind}: {count} {noun}"
+
+
+def register_warnings(pub: Publication) -> Diagnostics:
+    """Gaps in what the registers can show, for the build log; published records only."""
+    found = Diagnostics()
+    root = str(pub.settings.root)
+    limit = render.money(registers.contract_threshold(pub))
+    for d in registers.contracts(pub):
+        if not d.documents:
+            _warn(found, d, root, ("procurement",),
+                  f"a contract over {limit} has no document attached: add the invitation to tender or the contract to documents")
+    for d in registers.without_value(pub):
+        _warn(found, d, root, ("procurement",),
+              f"the contract states no value (financial.amount), so the contracts register cannot say whether it is over {limit}")
+    for d in registers.late(pub):
+        _warn(found, d, root, ("published",) if "published" in _keys(d) else ("date",),
+              f"published {d.days_to_publication} days after the decision, more than the {pub.settings.publication_days} days allowed (publication_days)")
+    return found
+
+
+def _keys(d: Decision) -> set[str]:
+    return {path[0] for path in d.source_map.keys if len(path) == 1}
+
+
+def _warn(found: Diagnostics, d: Decision, root: str, path: tuple[str, ...], message: str) -> None:
+    where = d.source_map.key(path)
+    found.warning(os.path.relpath(d.source, root), where.line, where.column, message, field_name(path))
