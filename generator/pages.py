@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import charts, registers, render, statutory
+from . import charts, datadictionary, exports, registers, render, statutory
 from .model import STAGES, Decision, FundingTable, SpecifiedInformation
 from .publication import Publication
 
@@ -165,6 +165,21 @@ def register_pages(pub: Publication, specified: SpecifiedInformation | None, doc
     return pages
 
 
+def open_data_page(pub: Publication, site_url: str) -> Page:
+    """The page that lists the open data files and documents every column and key."""
+    sections = (("licence", "Licence"), ("files", "The files"), ("feeds", "Feeds"),
+                ("decisions-dictionary", "Data dictionary: decisions"), ("funding-dictionary", "Data dictionary: funding"),
+                ("grants-360giving", "Grants in 360Giving"), ("contracts-ocds", "Contracts in Open Contracting"),
+                ("record-formats", "Record formats"), ("left-out", "What the files leave out"),
+                ("changes", "Changes to the files"))
+    return Page("open-data.md", "Open data", "open-data.html",
+                context={"x": exports, "site_url": site_url, "dictionary": datadictionary.decision_dictionary(),
+                         "funding_columns": datadictionary.funding_columns(), "left_out": exports.grants_left_out(pub)},
+                description="Every published decision and funding table as open data: CSV, JSON, Atom, 360Giving "
+                            "and Open Contracting, under the Open Government Licence.",
+                toc=tuple(TocEntry(2, anchor, title) for anchor, title in sections))
+
+
 def site_pages(pub: Publication, docs_dir: str, site_url: str = "", existing: set[str] = frozenset(),
                specified: SpecifiedInformation | None = None) -> list[Page]:
     """Every page the publication generates. Pages staff wrote themselves (existing) win."""
@@ -189,6 +204,7 @@ def site_pages(pub: Publication, docs_dir: str, site_url: str = "", existing: se
                       context={"stages": STAGES, "stage_titles": STAGE_TITLES, "stage_summaries": STAGE_SUMMARIES},
                       description="How the office commissions services: the four stages of the commissioning cycle."))
     pages.extend(register_pages(pub, specified, docs_dir))
+    pages.append(open_data_page(pub, site_url))
     return [p for p in pages if p.src_uri not in existing]
 
 
