@@ -9,16 +9,15 @@ has (data-pagefind-filter) and what a result shows (data-pagefind-meta, -sort, -
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from pagefind.index import IndexConfig, PagefindIndex
 
 from . import cbor
 
@@ -46,12 +45,6 @@ class SearchIndex:
 
 # Pagefind's binary files: gzip of this signature followed by CBOR.
 _SIGNATURE = b"pagefind_dcd"
-
-
-async def _index(site_dir: Path, output: Path, language: str) -> None:
-    config = IndexConfig(force_language=language, output_path=str(output))
-    async with PagefindIndex(config) as index:
-        await index.add_directory(str(site_dir))
 
 
 def _read(path: Path) -> Any:
@@ -98,10 +91,13 @@ def build_index(site_dir: Path, language: str = "en") -> SearchIndex:
     shutil.rmtree(output, ignore_errors=True)
     if not site_dir.is_dir():
         raise SearchIndexError(f"{site_dir}: error: no built site to index")
-    try:
-        asyncio.run(_index(site_dir, output, language))
-    except Exception as exc:  # Pagefind's service reports failures as varied exceptions
-        raise SearchIndexError(f"{site_dir}: error: Pagefind could not index the site: {' '.join(str(exc).split())}") from exc
+    # Pagefind's command rather than its Python service: the service answered before it had
+    # finished writing, now and then leaving pagefind-entry.json empty.
+    run = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", str(output),
+                          "--force-language", language, "--silent"], capture_output=True, text=True)
+    if run.returncode:
+        said = " ".join((run.stderr or run.stdout or f"exit status {run.returncode}").split())
+        raise SearchIndexError(f"{site_dir}: error: Pagefind could not index the site: {said}")
     _sort_filters(output)
     for name in UNUSED_FILES:
         (output / name).unlink(missing_ok=True)

@@ -1,0 +1,182 @@
+"""`make bench-search`: what the first search costs a browser on the synthetic 10,000-record site.
+
+Builds the corpus (benchmarks/corpus.py) as published, Pagefind index included, then for each
+query opens a decision page with ?q=... in headless Chromium on a fresh profile (empty cache) and
+adds up the bytes of every file the browser fetched: the search's own (Pagefind's script, worker,
+wasm, index chunks, facets, result fragments) apart from the page's (HTML, CSS, JS that any page
+loads anyway), and the time until the first result shows. Pagefind fetches its index from a web
+worker, whose requests Chrome's page-level network events (CDP, as chromedriver logs them) do
+not include; the files are therefore counted from the test host's own log of what it sent, at
+their size on disk (the host does not compress; Pagefind's index files are gzip already). Then builds the same corpus with Material's own search plugin and reports its
+search_index.json, which Material downloads whole before it can show a first result.
+
+    python -m benchmarks.search [--records N] [--material-records N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+from benchmarks.corpus import write_corpus  # noqa: E402
+from browser import load, serve, start_chromium  # noqa: E402
+from generator import search  # noqa: E402
+
+WORK = REPO / ".bench" / "search"
+TARGET = 300 * 1024
+# Records when each result is first on screen, from the start of navigation.
+FIRST_RESULT_JS = """
+new MutationObserver((_, observer) => {
+  const summary = document.querySelector('.tr-search__summary');
+  if (document.querySelector('.tr-search__results li') || (summary && summary.textContent)) {
+    window.__firstResult = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+@dataclass
+class Query:
+    label: str
+    query: str
+    search_bytes: int = 0
+    search_files: int = 0
+    page_bytes: int = 0
+    results: int = 0
+    first_result_ms: float = 0.0
+    search_ms: float = 0.0
+
+
+def build(source: Path, site_dir: Path) -> float:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1622505600")
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "--clean", "-f", str(source / "mkdocs.yml"),
+                             "-d", str(site_dir)], cwd=source, env=env, capture_output=True, text=True)
+    if result.returncode:
+        sys.exit(f"{source}: mkdocs build failed:\n{result.stderr[-3000:]}")
+    return time.perf_counter() - started
+
+
+def with_material_search(source: Path) -> None:
+    """The same site, searched by Material's own plugin instead of Pagefind."""
+    config_file = source / "mkdocs.yml"
+    text = config_file.read_text(encoding="utf-8")
+    text = text.replace("plugins:\n  - transparency:\n", "plugins:\n  - search\n  - transparency:\n      search: false\n", 1)
+    if "  - search\n" not in text:
+        sys.exit(f"{config_file}: cannot find the plugins list to add Material's search to")
+    config_file.write_text(text, encoding="utf-8")
+
+
+def measure(site_dir: Path, base_path: str, page: str, query: Query) -> Query:
+    with tempfile.TemporaryDirectory(prefix="bench-search-") as profile, serve(site_dir, base_path) as base:
+        driver = start_chromium(profile)
+        try:
+            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FIRST_RESULT_JS})
+            load(driver, base + page + query.query)
+            deadline = time.monotonic() + 120
+            while driver.execute_script("return window.__firstResult") is None:
+                if time.monotonic() > deadline:
+                    sys.exit(f"no result shown for {query.query} within 120 s")
+                time.sleep(0.05)
+            time.sleep(1)  # let the fragments of the first page of results finish
+            query.first_result_ms = driver.execute_script("return window.__firstResult")
+            query.search_ms = query.first_result_ms - driver.execute_script(
+                "return performance.getEntriesByType('resource').find(e => e.name.endsWith('/pagefind/pagefind.js')).startTime")
+            query.results = driver.execute_script("return document.querySelectorAll('.tr-search__results li').length")
+        finally:
+            driver.quit()
+        sent = list(base.log)
+    for request in sent:
+        path = urlsplit(request.path).path.removeprefix(base_path)
+        file = site_dir / path / "index.html" if path.endswith("/") or not path else site_dir / path
+        size = file.stat().st_size if request.status == 200 else 0
+        if path.startswith("pagefind/"):
+            query.search_bytes += size
+            query.search_files += 1
+        else:
+            query.page_bytes += size
+    return query
+
+
+def decision_page(site_dir: Path) -> tuple[str, str, str]:
+    """A decision page to search from, its reference and a word of its title."""
+    page = sorted(site_dir.glob("decisions/*/*/index.html"))[0]
+    html = page.read_text(encoding="utf-8")
+    title = html.split('<h1 id="title">', 1)[1].split("</h1>", 1)[0]
+    word = max(title.split(), key=len).strip(".,:;").lower()
+    return page.parent.relative_to(site_dir).as_posix() + "/", page.parent.name.upper(), word
+
+
+def kb(size: float) -> str:
+    return f"{size / 1024:,.1f} KB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--material-records", type=int, default=None,
+                        help="records for the Material build (default: as many); a smaller build is scaled up")
+    args = parser.parse_args()
+    material_records = args.material_records or args.records
+
+    source, site_dir = WORK / "corpus", WORK / "site"
+    write_corpus(source, args.records, seed=0)
+    config = yaml.load((source / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    base_path = urlsplit(config.get("site_url") or "/").path or "/"
+    build_seconds = build(source, site_dir)
+    before = {p: p.read_bytes() for p in sorted((site_dir / "pagefind").rglob("*")) if p.is_file()}
+    started = time.perf_counter()
+    index = search.build_index(site_dir)
+    index_seconds = time.perf_counter() - started
+    after = {p: p.read_bytes() for p in sorted((site_dir / "pagefind").rglob("*")) if p.is_file()}
+
+    page, reference, word = decision_page(site_dir)
+    year = page.split("/")[1]
+    queries = [
+        measure(site_dir, base_path, page, Query("a word of a title", f"?q={quote(word)}")),
+        measure(site_dir, base_path, page, Query("an exact reference", f"?q={quote(reference)}")),
+        measure(site_dir, base_path, page, Query("two facets, no words", f"?q=&category=grants&year={year}")),
+    ]
+
+    material_source, material_site = WORK / "corpus-material", WORK / "site-material"
+    write_corpus(material_source, material_records, seed=0)
+    with_material_search(material_source)
+    material_seconds = build(material_source, material_site)
+    material_index = (material_site / "search" / "search_index.json").read_bytes()
+    scale = args.records / material_records
+
+    print(f"Synthetic corpus: {args.records:,} records, {index.pages:,} pages indexed")
+    print(f"Build with Pagefind: {build_seconds:.0f} s (indexing alone {index_seconds:.1f} s); "
+          f"index {index.files:,} files, {kb(index.bytes)}; two runs identical: {before == after}")
+    print()
+    print(f"{'First search, fresh cache, opened with ?q=':<46} {'search bytes':>13} {'files':>6} {'page bytes':>11} "
+          f"{'total':>11} {'results':>8} {'1st result':>11} {'search':>8}")
+    for q in queries:
+        print(f"{q.label + ' (' + q.query + ')':<46} {kb(q.search_bytes):>13} {q.search_files:>6} {kb(q.page_bytes):>11} "
+              f"{kb(q.search_bytes + q.page_bytes):>11} {q.results:>8} {q.first_result_ms:>8.0f} ms {q.search_ms:>5.0f} ms")
+    worst = max(q.search_bytes for q in queries)
+    print(f"Target: at most {kb(TARGET)} of search per query: {'met' if worst <= TARGET else 'NOT met'} (largest {kb(worst)})")
+    print()
+    print(f"Material's built-in search, {material_records:,} records (build {material_seconds:.0f} s): "
+          f"search_index.json {kb(len(material_index))}, {kb(len(gzip.compress(material_index, 6)))} gzipped"
+          + (f"; scaled to {args.records:,}: {kb(len(material_index) * scale)}, "
+             f"{kb(len(gzip.compress(material_index, 6)) * scale)} gzipped" if scale != 1 else "")
+          + ", all downloaded before the first result")
+
+
+if __name__ == "__main__":
+    main()
