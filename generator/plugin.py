@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,19 @@ from .settings import Settings
 log = logging.getLogger("mkdocs.plugins.transparency")
 ASSETS = Path(__file__).parent / "assets"
 OVERRIDES = Path(__file__).parent / "overrides"
+_H1_ID = re.compile(r'<h1 id="([^"]+)"')
+
+
+def _heading(html: str, page: MkDocsPage) -> str:
+    """An h1 for a written page with no heading of its own, as the first entry of its toc.
+
+    Material would print the title itself, without an id and out of the toc, and take its skip
+    link from the toc: such a page had no skip link.
+    """
+    if "<h1" in html or len(page.toc):
+        return ""
+    page.toc = get_toc([{"level": 1, "id": "title", "name": page.title, "children": []}])
+    return f'<h1 id="title">{escape(page.title)}</h1>'
 
 
 class TransparencyPlugin(BasePlugin[TransparencyConfig]):
@@ -114,14 +128,19 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         uri = page.file.src_uri
         if uri in self.pages:
             spec = self.pages[uri]
-            page.toc = get_toc([{"level": e.level, "id": e.id, "name": e.title, "children": []} for e in spec.toc])
-            return spec.html(self.publication)
+            content = spec.html(self.publication)
+            entries = [{"level": e.level, "id": e.id, "name": e.title, "children": []} for e in spec.toc]
+            # The page's h1 heads its table of contents, as on a written page: Material lists the
+            # entries under it and points its skip link at it (no toc entry, no skip link).
+            title = _H1_ID.search(content)
+            page.toc = get_toc([{"level": 1, "id": title[1], "name": spec.title, "children": entries}] if title else entries)
+            return content
         if uri in self.toolkit:
             doc = self.toolkit[uri]
             meta = render.render("toolkit-meta.html", doc=doc, pub=self.publication,
                                  stage_title=pages.STAGE_TITLES.get(doc.stage or "", "Across the cycle"),
                                  link=lambda target: render.relative_url(target, render.page_url(uri)))
-            return f'<div data-pagefind-body data-pagefind-filter="type:Toolkit">{meta}{html}</div>'
+            return f'<div data-pagefind-body data-pagefind-filter="type:Toolkit">{_heading(html, page)}{meta}{html}</div>'
         if page.is_homepage:
             return html + render.render("home.html", pub=self.publication,
                                         link=lambda target: render.relative_url(target, ""))
