@@ -82,8 +82,8 @@ class Progress:
         try:
             yield
         finally:
-            if self.live:
-                self.stream.write(f" {time.monotonic() - start:.1f} s\n")
+            seconds = time.monotonic() - start
+            self.stream.write(f" {seconds:.1f} s\n" if self.live else f"[{number}/{len(STEPS)}] done in {seconds:.1f} s\n")
             # Held back until the step's line is finished, so they do not break it.
             for note in self.notes:
                 self.stream.write(note + "\n")

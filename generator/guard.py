@@ -59,7 +59,9 @@ class Leak:
 
 def words(text: str) -> list[str]:
     """Case-folded words of a text, with every kind of punctuation and markup dropped."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return _WORD.findall(text.casefold())
 
 
 def _json_unescape(match: re.Match) -> str:
@@ -69,10 +71,9 @@ def _json_unescape(match: re.Match) -> str:
 
 
 def _without_markup(text: str) -> str:
-    # Twice: a feed or a JSON file may carry HTML that was itself escaped once.
-    for _ in range(2):
-        text = html.unescape(_TAG.sub(" ", text))
-    return text
+    text = html.unescape(_TAG.sub(" ", text))
+    # A feed or a JSON file may carry HTML that was itself escaped once.
+    return html.unescape(_TAG.sub(" ", text)) if "<" in text else text
 
 
 def public_words(raw: bytes) -> list[str]:
@@ -139,22 +140,42 @@ def secrets(publication: Publication, relative: Callable[[Path], str] = str) -> 
 
 
 class Guard:
-    """Looks for many secrets in many files in one pass over each file's words."""
+    """Looks for many secrets in many files, doing as little as it can per file.
+
+    Each secret is filed under its longest word, its anchor: long words are rare, so for most
+    files few anchors are present at all, and only where an anchor and every other word of
+    its secret are present are the positions compared.
+    """
 
     def __init__(self, secrets: Iterable[Secret]):
-        # Indexed by first word: most words of a page start no secret at all.
-        self._by_first: dict[str, list[Secret]] = defaultdict(list)
+        # Records copied from one another share texts: each run of words is compared once.
+        self._by_anchor: dict[str, dict[tuple[str, ...], list[Secret]]] = defaultdict(lambda: defaultdict(list))
         for secret in secrets:
-            self._by_first[secret.words[0]].append(secret)
+            anchor = max(secret.words, key=len)
+            self._by_anchor[anchor][secret.words].append(secret)
 
     def find(self, public: list[str]) -> list[Secret]:
+        present = set(public)
         found: dict[str, Secret] = {}
-        by_first = self._by_first
-        for i, word in enumerate(public):
-            for secret in by_first.get(word, ()):
-                if secret.what not in found and tuple(public[i : i + len(secret.words)]) == secret.words:
-                    found[secret.what] = secret
+        for anchor in self._by_anchor.keys() & present:
+            candidates = [(needle, needle.index(anchor), secrets) for needle, secrets in self._by_anchor[anchor].items()
+                          if present.issuperset(needle)]
+            for position in _positions(public, anchor) if candidates else ():
+                for needle, offset, secrets in candidates:
+                    start = position - offset
+                    if start >= 0 and tuple(public[start : start + len(needle)]) == needle:
+                        found.update((secret.what, secret) for secret in secrets)
         return list(found.values())
+
+
+def _positions(items: list[str], item: str) -> Iterator[int]:
+    position = -1
+    while True:
+        try:
+            position = items.index(item, position + 1)
+        except ValueError:
+            return
+        yield position
 
 
 def scan(site_dir: Path, secrets: Iterable[Secret]) -> list[Leak]:

@@ -95,8 +95,9 @@ def test_success_replaces_site_and_leaves_no_temporary_folder(published):
 
 
 def test_success_prints_counted_steps_and_a_one_line_summary(published):
-    steps = re.findall(r"^\[(\d)/5\] ", published.output, re.M)
+    steps = re.findall(r"^\[(\d)/5\] (?!done)", published.output, re.M)
     assert steps == ["1", "2", "3", "4", "5"]
+    assert re.findall(r"^\[(\d)/5\] done in \d+\.\d s$", published.output, re.M) == steps
     assert SUMMARY.search(published.output), published.output
     assert "5 decisions" in SUMMARY.search(published.output).group(0)
 
