@@ -12,6 +12,7 @@ are not taken for one.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
 import re
 import unicodedata
@@ -45,7 +46,9 @@ class Secret:
 
     what: str  # "the exempt content 'Bank details' of WYPCC-2020-001"
     source: str  # the file it is kept in
-    words: tuple[str, ...]
+    words: tuple[str, ...] = ()
+    # A file that is not text (a spreadsheet, a PDF) is looked for as itself, byte for byte.
+    digest: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,8 +137,12 @@ def secrets(publication: Publication, relative: Callable[[Path], str] = str) -> 
         found += _secrets_of(f"the text of the internal document '{document.title}'", where, document.body)
         for name in document.attachments:
             attachment = document.source.parent / name
-            text = attachment.read_bytes().decode("utf-8", errors="replace") if attachment.is_file() else ""
-            found += _secrets_of(f"the attachment '{name}' of the internal document '{document.title}'", where, text)
+            data = attachment.read_bytes() if attachment.is_file() else b""
+            what = f"the attachment '{name}' of the internal document '{document.title}'"
+            if b"\0" in data:
+                found.append(Secret(what, where, digest=hashlib.sha256(data).hexdigest()))
+            else:
+                found += _secrets_of(what, where, data.decode("utf-8", errors="replace"))
     return found
 
 
@@ -150,13 +157,18 @@ class Guard:
     def __init__(self, secrets: Iterable[Secret]):
         # Records copied from one another share texts: each run of words is compared once.
         self._by_anchor: dict[str, dict[tuple[str, ...], list[Secret]]] = defaultdict(lambda: defaultdict(list))
+        self._by_digest: dict[str, list[Secret]] = defaultdict(list)
         for secret in secrets:
-            anchor = max(secret.words, key=len)
-            self._by_anchor[anchor][secret.words].append(secret)
+            if secret.digest:
+                self._by_digest[secret.digest].append(secret)
+            else:
+                anchor = max(secret.words, key=len)
+                self._by_anchor[anchor][secret.words].append(secret)
 
-    def find(self, public: list[str]) -> list[Secret]:
+    def find(self, public: list[str], digest: str = "") -> list[Secret]:
+        """The secrets in a file, given its words and (to find files withheld whole) its SHA-256."""
         present = set(public)
-        found: dict[str, Secret] = {}
+        found: dict[str, Secret] = {secret.what: secret for secret in self._by_digest.get(digest, ())}
         for anchor in self._by_anchor.keys() & present:
             candidates = [(needle, needle.index(anchor), secrets) for needle, secrets in self._by_anchor[anchor].items()
                           if present.issuperset(needle)]
@@ -184,6 +196,7 @@ def scan(site_dir: Path, secrets: Iterable[Secret]) -> list[Leak]:
     leaks = []
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         name = path.relative_to(site_dir).as_posix()
-        public = words(name) + [_BREAK] + public_words(path.read_bytes())
-        leaks += [Leak(name, secret) for secret in guard.find(public)]
+        raw = path.read_bytes()
+        public = words(name) + [_BREAK] + public_words(raw)
+        leaks += [Leak(name, secret) for secret in guard.find(public, hashlib.sha256(raw).hexdigest())]
     return leaks

@@ -207,6 +207,15 @@ def test_guard_names_embargoed_and_internal_records_and_their_addresses(tmp_path
     assert found["budget.csv"] == {"the attachment 'internal-budget.csv' of the internal document 'Internal work plan CANARYINTERNALTITLE'"}
 
 
+def test_guard_finds_a_binary_internal_attachment_copied_whole(tmp_path):
+    source = copy_site(tmp_path / "source")
+    budget = bytes(range(256)) * 4
+    (source / "content" / "toolkit" / "internal" / "internal-budget.csv").write_bytes(budget)
+    publication = publish(load.load(read_settings(source / "mkdocs.yml")))
+    found = scan(tmp_path / "site", publication, {"assets/budget.xlsx": budget, "assets/other.bin": budget[1:]})
+    assert found == {"assets/budget.xlsx": {"the attachment 'internal-budget.csv' of the internal document 'Internal work plan CANARYINTERNALTITLE'"}}
+
+
 def test_guard_catches_part_of_a_long_text_but_not_common_words(tmp_path):
     publication = publish(load.load(read_settings(FIXTURE_SITE / "mkdocs.yml")))
     long_text = ("The preferred bidder offered the lowest price of the three by a clear margin. "
