@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -46,12 +47,21 @@ class Records:
             return str(path)
 
 
+_LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """Field names and values quoted in a message, with line breaks and control characters
+    escaped, so every problem stays one output line."""
+    return _LINE_BREAKING.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def report(records: Records, path: Path, source_map: SourceMap, problems: Iterable[Problem]) -> None:
     """Add problems about fields of one file, each at the position of its value (or key)."""
     for problem in problems:
         add = records.diagnostics.warning if problem.warning else records.diagnostics.error
         where = source_map.key(problem.path) if problem.at_key else source_map.value(problem.path)
-        add(records.relative(path), where.line, where.column, problem.message, schema.field_name(problem.path))
+        add(records.relative(path), where.line, where.column, one_line(problem.message), one_line(schema.field_name(problem.path)))
 
 
 def parse_file(records: Records, path: Path, kind: str, text: str | None = None, line_offset: int = 0) -> tuple[Any, SourceMap] | None:
@@ -64,7 +74,7 @@ def parse_file(records: Records, path: Path, kind: str, text: str | None = None,
             return None
     parsed = source.parse(text)
     for problem in parsed.problems:
-        records.diagnostics.error(rel, problem.position.line + line_offset, problem.position.column, problem.message, schema.field_name(problem.path))
+        records.diagnostics.error(rel, problem.position.line + line_offset, problem.position.column, one_line(problem.message), one_line(schema.field_name(problem.path)))
     if line_offset:
         shifted = SourceMap()
         for attr in ("values", "keys"):
@@ -92,7 +102,8 @@ def parse_file(records: Records, path: Path, kind: str, text: str | None = None,
         if kind == "decision" and isinstance(parsed.data.get("reference"), str):
             records.invalid_references.add(parsed.data["reference"])
         return None
-    return parsed.data, parsed.source_map
+    # The data as validated: a date written where text is expected (title: 2021-05-01) is text.
+    return schema._jsonable(parsed.data), parsed.source_map
 
 
 _FRONT_MATTER = frontmatter.YAMLHandler.FM_BOUNDARY

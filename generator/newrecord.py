@@ -18,6 +18,7 @@ class NewRecordError(Exception):
     pass
 
 
+_UNSAFE_IN_YAML = re.compile("[\x7f-\x9f\ufffe\uffff]")
 _REFERENCE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<year>\d{4})-(?P<number>\d+)$")
 
 
@@ -47,8 +48,9 @@ def write_decision(settings: Settings, title: str, date: dt.date, prefix: str | 
     template = Environment(loader=PackageLoader("generator"), undefined=StrictUndefined, keep_trailing_newline=True)
     text = template.get_template("new-decision.yaml.j2").render(
         reference=reference,
-        # A JSON string is a YAML double-quoted one, except that YAML folds a raw NEL (U+0085).
-        title=json.dumps(title, ensure_ascii=False).replace("\x85", "\\u0085"),
+        # A JSON string is a YAML double-quoted one, except for characters YAML does not take
+        # raw (DEL, C1 controls, U+FFFE/U+FFFF) or folds (NEL, U+0085): escape those too.
+        title=_UNSAFE_IN_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(title, ensure_ascii=False)),
         date=date.isoformat(),
         schema=Path(schema_path).as_posix(),
         categories=", ".join(settings.categories),

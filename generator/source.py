@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -111,13 +112,11 @@ def decode(raw: bytes) -> tuple[str | None, YamlProblem | None]:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         start = exc.start + (3 if raw.startswith(codecs.BOM_UTF8) else 0)  # utf-8-sig counts after the BOM
-        before = raw[:start]
-        line = before.count(b"\n") + 1
-        # Columns count characters, as everywhere else; the line up to the bad byte is valid UTF-8.
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8-sig", errors="replace")) + 1
+        # Lines and columns as YAML counts them, in characters: the text before the bad byte is valid.
+        position = _end_position(raw[:start].decode("utf-8-sig", errors="replace"))
         byte = raw[start : start + 1].hex()
         return None, YamlProblem(
-            Position(line, column),
+            position,
             f"the file is not UTF-8 text (byte 0x{byte}): save it with UTF-8 encoding",
         )
 
@@ -184,8 +183,17 @@ def parse(text: str) -> Parsed:
 
 def _reader_position(text: str, offset: int) -> Position:
     """Line and column of a reader error; libyaml counts its offset in UTF-8 bytes."""
-    before = text.encode("utf-8")[:offset].decode("utf-8", errors="ignore") if _C_LOADER else text[:offset]
-    return Position(before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+    return _end_position(text.encode("utf-8")[:offset].decode("utf-8", errors="ignore") if _C_LOADER else text[:offset])
+
+
+# The line breaks of YAML (and of libyaml's marks): CRLF, LF, CR, NEL, LS and PS.
+_BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def _end_position(before: str) -> Position:
+    """The position just after `before`, counted as YAML counts lines."""
+    lines = _BREAKS.split(before)
+    return Position(len(lines), len(lines[-1]) + 1)
 
 
 class _Builder:
