@@ -215,7 +215,8 @@ def test_result_links_work_under_the_sub_path(browser, served):
     ("?q=&year=2021", ["decisions/2021/fix-2021-001/"]),
     ("?q=contract&status=withdrawn", ["decisions/2020/fix-2020-004/"]),
     ("?q=&decision-maker=Chief%20Executive&sort=oldest", ["decisions/2020/fix-2020-003/", "decisions/2020/fix-2020-004/"]),
-    ("?q=&decision-maker=Chief%20Executive&sort=newest", ["decisions/2020/fix-2020-004/", "decisions/2020/fix-2020-003/"]),
+    # Facets without words list decisions newest first, as the registers do.
+    ("?q=&decision-maker=Chief%20Executive", ["decisions/2020/fix-2020-004/", "decisions/2020/fix-2020-003/"]),
     ("?q=&type=funding", ["funding/streams/"]),
 ])
 def test_facets_by_link(browser, served, query, expected):
@@ -223,9 +224,20 @@ def test_facets_by_link(browser, served, query, expected):
     assert [result["href"].removeprefix(FIXTURE_BASE_PATH) for result in results] == expected
 
 
+def test_word_search_fetches_no_facet_files(served, browser):
+    # The facets' files list every page: a search by words does without them until they are opened.
+    first = len(served.log)
+    open_search(browser, served + "?q=contract")
+    fetched = [request.path for request in served.log[first:]]
+    assert any(path.endswith(".pf_index") for path in fetched)
+    assert not [path for path in fetched if path.endswith(".pf_filter")]
+
+
 def test_facet_and_sort_chosen_in_the_dialog(browser, served):
     open_search(browser, served + "?q=contract")
+    browser.find_element(By.CSS_SELECTOR, ".tr-search__refine > summary").click()
     status = Select(browser.find_element(By.ID, "tr-search-status"))
+    WebDriverWait(browser, 10).until(lambda d: len(status.options) == 3 and "(" in status.options[1].text)
     # Each value shows how many of the current results it would keep.
     assert [option.text for option in status.options] == ["Any status", "Approved (2)", "Withdrawn (1)"]
     sort = Select(browser.find_element(By.ID, "tr-search-sort"))

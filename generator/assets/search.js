@@ -2,7 +2,8 @@
 //
 // A search lives in the address: ?q=words plus one parameter per facet (?q=&category=grants&year=2020)
 // and sort=newest|oldest, so any page opened with ?q= shows that search and a search can be shared.
-// Pagefind itself is only fetched when someone searches: a page view costs this file and nothing more.
+// Pagefind itself is only fetched when someone searches: a page view costs this file and nothing more;
+// the facets' values (a file per facet, each listing every page) only when the filters are opened.
 
 const PAGE_SIZE = 10;
 const SORTS = { newest: { date: "desc" }, oldest: { date: "asc" } };
@@ -17,6 +18,7 @@ function setUp(box) {
   const dialog = box.querySelector("dialog");
   const form = dialog.querySelector("form");
   const input = form.querySelector("input");
+  const refine = dialog.querySelector(".tr-search__refine");
   const sort = dialog.querySelector("select[name=sort]");
   const facets = [...dialog.querySelectorAll("select[data-tr-facet]")];
   const summary = dialog.querySelector(".tr-search__summary");
@@ -24,6 +26,7 @@ function setUp(box) {
   const more = dialog.querySelector(".tr-search__more");
   const params = [input.name, sort.name, ...facets.map((s) => s.name)];
   let pagefind = null;
+  let facetValues = null;
   let found = [];
   let run = 0;
   let timer = 0;
@@ -32,9 +35,9 @@ function setUp(box) {
   const load = () =>
     (pagefind ??= import(new URL("pagefind/pagefind.js", siteRoot).href).then(async (pf) => {
       await pf.options({ baseUrl: siteRoot.pathname });
-      await fillFacets(pf);
       return pf;
     }));
+  const loadFacets = () => (facetValues ??= load().then(fillFacets));
 
   // Every value of every facet, once; a value asked for by link matches whatever its case.
   async function fillFacets(pf) {
@@ -81,6 +84,8 @@ function setUp(box) {
     const term = input.value.trim();
     const pf = await load();
     if (ticket !== run) return;
+    if (refine.open) await loadFacets();
+    if (ticket !== run) return;
     const filters = chosenFilters();
     writeAddress(term, filters);
     if (!term && !Object.keys(filters).length) {
@@ -91,21 +96,26 @@ function setUp(box) {
       showCounts({});
       return;
     }
-    const result = await pf.search(term || null, { filters, sort: SORTS[sort.value] });
+    // Without words Pagefind would fetch its whole word index (megabytes at 10,000 decisions).
+    // Every facet but the section is a decision's, and every decision page carries the browse
+    // word ("Decision <reference>"): searching for it lists them, newest first, for one chunk.
+    const browse = !term && Object.keys(filters).some((name) => name !== "type") ? dialog.dataset.browseWord : "";
+    const order = SORTS[sort.value] ?? (browse ? SORTS.newest : undefined);
+    const result = await pf.search(term || browse || null, { filters, sort: order });
     if (ticket !== run) return;
     found = result.results;
     list.replaceChildren();
     showCounts(result.filters);
     const count = found.length === 1 ? "1 result" : `${found.length} results`;
     summary.textContent = term ? `${count} for “${term}”` : count;
-    await showMore(ticket, false);
+    await showMore(ticket, false, !browse);
   }
 
-  async function showMore(ticket, focusFirst) {
+  async function showMore(ticket, focusFirst, excerpts = true) {
     const start = list.children.length;
     const pages = await Promise.all(found.slice(start, start + PAGE_SIZE).map((r) => r.data()));
     if (ticket !== run) return;
-    list.append(...pages.map(resultItem));
+    list.append(...pages.map((page) => resultItem(page, excerpts)));
     more.hidden = list.children.length >= found.length;
     if (focusFirst) list.children[start]?.querySelector("a").focus();
   }
@@ -125,7 +135,10 @@ function setUp(box) {
     search();
   });
   for (const select of [sort, ...facets]) select.addEventListener("change", search);
-  more.addEventListener("click", () => showMore(run, true));
+  more.addEventListener("click", () => showMore(run, true, Boolean(input.value.trim())));
+  refine.addEventListener("toggle", () => {
+    if (refine.open) loadFacets().then(search);
+  });
   opener.addEventListener("click", () => {
     open();
     load();
@@ -151,12 +164,13 @@ function setUp(box) {
     input.value = asked.get(input.name);
     if (asked.get(sort.name) in SORTS) sort.value = asked.get(sort.name);
     for (const select of facets) select.dataset.wanted = asked.get(select.name) || "";
+    refine.open = Boolean(sort.value) || facets.some((select) => select.dataset.wanted);
     open();
     search();
   }
 }
 
-function resultItem(page) {
+function resultItem(page, withExcerpt) {
   const item = document.createElement("li");
   const title = document.createElement("a");
   title.href = page.url;
@@ -171,9 +185,11 @@ function resultItem(page) {
     line.textContent = facts.join(" · ");
     item.append(line);
   }
-  const excerpt = document.createElement("p");
-  excerpt.append(...excerptNodes(page.excerpt));
-  item.append(excerpt);
+  if (withExcerpt) {
+    const excerpt = document.createElement("p");
+    excerpt.append(...excerptNodes(page.excerpt));
+    item.append(excerpt);
+  }
   return item;
 }
 
