@@ -658,3 +658,23 @@ def test_validating_the_repository_is_quick():
 def test_the_c_loader_is_used_when_present():
     if getattr(yaml, "__with_libyaml__", False):
         assert source._Loader is yaml.CSafeLoader
+
+
+# --- The benchmark corpus ------------------------------------------------------------------------
+
+
+def test_the_benchmark_corpus_validates_cleanly_and_is_deterministic(tmp_path):
+    """benchmarks/corpus.py must keep writing a site every rule accepts, the same for the same seed."""
+    from benchmarks.corpus import write_corpus
+
+    def snapshot(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    write_corpus(tmp_path / "a", 120, seed=3)
+    records = load(read_settings(tmp_path / "a" / "mkdocs.yml"))
+    assert [d.text() for d in records.diagnostics] == []
+    assert len(records.decisions) == 120
+    assert {d.category for d in records.decisions} >= {"grants", "contracts", "commissioning"}
+    assert {d.year for d in records.decisions} <= set(range(2016, 2026))
+    write_corpus(tmp_path / "b", 120, seed=3)
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
