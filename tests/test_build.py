@@ -216,6 +216,20 @@ def test_guard_finds_a_binary_internal_attachment_copied_whole(tmp_path):
     assert found == {"assets/budget.xlsx": {"the attachment 'internal-budget.csv' of the internal document 'Internal work plan CANARYINTERNALTITLE'"}}
 
 
+def test_guard_ignores_template_text_an_internal_document_shares_with_a_public_one(tmp_path):
+    publication = publish(load.load(read_settings(FIXTURE_SITE / "mkdocs.yml")))
+    template = "Record the decisions you make and the reasons for them, so that the group can rely on them later."
+    [internal] = publication.withheld.internal
+    public = publication.toolkit[0]
+    internal.body = f"{template}\n\nThe Head of Commissioning retires in March 2022; the post will not be filled.\n"
+    public.body += f"\n{template}\n"
+    found = scan(tmp_path, publication, {
+        "toolkit/analyse/index.html": f"<p>{template}</p>".encode(),
+        "leak.html": b"<p>The Head of Commissioning retires in March 2022.</p>",
+    })
+    assert found == {"leak.html": {"the text of the internal document 'Internal work plan CANARYINTERNALTITLE'"}}
+
+
 def test_guard_catches_part_of_a_long_text_but_not_common_words(tmp_path):
     publication = publish(load.load(read_settings(FIXTURE_SITE / "mkdocs.yml")))
     long_text = ("The preferred bidder offered the lowest price of the three by a clear margin. "
