@@ -146,6 +146,12 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
                                         link=lambda target: render.relative_url(target, ""))
         return html
 
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # MkDocs makes a new environment for every build, `mkdocs serve` rebuilds included: no
+        # need to stat each of Material's ~40 templates again for every page rendered.
+        env.auto_reload = False
+        return env
+
     def on_page_context(self, context: dict[str, Any], *, page: MkDocsPage, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         spec = self.pages.get(page.file.src_uri)
         context["transparency_jsonld"] = pages.head_json(spec) if spec else ""

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import posixpath
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import markdown
@@ -31,6 +31,9 @@ def _markdown() -> markdown.Markdown:
     return markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
 
 
+# A summary is shown on its page and again, as plain text, in the meta description, the JSON-LD,
+# the feeds and the exports: each text is converted once. Bounded, for long `mkdocs serve` runs.
+@lru_cache(maxsize=4096)
 def markdown_to_html(text: str | None) -> Markup:
     """Staff Markdown as HTML that can carry no script, event handler or foreign scheme."""
     if not text:
@@ -43,6 +46,7 @@ def markdown_to_html(text: str | None) -> Markup:
     return Markup(nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel="noopener noreferrer"))
 
 
+@lru_cache(maxsize=32768)
 def plain_text(text: str | None) -> str:
     """Markdown as plain text, for feeds, exports and meta descriptions."""
     if not text:
@@ -123,6 +127,8 @@ def environment() -> Environment:
         loader=PackageLoader("generator"),
         autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=StrictUndefined,
+        # Package templates do not change during a build: no stat of each one per page rendered.
+        auto_reload=False,
         trim_blocks=True,
         lstrip_blocks=True,
     )
