@@ -226,7 +226,7 @@ def test_a_config_option_pointing_nowhere_names_the_file(tmp_path):
 def test_options_of_the_wrong_kind_are_one_line(tmp_path):
     site = make_site(tmp_path)
     config = site / "mkdocs.yml"
-    config.write_text(config.read_text().replace("build_date: 2021-06-01", "build_date: 'first of June'"))
+    config.write_text(config.read_text().replace('build_date: "2021-06-01"', "build_date: 'first of June'"))
     result = run_cli("validate", site=site)
     assert result.exit_code == 1
     assert "Traceback" not in result.output

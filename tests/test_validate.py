@@ -49,7 +49,7 @@ def replace(old: str, new: str, text: str = NEW_DECISION) -> str:
 def set_build_date(site: Path, day: str | None) -> None:
     config = site / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    text = re.sub(r"      build_date: .*\n", f"      build_date: {day}\n" if day else "", text)
+    text = re.sub(r"      build_date: .*\n", f"      build_date: \"{day}\"\n" if day else "", text)
     config.write_text(text, encoding="utf-8")
 
 
