@@ -147,15 +147,19 @@ LONG_TEXT = st.one_of(
 )
 
 
-def paths_of(value: Any, path: tuple = ()) -> list[tuple]:
-    """Every path to a value inside a record (mapping keys and list indices)."""
+def paths_of(value: Any, path: tuple = (), inside: frozenset = frozenset()) -> list[tuple]:
+    """Paths to the values inside a record (mapping keys and list indices), down to a depth of 30;
+    a value shared into itself (a cycle, which YAML writes as a recursive alias) is not entered twice."""
     found = [path] if path else []
+    if len(path) >= 30 or id(value) in inside:
+        return found
+    inside |= {id(value)}
     if isinstance(value, dict):
         for key, item in value.items():
-            found += paths_of(item, path + (key,))
+            found += paths_of(item, path + (key,), inside)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            found += paths_of(item, path + (i,))
+            found += paths_of(item, path + (i,), inside)
     return found
 
 
