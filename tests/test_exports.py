@@ -482,7 +482,7 @@ def test_feed_size_keeps_the_newest(pub):
 def test_every_page_advertises_the_feed(site):
     for page in ("index.html", "decisions/2020/fix-2020-001/index.html", "open-data/index.html", "funding/index.html"):
         html = (site / page).read_text("utf-8")
-        assert re.search(r'<link rel="alternate" type="application/atom\+xml" [^>]*href="[./]*/?feed.xml"', html), page
+        assert re.search(r'<link rel="[^"]*\balternate\b[^"]*" type="application/atom\+xml" [^>]*href="[./]*/?feed.xml"', html), page
 
 
 # ---------------------------------------------------------------------------
