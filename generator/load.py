@@ -102,8 +102,7 @@ def parse_file(records: Records, path: Path, kind: str, text: str | None = None,
         if kind == "decision" and isinstance(parsed.data.get("reference"), str):
             records.invalid_references.add(parsed.data["reference"])
         return None
-    # The data as validated: a date written where text is expected (title: 2021-05-01) is text.
-    return schema._jsonable(parsed.data), parsed.source_map
+    return parsed.data, parsed.source_map
 
 
 _FRONT_MATTER = frontmatter.YAMLHandler.FM_BOUNDARY

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any, Iterator
 
+import fastjsonschema
 import jsonschema
 from jsonschema import Draft202012Validator
 
@@ -27,15 +29,31 @@ def _validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def _jsonable(value: Any) -> Any:
-    """Dates as ISO text, so a quoted and an unquoted date validate alike."""
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def _is_date(text: str) -> bool:
+    """The test jsonschema's 'date' format applies, so both validators agree."""
+    try:
+        return bool(_DATE.fullmatch(text) and dt.date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
+@cache
+def _fast(name: str) -> Any:
+    # Compiled to Python code: several times faster than jsonschema on the valid records that
+    # are nearly all of a repository. Only a file it rejects goes through jsonschema, whose
+    # errors we turn into messages; jsonschema stays the authority on what is wrong.
+    return fastjsonschema.compile(load_schema(name), formats={"date": _is_date}, use_default=False)
+
+
+def is_valid(name: str, instance: Any) -> bool:
+    try:
+        _fast(name)(instance)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 def field_name(path: FieldPath) -> str:
@@ -73,8 +91,9 @@ def suggest(word: str, choices: list[str]) -> str:
 
 def check(name: str, data: Any) -> Iterator[Problem]:
     """Yield (field path, points at a key, message) for every way data breaks schema `name`."""
-    instance = _jsonable(data)
-    for error in _validator(name).iter_errors(instance):
+    if is_valid(name, data):
+        return
+    for error in _validator(name).iter_errors(data):
         yield from _explain(error)
 
 

@@ -32,8 +32,7 @@ MAX_NODES = 20_000
 MAX_DEPTH = 40
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):  # a NamedTuple: one is made for every key and value
     line: int  # 1-based
     column: int  # 1-based
 
@@ -92,6 +91,7 @@ _TAG_NAMES = {
 }
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
@@ -247,6 +247,8 @@ class _Builder:
         return result
 
     def _scalar(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
+        if node.tag == _STR_TAG:  # most values: no constructor needed
+            return node.value
         if node.tag not in _TAG_NAMES:
             self.problems.append(
                 YamlProblem(_pos(node.start_mark), f"the YAML tag '{_tag(node.tag)}' is not allowed here", path)
@@ -258,7 +260,8 @@ class _Builder:
             # A date-shaped value that is no date (2020-13-45) stays text, so validation
             # reports it with its field name like any other invalid date.
             return node.value
-        if isinstance(value, dt.datetime):
+        if isinstance(value, dt.date):
+            # As ISO text, like a quoted date: the schema checks both alike, the model reads both.
             return value.isoformat()
         return value
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator import newrecord, schema, source
 from validation_helpers import diagnostic_lines, lines_of, load_site, make_site, run_cli, run_process
@@ -34,7 +35,7 @@ def test_new_decision_takes_the_next_free_number_of_its_year(tmp_path):
     data = parse_record(path)
     assert data["reference"] == "OPCC-2020-003"
     assert data["title"] == "Victims services grant"
-    assert data["date"] == dt.date(2020, 8, 1)
+    assert yaml.safe_load(path.read_text("utf-8"))["date"] == dt.date(2020, 8, 1)  # an unquoted YAML date
     assert data["status"] == "approved"
 
 
@@ -182,7 +183,7 @@ def test_without_a_date_the_decision_is_dated_today(tmp_path):
     assert result.exit_code == 0, result.output
     written = Path(result.stdout.splitlines()[0].removeprefix("wrote "))
     data = parse_record(written)
-    assert data["date"] == dt.date.today() and written.parent.name == str(dt.date.today().year)
+    assert yaml.safe_load(written.read_text("utf-8"))["date"] == dt.date.today() and written.parent.name == str(dt.date.today().year)
 
 
 def test_an_impossible_date_is_a_usage_error(tmp_path):

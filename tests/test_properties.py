@@ -23,7 +23,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
-from generator import newrecord
+from generator import newrecord, schema, source
 from generator.load import load
 from generator.settings import Settings, read_settings
 from validation_helpers import BASE, NEW_DECISION_PATH
@@ -317,3 +317,13 @@ def test_any_title_survives_new_decision(tmp_path_factory, title):
     (decision,) = records.decisions
     assert decision.title == title
     assert [d.text() for d in records.diagnostics if d.path == path.relative_to(root).as_posix()] == []
+
+
+@settings(FAST, max_examples=300)
+@given(record=mutated_records())
+def test_the_compiled_fast_path_agrees_with_jsonschema(record):
+    # schema.check trusts the compiled validator when it accepts a file; it must never accept
+    # what jsonschema, the authority on errors, would reject (nor the other way round).
+    data = source.parse(dump(record)).data
+    assume(isinstance(data, dict))
+    assert schema.is_valid("decision", data) == (not list(schema._validator("decision").iter_errors(data)))
