@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import posixpath
 import re
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/transparency/{asset.name}", abs_src_path=str(asset)))
         self.toolkit = {doc.src_uri: doc for doc in self.publication.toolkit}
+        self.nav_cache: dict[str, str] = {}
         if self.specified is not None:
             # Only now is every page known: staff's Markdown, less what is withheld, and ours.
             missing = statutory.missing_pages(self.specified, {f.src_uri for f in files} | {f.url for f in files},
@@ -155,6 +157,10 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
     def on_page_context(self, context: dict[str, Any], *, page: MkDocsPage, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         spec = self.pages.get(page.file.src_uri)
         context["transparency_jsonld"] = pages.head_json(spec) if spec else ""
+        # Outside the navigation, a page's navigation (relative links, nothing active) is the
+        # same as its siblings': one render per folder, not per decision.
+        context["transparency_nav_key"] = None if page.file.inclusion.is_in_nav() else posixpath.dirname(page.url.rstrip("/"))
+        context["transparency_nav_cache"] = self.nav_cache
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -535,6 +535,37 @@ def test_nav_of_no_page_lists_a_decision_page(site):
             assert not listed, f"{html_path} lists decision pages in its navigation: {listed}"
 
 
+def test_every_page_navigation_leads_to_the_same_pages(site):
+    # Pages outside the navigation share one rendering per folder: a navigation rendered for a
+    # 2020 decision must not be reused, with its relative links, on a 2021 decision.
+    home = nav_links(site, "index.html")
+    for html_path in html_pages(site):
+        if _parsed(site / html_path).find_all("nav", cls="md-nav--primary"):
+            assert set(nav_links(site, html_path)) == set(home), html_path
+
+
+def test_shared_navigation_is_what_material_renders_for_each_page(site, tmp_path, monkeypatch):
+    # The plugin renders the navigation once per folder for pages outside it; rendered for every
+    # page, as Material does, each page must come out byte for byte the same.
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator.plugin import TransparencyPlugin
+
+    shared = TransparencyPlugin.on_page_context
+
+    def unshared(self, context, **kwargs):
+        context = shared(self, context, **kwargs)
+        context["transparency_nav_key"] = None
+        return context
+
+    monkeypatch.setattr(TransparencyPlugin, "on_page_context", unshared)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", conftest.SOURCE_DATE_EPOCH)
+    build(load_config(config_file=str(FIXTURE_SITE / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    for html_path in html_pages(site):
+        assert (tmp_path / "site" / html_path).read_bytes() == (site / html_path).read_bytes(), html_path
+
+
 def test_nav_check_recognises_decision_pages():
     assert DECISION_PAGE.search("decisions/2020/fix-2020-001/")
     assert not DECISION_PAGE.search("decisions/2020/")
