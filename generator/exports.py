@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
-from . import render
+from . import registercsv, render
 from .datadictionary import LIST_SEPARATOR, Field, decision_columns, decision_fields, funding_columns
 from .model import Decision
 from .publication import Publication
@@ -477,6 +477,8 @@ def site_exports(pub: Publication, site_url: str) -> Iterator[tuple[str, bytes]]
         yield schema_file(name), schema_bytes(name)
     for d, record in zip(pub.decisions, records):
         yield d.url + RECORD_JSON, record_json(pub, record)
+    for path, (columns, rows) in registercsv.DOWNLOADS.items():
+        yield path, _csv(list(columns), ([row[c] for c in columns] for row in rows(pub, site_url)))
 
 
 def write(pub: Publication, site_url: str, site_dir: Path) -> int:

@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
-from . import exports, load, pages, registercsv, render, search, statutory
+from . import exports, load, pages, render, search, statutory
 from .config import TransparencyConfig
 from .diagnostics import Severity
 from .publication import Publication, publish
@@ -165,7 +165,6 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # Also after each rebuild of `mkdocs serve`, into the folder it serves.
-        registercsv.write(self.publication, Path(config.site_dir), config.site_url or "")
         exports.write(self.publication, config.site_url or "", Path(config.site_dir))
         if self.config.search:
             try:

@@ -1,12 +1,9 @@
 """The contracts and grants registers as CSV downloads: the rows of the register pages, for
-spreadsheets. Written after the build into data/, from the publication only."""
+spreadsheets, from the publication only. generator/exports.py writes them with the open data."""
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
-from pathlib import Path
 
 from . import registers, render
 from .model import Decision
@@ -97,27 +94,8 @@ def grant_records(pub: Publication, site_url: str = "") -> list[dict[str, str]]:
     return records
 
 
-def to_csv(columns: tuple[str, ...], records: list[dict[str, str]]) -> str:
-    out = io.StringIO()
-    # RFC 4180 line ends, as the open data CSVs have.
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(records)
-    return out.getvalue()
-
-
+# The register downloads: path in the site, columns, and the rows (as column -> text) for them.
 DOWNLOADS = {
     "data/contracts.csv": (CONTRACT_COLUMNS, contract_records),
     "data/grants.csv": (GRANT_COLUMNS, grant_records),
 }
-
-
-def write(pub: Publication, site_dir: Path, site_url: str = "") -> list[Path]:
-    """Write every register download into the built site; the paths written."""
-    written = []
-    for name, (columns, records) in DOWNLOADS.items():
-        path = site_dir / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(to_csv(columns, records(pub, site_url)), encoding="utf-8", newline="")
-        written.append(path)
-    return written

@@ -35,7 +35,8 @@ SITE_URL = "https://example.org/our-business/making-decisions/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 REPOSITORY = Path(__file__).parent.parent
 DATA_FILES = ("data/decisions.csv", "data/decisions.json", "data/funding.csv", "data/360giving.json",
-              "data/ocds.json", "feed.xml", "schema/decision.schema.json", "schema/funding.schema.json")
+              "data/ocds.json", "data/contracts.csv", "data/grants.csv", "feed.xml",
+              "schema/decision.schema.json", "schema/funding.schema.json")
 
 
 @pytest.fixture(scope="module")
