@@ -105,6 +105,8 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         for page in self.pages.values():
             # Material prints page.title and meta description unescaped: escape record text here.
             front = {"title": str(escape(page.title)), "description": str(escape(page.description))}
+            if not page.toc:  # a register table needs the width more than a one-line contents list
+                front["hide"] = ["toc"]
             file = File.generated(config, page.src_uri, content=f"---\n{json.dumps(front)}\n---\n",
                                   inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV)
             file.edit_uri = page.edit_uri
