@@ -39,6 +39,9 @@ class Records:
     # References of records that exist but have errors, so rules about other records
     # (related, supersedes) do not also call them missing.
     invalid_references: set[str] = field(default_factory=set)
+    # The sound fields of decision records that have errors: not published, only checked by the
+    # rules across fields and files, so that every problem of a file shows in one run.
+    partial_decisions: list[Decision] = field(default_factory=list)
 
     def relative(self, path: Path) -> str:
         try:
@@ -99,8 +102,13 @@ def parse_file(records: Records, path: Path, kind: str, text: str | None = None,
     problems = list(schema.check(kind, parsed.data))
     report(records, path, parsed.source_map, problems)
     if problems or parsed.problems:
-        if kind == "decision" and isinstance(parsed.data.get("reference"), str):
-            records.invalid_references.add(parsed.data["reference"])
+        if kind == "decision":
+            if isinstance(parsed.data.get("reference"), str):
+                records.invalid_references.add(parsed.data["reference"])
+            broken = {p.path[0] for p in [*problems, *parsed.problems] if p.path}
+            if all(p.path for p in [*problems, *parsed.problems]):
+                sound = {k: v for k, v in parsed.data.items() if k not in broken}
+                records.partial_decisions.append(decision_from_data(sound, path, parsed.source_map))
         return None
     return parsed.data, parsed.source_map
 

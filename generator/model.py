@@ -196,17 +196,18 @@ def as_money(value: Any) -> Decimal | None:
 
 
 def decision_from_data(data: dict[str, Any], source: Path, source_map: SourceMap) -> Decision:
-    """Build a Decision from schema-valid data."""
+    """Build a Decision from schema-valid data, or from the sound fields of a record with errors
+    (whose missing fields stay None: such a record is only checked, never published)."""
     fin = data.get("financial")
     proc = data.get("procurement")
     return Decision(
-        reference=data["reference"],
-        title=data["title"],
-        date=as_date(data["date"]),
-        decision_maker=data["decision_maker"],
-        status=data["status"],
-        summary=data["summary"],
-        published=as_date(data.get("published")) or as_date(data["date"]),
+        reference=data.get("reference"),
+        title=data.get("title"),
+        date=as_date(data.get("date")),
+        decision_maker=data.get("decision_maker"),
+        status=data.get("status"),
+        summary=data.get("summary"),
+        published=as_date(data.get("published")) or as_date(data.get("date")),
         category=data.get("category"),
         decision=data.get("decision"),
         background=data.get("background"),

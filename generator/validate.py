@@ -63,11 +63,13 @@ def _financial_year(path: FieldPath, text: str) -> list[Problem]:
 def _check_decisions(records: Records, stream_ids: set[str]) -> None:
     settings = records.settings
     by_reference: dict[str, Decision] = {}
-    counts = Counter(d.reference for d in records.decisions)
-    for decision in records.decisions:
-        by_reference.setdefault(decision.reference, decision)
+    checked = records.decisions + records.partial_decisions
+    counts = Counter(d.reference for d in checked if d.reference)
+    for decision in sorted(checked, key=lambda d: d.source):
+        if decision.reference:
+            by_reference.setdefault(decision.reference, decision)
     files_dir = settings.path("files_dir")
-    for decision in records.decisions:
+    for decision in checked:
         problems = list(_decision_problems(decision, by_reference, counts, stream_ids, settings.categories, files_dir, records))
         report(records, decision.source, decision.source_map, problems)
 
@@ -75,19 +77,19 @@ def _check_decisions(records: Records, stream_ids: set[str]) -> None:
 def _decision_problems(d: Decision, by_reference: dict[str, Decision], counts: Counter, stream_ids: set[str],
                        categories: tuple[str, ...], files_dir: Path, records: Records) -> Iterator[Problem]:
     path = d.source
-    if path.stem != d.reference:
+    if d.reference and path.stem != d.reference:
         yield Problem(("reference",), False, f"'{d.reference}' does not match the file name: name the file {d.reference}.yaml")
-    if path.parent.name != str(d.year):
+    if d.date and path.parent.name != str(d.year):
         yield Problem(("date",), False, f"the decision is dated {d.year} but its file is in {path.parent.name}/: move it to decisions/{d.year}/")
-    if counts[d.reference] > 1:
+    if d.reference and counts[d.reference] > 1:
         first = by_reference[d.reference]
         if first is not d:
             yield Problem(("reference",), False, f"'{d.reference}' is already used by {records.relative(first.source)}")
     if d.category is not None and d.category not in categories:
         yield Problem(("category",), False, f"'{d.category}' is not one of the site's categories: {', '.join(categories)}{suggest(d.category, list(categories))}")
-    if d.signed is not None and d.signed < d.date:
+    if d.signed is not None and d.date and d.signed < d.date:
         yield Problem(("signed",), False, f"the notice cannot be signed ({d.signed}) before the decision was made ({d.date})")
-    if d.published < d.date:
+    if d.published and d.date and d.published < d.date:
         yield Problem(("published",), False, f"published ({d.published}) is before the decision date ({d.date})", warning=True)
     if d.financial:
         if d.financial.amount is not None and (wrong := _money(d.financial.amount)):
