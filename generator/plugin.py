@@ -56,20 +56,12 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         root = Path(config.config_file_path).parent.resolve()
         self.settings = Settings.from_options(options, root, os.path.relpath(config.docs_dir, root))
         records = load.load(self.settings)
-        for diagnostic in records.diagnostics:
-            (log.error if diagnostic.severity is Severity.ERROR else log.warning)(diagnostic.text())
         if records.diagnostics.errors:
+            self._log(records.diagnostics)
             raise PluginError(f"{len(records.diagnostics.errors)} error(s) in the records: see the lines above")
         self.publication: Publication = publish(records)
-        for row, spend in self.publication.overspent_streams():
-            log.warning(f"funding stream '{row.id}': decisions in {spend.financial_year} add up to "
-                        f"{render.money(spend.spent)}, more than its allocation of {render.money(spend.allocation)}")
         self.specified = records.specified
-        if self.specified is not None:
-            for diagnostic in statutory.unpublished(self.specified, str(root)):
-                log.warning(diagnostic.text())
-        for diagnostic in statutory.register_warnings(self.publication):
-            log.warning(diagnostic.text())
+        self._log([*records.diagnostics, *statutory.build_warnings(self.publication, self.specified)])
         if config.nav is not None:
             config.nav = [self._expand_nav(item) for item in config.nav]
         # Our page templates sit between the site's own overrides and Material's.
@@ -81,6 +73,11 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             script.type = "module"
             config.extra_javascript.append(script)
         return config
+
+    @staticmethod
+    def _log(diagnostics: Any) -> None:
+        for diagnostic in diagnostics:
+            (log.error if diagnostic.severity is Severity.ERROR else log.warning)(diagnostic.text())
 
     def _expand_nav(self, item: Any) -> Any:
         if isinstance(item, dict):
@@ -122,8 +119,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             # Only now is every page known: staff's Markdown, less what is withheld, and ours.
             missing = statutory.missing_pages(self.specified, {f.src_uri for f in files} | {f.url for f in files},
                                               str(self.settings.root))
-            for diagnostic in missing:
-                log.error(diagnostic.text())
+            self._log(missing)
             if missing:
                 raise PluginError(f"{len(missing)} error(s) in the Specified Information map: see the lines above")
         return files

@@ -90,6 +90,21 @@ def _derived_text(kind: str, pub: Publication) -> str:
     return f"Register of {kind}: {count} {noun}"
 
 
+def build_warnings(pub: Publication, info: SpecifiedInformation | None) -> Diagnostics:
+    """What a build reports without failing: duties not yet met, gaps in the registers, and
+    funding streams whose decisions exceed their allocation."""
+    found = unpublished(info, str(pub.settings.root)) if info is not None else Diagnostics()
+    found.extend(register_warnings(pub))
+    for row, spend in pub.overspent_streams():
+        table = pub.streams[row.id][0]
+        path = ("rows", table.rows.index(row), "id")
+        where = table.source_map.value(path)
+        found.warning(os.path.relpath(table.source, pub.settings.root), where.line, where.column,
+                      f"decisions charged to funding stream '{row.id}' in {spend.financial_year} add up to {render.money(spend.spent)}, "
+                      f"more than its allocation of {render.money(spend.allocation)}", field_name(path))
+    return found
+
+
 def register_warnings(pub: Publication) -> Diagnostics:
     """Gaps in what the registers can show, for the build log; published records only."""
     found = Diagnostics()
