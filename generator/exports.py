@@ -13,7 +13,6 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -22,6 +21,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from . import registercsv, render
+from .render import absolute_url
 from .datadictionary import LIST_SEPARATOR, Field, decision_columns, decision_fields, funding_columns
 from .model import Decision
 from .publication import Publication
@@ -48,11 +48,6 @@ OPEN_DATA_PAGE = "open-data/"
 # none of its four values, so they are described in procurementMethodDetails only.
 OCDS_METHODS = {"open-tender": "open", "restricted-tender": "selective", "direct-award": "direct"}
 OCDS_AWARD_STATUS = {"approved": "active", "rejected": "unsuccessful", "withdrawn": "cancelled", "deferred": "pending"}
-
-
-def absolute(site_url: str, path: str) -> str:
-    """A path from the site's root as a full web address, when the site says where it is published."""
-    return site_url.rstrip("/") + "/" + path if site_url else path
 
 
 def category_feed(category: str) -> str:
@@ -89,12 +84,6 @@ def _json_text(data: Any) -> str:
 
 def json_bytes(data: Any) -> bytes:
     return (_json_text(data) + "\n").encode("utf-8")
-
-
-@lru_cache(maxsize=4096)
-def _description(summary: str) -> str:
-    """A summary as plain text, once per record although the feeds and both standards use it."""
-    return render.plain_text(summary)
 
 
 def _timestamp(day: dt.date) -> str:
@@ -139,7 +128,7 @@ def decision_record(d: Decision, embargoed: set[str], site_url: str) -> dict[str
             del record["related"]
     if record.get("supersedes") in embargoed:
         del record["supersedes"]
-    record["url"] = absolute(site_url, d.url)
+    record["url"] = absolute_url(site_url, d.url)
     return record
 
 
@@ -242,25 +231,25 @@ def atom_feed(pub: Publication, site_url: str, decisions: list[Decision], path: 
     # The namespace as a plain attribute: ElementTree's default_namespace refuses the
     # unqualified attributes (rel, href) that Atom uses.
     feed = ET.Element("feed", {"xmlns": ATOM, XML_LANG: "en-GB"})
-    _sub(feed, "id", absolute(site_url, path) if site_url else f"tag:{host},{pub.today.year}:{path}")
+    _sub(feed, "id", absolute_url(site_url, path) if site_url else f"tag:{host},{pub.today.year}:{path}")
     _sub(feed, "title", title)
     _sub(feed, "updated", _timestamp(max((d.published for d in entries), default=pub.today)))
     _sub(_sub(feed, "author"), "name", pub.settings.publisher.name)
-    _sub(feed, "link", rel="self", type="application/atom+xml", href=absolute(site_url, path))
-    _sub(feed, "link", rel="alternate", type="text/html", href=absolute(site_url, page))
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=absolute_url(site_url, path))
+    _sub(feed, "link", rel="alternate", type="text/html", href=absolute_url(site_url, page))
     _sub(feed, "rights", f"{LICENCE_NAME}: {LICENCE_URL}")
     for d in entries:
         entry = _sub(feed, "entry")
         _sub(entry, "id", f"tag:{host},{d.date.year}:{d.reference}")
         _sub(entry, "title", f"{d.reference}: {d.title}")
-        _sub(entry, "link", rel="alternate", type="text/html", href=absolute(site_url, d.url))
-        _sub(entry, "link", rel="alternate", type="application/json", href=absolute(site_url, d.url + RECORD_JSON))
+        _sub(entry, "link", rel="alternate", type="text/html", href=absolute_url(site_url, d.url))
+        _sub(entry, "link", rel="alternate", type="application/json", href=absolute_url(site_url, d.url + RECORD_JSON))
         _sub(entry, "published", _timestamp(d.published))
         _sub(entry, "updated", _timestamp(d.published))
         _sub(_sub(entry, "author"), "name", d.decision_maker)
         if d.category:
             _sub(entry, "category", term=d.category, label=render.label(d.category))
-        _sub(entry, "summary", _description(d.summary), type="text")
+        _sub(entry, "summary", render.plain_text(d.summary), type="text")
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -313,7 +302,7 @@ def _grant(pub: Publication, row: GrantRow, site_url: str) -> dict[str, Any]:
     grant: dict[str, Any] = {
         "id": grant_id(pub, row),
         "title": d.title,
-        "description": _description(d.summary),
+        "description": render.plain_text(d.summary),
         "currency": d.financial.currency if d.financial else "GBP",
         "amountAwarded": row.amount,
         "awardDate": d.date,
@@ -325,7 +314,7 @@ def _grant(pub: Publication, row: GrantRow, site_url: str) -> dict[str, Any]:
         "fundingOrganization": [{"id": settings.publisher.org_id, "name": settings.publisher.name}],
     }
     if site_url:
-        grant["url"] = absolute(site_url, d.url)
+        grant["url"] = absolute_url(site_url, d.url)
     if row.funding_stream in pub.streams:
         grant["grantProgramme"] = [{"code": row.funding_stream, "title": pub.streams[row.funding_stream][1].name}]
     period = d.procurement
@@ -355,7 +344,7 @@ def grants_360(pub: Publication, site_url: str) -> bytes | None:
                       **({"website": publisher.url} if publisher.url else {})},
     }
     if site_url:
-        package.update(downloadURL=absolute(site_url, GRANTS_360), accessURL=absolute(site_url, OPEN_DATA_PAGE))
+        package.update(downloadURL=absolute_url(site_url, GRANTS_360), accessURL=absolute_url(site_url, OPEN_DATA_PAGE))
     package["grants"] = awarded
     return json_bytes(package)
 
@@ -398,7 +387,7 @@ def _release(pub: Publication, d: Decision, site_url: str) -> dict[str, Any]:
         tender["numberOfTenderers"] = proc.bids_received
     if proc.portal:
         tender["submissionMethodDetails"] = f"Advertised on {proc.portal}"
-    award: dict[str, Any] = {"id": d.reference, "title": d.title, "description": _description(d.summary),
+    award: dict[str, Any] = {"id": d.reference, "title": d.title, "description": render.plain_text(d.summary),
                              "status": OCDS_AWARD_STATUS[d.status], "date": _timestamp(d.date)}
     if value:
         award["value"] = value
@@ -408,7 +397,7 @@ def _release(pub: Publication, d: Decision, site_url: str) -> dict[str, Any]:
     if period:
         award["contractPeriod"] = period
     documents = [{"id": str(i + 1), "title": doc.title,
-                  "url": doc.url or absolute(site_url, f"decisions/files/{doc.file}")}
+                  "url": doc.url or absolute_url(site_url, f"decisions/files/{doc.file}")}
                  for i, doc in enumerate(d.documents) if doc.url or doc.file]
     if documents:
         award["documents"] = documents
@@ -444,7 +433,7 @@ def ocds_package(pub: Publication, site_url: str) -> bytes | None:
     publisher = pub.settings.publisher
     package: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
-        "uri": absolute(site_url, OCDS),
+        "uri": absolute_url(site_url, OCDS),
         "version": "1.1",
         # The newest change to the contents, so the same records give the same file.
         "publishedDate": _timestamp(max((d.published for d in awards), default=pub.today)),
@@ -452,7 +441,7 @@ def ocds_package(pub: Publication, site_url: str) -> bytes | None:
         "license": LICENCE_URL,
     }
     if site_url:
-        package["publicationPolicy"] = absolute(site_url, OPEN_DATA_PAGE)
+        package["publicationPolicy"] = absolute_url(site_url, OPEN_DATA_PAGE)
     package["releases"] = [_release(pub, d, site_url) for d in awards]
     return json_bytes(package)
 

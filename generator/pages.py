@@ -100,7 +100,7 @@ def decision_structured_data(d: Decision, pub: Publication, site_url: str) -> di
         "license": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
     }
     if site_url:
-        data["url"] = site_url.rstrip("/") + "/" + d.url
+        data["url"] = render.absolute_url(site_url, d.url)
     if publisher.url:
         data["publisher"]["url"] = publisher.url
     if d.tags:

@@ -33,14 +33,10 @@ def _number(value: Decimal | int | None) -> str:
     return "" if value is None else str(value)
 
 
-def _address(target: str, site_url: str) -> str:
-    return site_url.rstrip("/") + "/" + target if site_url else target
-
-
 def _documents(d: Decision, site_url: str) -> str:
     links = []
     for doc in d.documents:
-        href = _address("decisions/files/" + doc.file, site_url) if doc.file else render.safe_url(doc.url or "")
+        href = render.absolute_url(site_url, "decisions/files/" + doc.file) if doc.file else render.safe_url(doc.url or "")
         if href:
             links.append(f"{doc.title} <{href}>")
     return _text(" | ".join(links))
@@ -65,7 +61,7 @@ def contract_records(pub: Publication, site_url: str = "") -> list[dict[str, str
             "bids_received": _number(p.bids_received),
             "contract_start": p.contract_start.isoformat() if p.contract_start else "",
             "contract_end": p.contract_end.isoformat() if p.contract_end else "",
-            "decision_url": _address(d.url, site_url),
+            "decision_url": render.absolute_url(site_url, d.url),
             "documents": _documents(d, site_url),
         })
     return records
@@ -89,7 +85,7 @@ def grant_records(pub: Publication, site_url: str = "") -> list[dict[str, str]]:
             "funding_stream_name": _text(registers.stream_name(pub, row.funding_stream) if row.funding_stream else ""),
             "decision_title": _text(d.title),
             "decision_status": d.status,
-            "decision_url": _address(d.url, site_url),
+            "decision_url": render.absolute_url(site_url, d.url),
         })
     return records
 

@@ -85,6 +85,11 @@ def relative_url(target: str, page_url: str) -> str:
     return rel + (f"#{fragment}" if fragment else "")
 
 
+def absolute_url(site_url: str, path: str) -> str:
+    """A path from the site's root as a full web address, when the site says where it is published."""
+    return site_url.rstrip("/") + "/" + path if site_url else path
+
+
 def json_for_script(data: Any) -> Markup:
     """JSON that is safe inside a <script> element: no '</script>' can close it early."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
