@@ -248,7 +248,11 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
         if node.tag == _STR_TAG:  # most values: no constructor needed
+            if not node.value.isprintable() and (bad := _CONTROL.search(node.value)):
+                self.problems.append(YamlProblem(_pos(node.start_mark), _control_message(bad.group()), path))
             return node.value
+        if node.tag in _NUMBER_TAGS and not node.style and (surprise := number_surprise(node.value)):
+            self.problems.append(YamlProblem(_pos(node.start_mark), surprise, path))
         if node.tag not in _TAG_NAMES:
             self.problems.append(
                 YamlProblem(_pos(node.start_mark), f"the YAML tag '{_tag(node.tag)}' is not allowed here", path)
@@ -264,6 +268,45 @@ class _Builder:
             # As ISO text, like a quoted date: the schema checks both alike, the model reads both.
             return value.isoformat()
         return value
+
+
+# Characters no reader can see and no feed may carry (XML 1.0 forbids them): C0 and C1 controls
+# but tab and line feed, DEL, lone surrogates (from "\\ud800" escapes) and the two non-characters.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+# A double can hold 15 significant digits exactly; the open data's JSON numbers are doubles.
+MAX_DIGITS = 15
+
+
+def _control_message(character: str) -> str:
+    return (f"the text holds the control character U+{ord(character):04X}, which no reader can see and no feed may carry "
+            "(pasted from another program?): delete it")
+
+
+def number_surprise(text: str) -> str | None:
+    """What YAML 1.1 would make of a plain number that is not what staff wrote, and the fix.
+
+    PyYAML follows YAML 1.1, where 012000 is octal (5120), 0x10 hexadecimal, 1:30 sexagesimal
+    (90) and -0 zero: each would be published as a number nobody wrote.
+    """
+    plain = text.replace("_", "")
+    sign = plain[:1] if plain[:1] in "+-" else ""
+    body = plain[len(sign):]
+    digits = body.replace(".", "").lstrip("0")
+    if body.lower().startswith(("0x", "0o", "0b")):
+        return f"{text} is read as a number in another base (hexadecimal, octal or binary): write the number in decimal, or put it in quotes if it is not a number"
+    if ":" in body:
+        return f"{text} is read as a sexagesimal number (base 60, like a time): put it in quotes if it is text, or write the number itself"
+    whole = body.split(".")[0]
+    if len(whole) > 1 and whole.startswith("0") and whole.isdigit():
+        fixed = sign + (whole.lstrip("0") or "0") + body[len(whole):]
+        return f"{text} starts with a zero, which YAML reads as an octal number: write {fixed} (or put it in quotes if it is a code, not a number)"
+    if sign == "-" and body and not digits.strip("eE+-"):
+        return f"{text} is minus zero: write 0"
+    mantissa = digits.lower().split("e")[0].rstrip("0") if "." in body or "e" in body.lower() else digits
+    if len(mantissa.lstrip("0")) > MAX_DIGITS:
+        return f"{text} has more than {MAX_DIGITS} significant digits, more than a number in the open data can hold exactly: check the figure"
+    return None
 
 
 def type_name(value: Any) -> str:

@@ -11,6 +11,7 @@ from typing import Iterator
 from .load import Records, report
 from .model import WHERE_MET, Decision
 from .schema import suggest
+from .textmatch import is_distinctive_figure, words
 from .source import FieldPath, Problem
 
 
@@ -27,6 +28,8 @@ def _check_funding(records: Records) -> set[str]:
         problems: list[Problem] = []
         for i, column in enumerate(table.columns):
             problems += _financial_year(("columns", i), column)
+            if column in table.columns[:i]:
+                problems.append(Problem(("columns", i), False, f"the column '{column}' is given twice: each financial year is one column"))
         for i, row in enumerate(table.rows):
             if len(row.values) != len(table.columns):
                 problems.append(Problem(("rows", i, "values"), False,
@@ -90,7 +93,10 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], counts: C
     if d.signed is not None and d.date and d.signed < d.date:
         yield Problem(("signed",), False, f"the notice cannot be signed ({d.signed}) before the decision was made ({d.date})")
     if d.published and d.date and d.published < d.date:
-        yield Problem(("published",), False, f"published ({d.published}) is before the decision date ({d.date})", warning=True)
+        yield Problem(("published",), False, f"a decision cannot be published ({d.published}) before it is made ({d.date}): check both dates")
+    for i, part in enumerate(d.exempt):
+        if part.content is not None and (why := _too_short_to_withhold(part.content)):
+            yield Problem(("exempt", i, "content"), False, why)
     if d.financial:
         if d.financial.amount is not None and (wrong := _money(d.financial.amount)):
             yield Problem(("financial", "amount"), False, wrong)
@@ -116,6 +122,8 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], counts: C
     for i, document in enumerate(d.documents):
         if (document.file is None) == (document.url is None):
             yield Problem(("documents", i), False, "give exactly one of 'file' or 'url'")
+        elif document.file is not None and (wrong := _file_name(document.file)):
+            yield Problem(("documents", i, "file"), False, wrong)
         elif document.file is not None:
             target = _resolve(files_dir / document.file)
             if target is not None and not target.is_relative_to(files_dir):
@@ -134,6 +142,23 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], counts: C
             yield Problem(("supersedes",), False, "a decision cannot supersede itself")
         elif d.supersedes not in by_reference and d.supersedes not in records.invalid_references:
             yield Problem(("supersedes",), False, f"no decision has the reference '{d.supersedes}'")
+
+
+def _too_short_to_withhold(content: str) -> str | None:
+    """Why exempt content cannot be guarded, if it cannot: the guard looks for withheld text in
+    every built file, and a lone word or a short number is on many pages for other reasons."""
+    found = words(content)
+    if len(found) > 1 or (found and is_distinctive_figure(found[0])):
+        return None
+    return ("is too short to withhold safely: a single word or a number under four digits appears on pages for other reasons, "
+            "so the build could not tell a leak from ordinary text. Keep the whole sentence or passage it comes from here")
+
+
+def _file_name(name: str) -> str | None:
+    # A web address ends its path at '?' or '#': such a file could be published but never opened.
+    if "?" in name or "#" in name:
+        return f"'{name}': a file name with '?' or '#' cannot be linked to on the web: rename the file without them"
+    return None
 
 
 def _resolve(path: Path) -> Path | None:
@@ -161,7 +186,9 @@ def _check_toolkit(records: Records) -> None:
             problems.append(Problem(("review_due",), False, f"the review was due on {document.review_due}", warning=True))
         for i, name in enumerate(document.attachments):
             target = _resolve(document.source.parent / name)
-            if target is None or not target.is_relative_to(document.source.parent.resolve()) or not _is_file(target):
+            if wrong := _file_name(name):
+                problems.append(Problem(("attachments", i), False, wrong))
+            elif target is None or not target.is_relative_to(document.source.parent.resolve()) or not _is_file(target):
                 problems.append(Problem(("attachments", i), False, f"'{name}' is not a file next to the document"))
         report(records, document.source, document.source_map, problems)
 

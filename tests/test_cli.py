@@ -105,7 +105,7 @@ TITLES = [
     "title: nested: colons: everywhere",
     "# not a comment",
     "Line one\nline two",
-    "next\x85line and\u2028separator",
+    "a line\u2028separator and a paragraph\u2029separator",
 ]
 
 
@@ -117,6 +117,16 @@ def test_any_title_is_written_safely_and_read_back_exactly(tmp_path, title):
     path = site / "decisions/2020/OPCC-2020-003.yaml"
     assert parse_record(path)["title"] == title
     assert lines_of(load_site(site)) == []
+
+
+def test_a_title_with_a_control_character_is_written_and_reported(tmp_path):
+    site = make_site(tmp_path)
+    result = new_decision(site, "--title", "pasted\x85from a word processor", "--date", "2020-08-01")
+    assert result.exit_code == 1
+    assert diagnostic_lines(result.output) == [
+        "decisions/2020/OPCC-2020-003.yaml:6:8: error: title: the text holds the control character U+0085, which no reader "
+        "can see and no feed may carry (pasted from another program?): delete it"
+    ]
 
 
 def test_a_title_that_breaks_a_rule_is_written_and_reported(tmp_path):

@@ -163,7 +163,7 @@ def test_decision_field_rules(tmp_path, old, new, expected):
     [
         ("signed: 2021-04-12\n", []),  # signed on the day is fine
         ("published: 2021-05-01\n", []),
-        ("published: 2021-04-01\n", [f"{F}:18:12: warning: published: published (2021-04-01) is before the decision date (2021-04-12)"]),
+        ("published: 2021-04-01\n", [f"{F}:18:12: error: published: a decision cannot be published (2021-04-01) before it is made (2021-04-12): check both dates"]),
         ("significant_public_interest: false\n", []),
         ("significant_public_interest: 'no'\n",
          [f"{F}:18:30: error: significant_public_interest: expected true or false, found text 'no'"]),
