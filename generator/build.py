@@ -25,9 +25,9 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from . import guard, links, load
+from . import guard, links, load, sitedir
 from .publication import Publication
-from .settings import read_settings
+from .settings import Settings, read_settings
 
 STEPS = ("validating records", "building pages, exports and search index", "checking links",
          "checking for withheld information", "publishing")
@@ -126,12 +126,15 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _validate(config_file: Path, progress: Progress) -> list[str]:
-    """Check every record first: validation's messages point at lines, MkDocs' would not."""
+def _settings(config_file: Path) -> Settings:
     try:
-        settings = read_settings(config_file)
+        return read_settings(config_file)
     except (OSError, ValueError, TypeError) as exc:
         raise BuildFailed([f"{config_file}: cannot read the transparency plugin's options: {' '.join(str(exc).split())}"])
+
+
+def _validate(settings: Settings, progress: Progress) -> list[str]:
+    """Check every record first: validation's messages point at lines, MkDocs' would not."""
     records = load.load(settings)
     warnings = [d.text() for d in records.diagnostics.warnings]
     progress.notes += warnings
@@ -175,9 +178,11 @@ def _check(build_dir: Path, site_dir: Path, config: MkDocsConfig, publication: P
         sources = links.sources(publication, Path(config.docs_dir), _display)
         broken = links.check(build_dir, publication, config.site_url or "", sources)
     with progress.step(4):
-        leaks = guard.scan(build_dir, guard.secrets(publication, _display))
+        scanned = guard.scan(build_dir, guard.secrets(publication, _display), links.attached_files(publication, Path(config.docs_dir)))
+        progress.notes += [f"warning: {shown}/{name}: the guard cannot read text in this file (an image, or an encrypted or damaged "
+                           "document): check by eye that it holds nothing withheld" for name in scanned.unread]
     problems = list(_link_problems(broken, shown))
-    problems += [f"{shown}/{leak.file}: error: {leak.message()}" for leak in leaks]
+    problems += [f"{shown}/{leak.file}: error: {leak.message()}" for leak in scanned.leaks]
     if problems:
         raise BuildFailed(problems)
 
@@ -191,22 +196,6 @@ def _link_problems(broken: list[links.BrokenLink], shown: str) -> Iterator[str]:
         line = f":{first.line}" if first.line else ""
         also = f" (and on {len(others)} other page{'s' if len(others) > 1 else ''})" if others else ""
         yield f"{shown}/{first.file}{line}: error: {first.message()}{also}"
-
-
-def replace_site(build_dir: Path, site_dir: Path) -> None:
-    """Put the new build in site/'s place: two renames on one file system, then the old is deleted."""
-    if not site_dir.exists():
-        build_dir.rename(site_dir)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-old-", dir=site_dir.parent))
-    old.rmdir()
-    site_dir.rename(old)
-    try:
-        build_dir.rename(site_dir)
-    except OSError:
-        old.rename(site_dir)
-        raise
-    shutil.rmtree(old)
 
 
 def _tree(root: Path) -> tuple[int, int, int]:
@@ -227,8 +216,9 @@ def build(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = None, 
     config_file = Path(config_file)
     if not config_file.is_file():
         raise BuildFailed([f"{config_file}: no such file: run this in the site's folder or give --config"])
+    settings = _settings(config_file)
     with progress.step(1):
-        shown = set(_validate(config_file, progress))
+        shown = set(_validate(settings, progress))
     # Material's notice about MkDocs 2.0 is for theme authors, not for staff publishing a decision.
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     build_dir = None
@@ -236,8 +226,12 @@ def build(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = None, 
         with _mkdocs_log() as log, progress.step(2):
             config = _load_config(config_file, strict, log)
             site_dir = Path(os.path.abspath(site_dir or config.site_dir))
-            site_dir.parent.mkdir(parents=True, exist_ok=True)
-            build_dir = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+            if refused := sitedir.problem(site_dir, settings):
+                raise BuildFailed([refused])
+            target = sitedir.location(site_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            sitedir.remove_leftovers(site_dir)
+            build_dir = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
             config.site_dir = str(build_dir)
             try:
                 publication = _mkdocs(config, config_file, log)
@@ -247,7 +241,12 @@ def build(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = None, 
         _check(build_dir, site_dir, config, publication, progress)
         pages, files, size = _tree(build_dir)
         with progress.step(5):
-            replace_site(build_dir, site_dir)
+            sitedir.ordinary_permissions(build_dir)
+            if warning := sitedir.replace(build_dir, site_dir):
+                progress.notes.append(f"warning: {warning}")
+    except OSError as exc:
+        # A read-only folder, a full disk: the file and the cause, not a traceback.
+        raise BuildFailed([f"{exc.filename or site_dir or config_file}: error: {exc.strerror or exc}"]) from None
     finally:
         if build_dir is not None:
             shutil.rmtree(build_dir, ignore_errors=True)

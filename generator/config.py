@@ -43,5 +43,7 @@ class TransparencyConfig(Config):
     contracts_threshold = c.Type((int, float), default=_DEFAULT.contracts_threshold)
     publication_days = c.Type(int, default=_DEFAULT.publication_days)
     search = c.Type(bool, default=_DEFAULT.search)
+    # Bytes: a record or page larger than this is an error.
+    record_size_limit = c.Type(int, default=_DEFAULT.record_size_limit)
     # Show staff the gaps in the registers (e.g. a contract with no document); never for the public site.
     staff_build = c.Type(bool, default=_DEFAULT.staff_build)

@@ -132,21 +132,14 @@ def decision_record(d: Decision, embargoed: set[str], site_url: str) -> dict[str
     return record
 
 
-def _cell(value: Any, field: Field | None) -> str:
-    if value is None:
-        return ""
+def _cell(value: Any, field: Field | None) -> Any:
+    """A field's value as one cell: lists joined, nested records as JSON; csv_cell formats the rest."""
     kind = field.kind if field else "text"
-    if kind == "list":
+    if value is not None and kind == "list":
         return LIST_SEPARATOR.join(value)
-    if kind in ("records", "mapping"):
+    if value is not None and kind in ("records", "mapping"):
         return _json_text(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return _plain(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+    return value
 
 
 def _lookup(record: dict[str, Any], path: tuple[str, ...]) -> Any:
@@ -157,11 +150,38 @@ def _lookup(record: dict[str, Any], path: tuple[str, ...]) -> Any:
     return record
 
 
-def _csv(header: list[str], rows: Iterable[list[str]]) -> bytes:
+# Spreadsheets run a cell that starts with one of these as a formula, also after spaces.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet cannot run: one leading apostrophe, which spreadsheets show as text,
+    before a formula's first character, and before a text that starts with an apostrophe
+    itself, so that removing one leading apostrophe always gives back the exact text."""
+    return "'" + text if text.startswith("'") or text.lstrip(" ").startswith(_FORMULA_START) else text
+
+
+def csv_cell(value: Any) -> str:
+    """Every CSV cell the site publishes, in one format: numbers exact and shortest, dates ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return _plain(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    return spreadsheet_safe(str(value))
+
+
+def csv_bytes(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> bytes:
+    """The one CSV writer: RFC 4180, UTF-8, CRLF."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
     return out.getvalue().encode("utf-8")
 
 
@@ -173,7 +193,7 @@ def decision_records(pub: Publication, site_url: str) -> list[dict[str, Any]]:
 
 def decisions_csv(records: list[dict[str, Any]]) -> bytes:
     columns = decision_columns()
-    return _csv([c.name for c in columns],
+    return csv_bytes([c.name for c in columns],
                 ([_cell(_lookup(r, c.field.path if c.field else (c.name,)), c.field) for c in columns] for r in records))
 
 
@@ -196,12 +216,12 @@ def record_json(pub: Publication, record: dict[str, Any]) -> bytes:
 
 def funding_csv(pub: Publication) -> bytes:
     rows = (
-        [table.slug, table.title, row.id, row.name, year, "" if value is None else _plain(value)]
+        [table.slug, table.title, row.id, row.name, year, value]
         for table in pub.funding_tables
         for row in table.rows
         for year, value in zip(table.columns, row.values)
     )
-    return _csv([c.name for c in funding_columns()], rows)
+    return csv_bytes([c.name for c in funding_columns()], rows)
 
 
 # Atom ------------------------------------------------------------------------------------
@@ -467,7 +487,7 @@ def site_exports(pub: Publication, site_url: str) -> Iterator[tuple[str, bytes]]
     for d, record in zip(pub.decisions, records):
         yield d.url + RECORD_JSON, record_json(pub, record)
     for path, (columns, rows) in registercsv.DOWNLOADS.items():
-        yield path, _csv(list(columns), ([row[c] for c in columns] for row in rows(pub, site_url)))
+        yield path, csv_bytes(columns, ([row[c] for c in columns] for row in rows(pub, site_url)))
 
 
 def write(pub: Publication, site_url: str, site_dir: Path) -> int:

@@ -1,29 +1,32 @@
 """The publication guard: the last check that nothing withheld reached any file of a built site.
 
 Templates and exports already leave withheld content out; this module does not trust them. It
-reads every built file as the public could (gzip undone, tags, entities and JSON escapes
-removed) and looks for the words of every withheld text. Both sides are reduced to the same
-stream of case-folded words, so a paragraph that Markdown rewrapped, escaped or emphasised
-still matches its source. Long texts are matched by every run of WINDOW consecutive words,
-so a leak of part of a text is caught too, while a few common words shared with public pages
-are not taken for one.
+reads every built file as the public could: gzip undone, JSON escapes undone, PDFs and office
+documents opened, and each page read twice, once as a reader sees it (tags dropped, entities
+decoded) and once as its source, comments, attributes and unknown tags included, since text a
+browser hides is still published. Both sides are reduced to the same words (generator/textmatch),
+so a paragraph that Markdown rewrapped, escaped, emphasised or salted with invisible characters
+still matches its source. Long texts are matched by every run of WINDOW consecutive words, so a
+leak of part of a text is caught too, while a few common words shared with public pages are not
+taken for one; shorter texts are matched whole, and figures of four or more digits in exempt
+content on their own.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import html
 import re
-import unicodedata
-import zlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from . import filetext
+from .model import ToolkitDocument
 from .publication import Publication
 from .render import markdown_to_html
+from .textmatch import is_distinctive_figure, words
 
 # Eight words in the same order are specific enough that they come from the withheld text,
 # and short enough to catch a single sentence copied out of it.
@@ -32,9 +35,10 @@ WINDOW = 8
 # record's reference still does.
 TITLE_WORDS = 3
 
-_WORD = re.compile(r"[^\W_]+")
+# Tags inside a line of text: a word split by one (ex<em>emp</em>t) reads as one word.
+_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|"
+                         r"time|u|var|wbr)(?:\s[^<>]*)?/?>", re.I)
 _TAG = re.compile(r"<[!/?]?[a-zA-Z][^<>]*>|<!--.*?-->", re.S)
-_ATTRIBUTE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\[nrtbf]|\\([\"\\/])")
 # Between the text of a page and the values of its attributes, so no match spans the two.
 _BREAK = "\x00"
@@ -60,40 +64,36 @@ class Leak:
         return f"contains {self.secret.what} (kept in {self.secret.source}): it must not be published"
 
 
-def words(text: str) -> list[str]:
-    """Case-folded words of a text, with every kind of punctuation and markup dropped."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return _WORD.findall(text.casefold())
-
-
 def _json_unescape(match: re.Match) -> str:
     if match.group(1):
         return chr(int(match.group(1), 16))
     return match.group(2) or " "
 
 
-def _without_markup(text: str) -> str:
-    text = html.unescape(_TAG.sub(" ", text))
-    # A feed or a JSON file may carry HTML that was itself escaped once.
-    return html.unescape(_TAG.sub(" ", text)) if "<" in text else text
+def reader_text(text: str) -> str:
+    """What a reader sees of HTML: tags dropped, entities decoded, and once more for HTML that
+    was itself escaped (a feed's content, a JSON string)."""
+    for _ in range(2):
+        if "<" not in text and "&" not in text:
+            break
+        text = html.unescape(_TAG.sub(" ", _INLINE_TAG.sub("", text)))
+    return text
 
 
 def public_words(raw: bytes) -> list[str]:
-    """The words a reader (or a search engine) can get from one built file."""
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error):
-            pass  # not gzip after all: read the bytes as they are
-    text = _JSON_ESCAPE.sub(_json_unescape, raw.decode("utf-8", errors="replace"))
-    attributes = " ".join(a or b for a, b in _ATTRIBUTE.findall(text))
-    return words(_without_markup(text)) + [_BREAK] + words(_without_markup(attributes))
+    """The words a reader (or a search engine, or anyone reading the source) can get from one
+    built file; empty for a file whose text cannot be read."""
+    text = filetext.extract(raw)
+    if text is None:
+        return []
+    text = _JSON_ESCAPE.sub(_json_unescape, text)
+    # Read as shown, and as written: comments, attribute values and tag-like text are kept.
+    return words(reader_text(text)) + [_BREAK] + words(html.unescape(text))
 
 
 def _variants(text: str) -> list[tuple[str, ...]]:
     """The words of a Markdown text as written and as rendered: escapes, links and entities differ."""
-    rendered = _without_markup(str(markdown_to_html(text)))
+    rendered = reader_text(str(markdown_to_html(text)))
     return list(dict.fromkeys(t for t in (tuple(words(text)), tuple(words(rendered))) if t))
 
 
@@ -113,6 +113,29 @@ def _secrets_of(what: str, source: str, text: str, minimum: int = 1) -> Iterator
         yield Secret(what, source, needle)
 
 
+def _figures(what: str, source: str, text: str) -> Iterator[Secret]:
+    """Prices, sums and account numbers of a withheld text, each matched on its own."""
+    for figure in dict.fromkeys(w for w in words(text) if is_distinctive_figure(w)):
+        yield Secret(f"the figure {figure} from {what}", source, (figure,))
+
+
+def _file_secrets(what: str, source: str, path: Path) -> Iterator[Secret]:
+    """A withheld file, looked for as itself and, where it carries text, by its words."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return
+    yield Secret(what, source, digest=hashlib.sha256(data).hexdigest())
+    text = filetext.extract(data)
+    if text:
+        yield from _secrets_of(what, source, text)
+
+
+def _shared(document: ToolkitDocument) -> set[tuple[str, ...]]:
+    """The runs of words an internal document declares it shares with published ones."""
+    return {needle for passage in document.shared_text for needle in _needles(passage)}
+
+
 def secrets(publication: Publication, relative: Callable[[Path], str] = str) -> list[Secret]:
     """Everything the guard looks for, from the same Withheld the site was made without.
 
@@ -124,29 +147,25 @@ def secrets(publication: Publication, relative: Callable[[Path], str] = str) -> 
     for reference, content in withheld.exempt:
         decision = decisions[reference]
         title = next(part.title for part in decision.exempt if part.content == content)
-        found += _secrets_of(f"the exempt content '{title}' of {reference}", relative(decision.source), content)
+        what, where = f"the exempt content '{title}' of {reference}", relative(decision.source)
+        found += _secrets_of(what, where, content)
+        found += _figures(what, where, content)
     for decision in withheld.embargoed:
         where = relative(decision.source)
         until = f"embargoed until {decision.published}"
         found += _secrets_of(f"the reference of {decision.reference}, {until}", where, decision.reference)
         found += _secrets_of(f"the title of {decision.reference}, {until}", where, decision.title, TITLE_WORDS)
         found += _secrets_of(f"the summary of {decision.reference}, {until}", where, decision.summary, TITLE_WORDS)
-    # Internal documents are often written from the same template as public ones: words they
-    # share with a published toolkit document are public already, and are not looked for.
-    published = {needle for document in publication.toolkit for needle in _needles(document.body)}
+    # Text copied from an internal document into a public one is a leak like any other, unless
+    # staff declared the passage as shared (shared_text, checked by validation).
     for document in withheld.internal:
         where = relative(document.source)
         found += _secrets_of(f"the title of the internal document '{document.title}'", where, document.title, TITLE_WORDS)
+        shared = _shared(document)
         what = f"the text of the internal document '{document.title}'"
-        found += [secret for secret in _secrets_of(what, where, document.body) if secret.words not in published]
-        for name in document.attachments:
-            attachment = document.source.parent / name
-            data = attachment.read_bytes() if attachment.is_file() else b""
-            what = f"the attachment '{name}' of the internal document '{document.title}'"
-            if b"\0" in data:
-                found.append(Secret(what, where, digest=hashlib.sha256(data).hexdigest()))
-            else:
-                found += _secrets_of(what, where, data.decode("utf-8", errors="replace"))
+        found += [secret for secret in _secrets_of(what, where, document.body) if secret.words not in shared]
+    for uri, (path, why) in withheld.files.items():
+        found += _file_secrets(f"the withheld file '{uri}', {why}", relative(path), path)
     return found
 
 
@@ -194,13 +213,28 @@ def _positions(items: list[str], item: str) -> Iterator[int]:
         yield position
 
 
-def scan(site_dir: Path, secrets: Iterable[Secret]) -> list[Leak]:
-    """Every withheld text found in any file of a built site, or in any file's path."""
+@dataclass
+class Scan:
+    leaks: list[Leak] = field(default_factory=list)
+    # Attached files whose text the guard cannot read (an image, an encrypted PDF): named, not passed.
+    unread: list[str] = field(default_factory=list)
+
+
+def scan(site_dir: Path, secrets: Iterable[Secret], attached: Iterable[str] = ()) -> Scan:
+    """Every withheld text found in any file of a built site, or in any file's path.
+
+    `attached` are the files (inside the site) copied from staff's sources: those whose text
+    cannot be read are listed in the result.
+    """
     guard = Guard(secrets)
-    leaks = []
+    attached = set(attached)
+    result = Scan()
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         name = path.relative_to(site_dir).as_posix()
         raw = path.read_bytes()
-        public = words(name) + [_BREAK] + public_words(raw)
-        leaks += [Leak(name, secret) for secret in guard.find(public, hashlib.sha256(raw).hexdigest())]
-    return leaks
+        text = public_words(raw)
+        if not text and raw and name in attached:
+            result.unread.append(name)
+        public = words(name) + [_BREAK] + text
+        result.leaks += [Leak(name, secret) for secret in guard.find(public, hashlib.sha256(raw).hexdigest())]
+    return result

@@ -140,6 +140,13 @@ def check(root: Path, publication: Publication, site_url: str = "", sources: dic
     return broken
 
 
+def attached_files(publication: Publication, docs_dir: Path) -> list[str]:
+    """The files inside the site copied from staff's sources: documents and files beside pages."""
+    found = [f"decisions/files/{document.file}" for d in publication.decisions for document in d.documents if document.file]
+    found += [path.relative_to(docs_dir).as_posix() for path in docs_dir.rglob("*") if path.is_file() and path.suffix != ".md"]
+    return found
+
+
 def sources(publication: Publication, docs_dir: Path, relative=str) -> dict[str, str]:
     """Which file staff edit to change each built page: a Markdown page or a record."""
     found = {}

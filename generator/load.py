@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
+from urllib.parse import unquote, urlsplit
 
 import frontmatter
 
@@ -42,6 +43,11 @@ class Records:
     # The sound fields of decision records that have errors: not published, only checked by the
     # rules across fields and files, so that every problem of a file shows in one run.
     partial_decisions: list[Decision] = field(default_factory=list)
+    # Pages outside the toolkit marked `audience: internal`: withheld like internal toolkit documents.
+    internal_pages: list[ToolkitDocument] = field(default_factory=list)
+    # Files under docs_dir that must not be published, and why: what an internal document
+    # attaches, links to or embeds, and every file in a folder whose documents are all internal.
+    withheld_files: dict[Path, str] = field(default_factory=dict)
 
     def relative(self, path: Path) -> str:
         try:
@@ -67,13 +73,34 @@ def report(records: Records, path: Path, source_map: SourceMap, problems: Iterab
         add(records.relative(path), where.line, where.column, one_line(problem.message), one_line(schema.field_name(problem.path)))
 
 
+def read_text(records: Records, path: Path) -> str | None:
+    """The text of one file staff write, or None with the reason reported (too large, not
+    UTF-8, unreadable)."""
+    rel = records.relative(path)
+    limit = records.settings.record_size_limit
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            records.diagnostics.error(rel, 1, 1, f"the file is {size:,} bytes, over the limit of {limit:,} (record_size_limit): "
+                                                 "split it, or move long text into a document under decisions/files/")
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        records.diagnostics.error(rel, 1, 1, f"cannot read the file: {exc.strerror or exc}")
+        return None
+    text, problem = source.decode(raw)
+    if problem:
+        records.diagnostics.error(rel, problem.position.line, problem.position.column, problem.message)
+        return None
+    return text
+
+
 def parse_file(records: Records, path: Path, kind: str, text: str | None = None, line_offset: int = 0) -> tuple[Any, SourceMap] | None:
     """Parse one YAML file (or front matter) and check it against its schema; None if unusable."""
     rel = records.relative(path)
     if text is None:
-        text, problem = source.decode(path.read_bytes())
-        if problem:
-            records.diagnostics.error(rel, problem.position.line, problem.position.column, problem.message)
+        text = read_text(records, path)
+        if text is None:
             return None
     parsed = source.parse(text)
     for problem in parsed.problems:
@@ -129,9 +156,8 @@ def _load_each(records: Records, paths: list[Path], kind: str, build: Callable[[
 
 def load_toolkit_document(records: Records, path: Path) -> ToolkitDocument | None:
     docs_dir = records.settings.path("docs_dir")
-    text, problem = source.decode(path.read_bytes())
-    if problem:
-        records.diagnostics.error(records.relative(path), problem.position.line, problem.position.column, problem.message)
+    text = read_text(records, path)
+    if text is None:
         return None
     rel = records.relative(path)
     opening = _FRONT_MATTER.match(text)
@@ -160,9 +186,108 @@ def load_toolkit_document(records: Records, path: Path) -> ToolkitDocument | Non
         review_due=as_date(data.get("review_due")),
         attachments=list(data.get("attachments") or []),
         description=data.get("description"),
+        shared_text=list(data.get("shared_text") or []),
         source=path,
         source_map=source_map,
     )
+
+
+_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
+
+
+def _written_page(records: Records, path: Path) -> ToolkitDocument | None:
+    """A hand-written page outside the toolkit, as a document when it is marked internal.
+
+    Its front matter is MkDocs' own (title, hide, ...): only `audience` is the generator's, and
+    a page whose front matter cannot be read is an error, since it might say internal.
+    """
+    text = read_text(records, path)
+    if text is None:
+        return None
+    opening = _FRONT_MATTER.match(text)
+    closing = _FRONT_MATTER.search(text, opening.end()) if opening else None
+    if opening is None or closing is None:
+        return None
+    offset = text.count("\n", 0, opening.end())
+    parsed = source.parse(text[opening.end() : closing.start()])
+    rel = records.relative(path)
+    for problem in parsed.problems:
+        records.diagnostics.error(rel, problem.position.line + offset, problem.position.column, one_line(problem.message))
+    data = parsed.data if isinstance(parsed.data, dict) else {}
+    audience = data.get("audience")
+    if audience is None or audience == "public":
+        return None
+    where = parsed.source_map.value(("audience",))
+    if audience != "internal":
+        records.diagnostics.error(rel, where.line + offset, where.column, f"{source.type_name(audience) if not isinstance(audience, str) else repr(audience)} "
+                                  "is not one of: public, internal", "audience")
+        return None
+    body = text[closing.end() :]
+    heading = _HEADING.search(body)
+    title = data.get("title") if isinstance(data.get("title"), str) else heading[1] if heading else path.stem
+    docs_dir = records.settings.path("docs_dir")
+    return ToolkitDocument(src_uri=path.relative_to(docs_dir).as_posix(), title=title, body=body, audience="internal", source=path)
+
+
+# Links and embeds in Markdown and in HTML written inside it.
+_LINK_TARGETS = re.compile(r"""\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?([^\s>]+)|\b(?:href|src)\s*=\s*["']([^"']+)""", re.M)
+
+
+def linked_files(document: ToolkitDocument, docs_dir: Path) -> list[Path]:
+    """Files under docs_dir that a document links to or embeds (pages, .md, are not files)."""
+    found = []
+    for match in _LINK_TARGETS.finditer(document.body):
+        target = next(group for group in match.groups() if group)
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+            continue
+        path = Path(os.path.normpath(document.source.parent / unquote(parts.path)))
+        if path.suffix != ".md" and path.is_relative_to(docs_dir) and path.is_file():
+            found.append(path)
+    return found
+
+
+def _withheld_files(records: Records, written: dict[Path, bool]) -> dict[Path, str]:
+    """What must not be copied into the site, and why. `written` maps each Markdown page under
+    docs_dir to whether it is internal."""
+    docs_dir = records.settings.path("docs_dir")
+    withheld: dict[Path, str] = {}
+    for document in [d for d in records.toolkit if d.is_internal] + records.internal_pages:
+        folder = document.source.parent
+        for name in document.attachments:
+            withheld.setdefault(Path(os.path.normpath(folder / name)), f"an attachment of the internal document '{document.title}'")
+        for path in linked_files(document, docs_dir):
+            withheld.setdefault(path, f"linked from the internal document '{document.title}'")
+    internal_folders: dict[Path, bool] = {}
+    for page, internal in written.items():
+        internal_folders[page.parent] = internal_folders.get(page.parent, True) and internal
+    for path in sorted(docs_dir.rglob("*")):
+        if path.suffix == ".md" or not path.is_file() or path in withheld:
+            continue
+        # The nearest folder, up to docs_dir, that holds documents decides for the files in it.
+        folder = next((f for f in [path.parent, *path.parent.parents] if f in internal_folders or f == docs_dir), docs_dir)
+        if internal_folders.get(folder):
+            withheld[path] = f"in {records.relative(folder)}/, whose documents are all internal"
+    return withheld
+
+
+def _symbolic_links_out(records: Records) -> None:
+    """A link to outside the repository would have the build read, and publish, any file of
+    the machine it runs on: each is an error naming it."""
+    settings = records.settings
+    root = settings.root.resolve()
+    tops = dict.fromkeys(settings.root / getattr(settings, name)
+                         for name in ("docs_dir", "decisions_dir", "funding_dir", "toolkit_dir", "files_dir"))
+    for top in tops:
+        candidates = [top] if top.is_symlink() else []
+        if top.is_dir() and not top.is_symlink():
+            for folder, folders, files in os.walk(top):
+                candidates += [Path(folder) / name for name in folders + files if (Path(folder) / name).is_symlink()]
+        for link in candidates:
+            target = link.resolve()
+            if not target.is_relative_to(root):
+                records.diagnostics.error(records.relative(link), 1, 1, f"is a symbolic link to {target}, outside the repository: "
+                                          "the site is built only from the repository's own files; copy the file in instead")
 
 
 def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
@@ -178,10 +303,21 @@ def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
     decision_files = [p for p in _files(settings.path("decisions_dir"), "*/*.yaml") if not p.is_relative_to(files_dir)]
     _load_each(records, decision_files, "decision", decision_from_data, records.decisions)
     _load_each(records, _files(settings.path("funding_dir"), "*.yaml"), "funding", funding_table_from_data, records.funding_tables)
-    for path in _files(settings.path("toolkit_dir"), "**/*.md"):
+    _symbolic_links_out(records)
+    toolkit_dir = settings.path("toolkit_dir")
+    written: dict[Path, bool] = {}
+    for path in _files(toolkit_dir, "**/*.md"):
         document = load_toolkit_document(records, path)
         if document is not None:
             records.toolkit.append(document)
+        written[path] = document is not None and document.is_internal
+    for path in _files(settings.path("docs_dir"), "**/*.md"):
+        if not path.is_relative_to(toolkit_dir):
+            page = _written_page(records, path)
+            if page is not None:
+                records.internal_pages.append(page)
+            written[path] = page is not None
+    records.withheld_files = _withheld_files(records, written)
     specified: list[SpecifiedInformation] = []
     _load_each(records, [p for p in [settings.path("specified_information")] if p.is_file()],
                "specified-information", specified_information_from_data, specified)

@@ -168,6 +168,8 @@ class ToolkitDocument:
     review_due: dt.date | None = None
     attachments: list[str] = field(default_factory=list)
     description: str | None = None
+    # Passages an internal document shares with published ones, declared by staff and checked.
+    shared_text: list[str] = field(default_factory=list)
     source: Path = field(default=Path(), repr=False, compare=False)
     source_map: SourceMap = field(default_factory=SourceMap, repr=False, compare=False)
 

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -43,8 +43,35 @@ def _heading(html: str, page: MkDocsPage) -> str:
     """
     if "<h1" in html or len(page.toc):
         return ""
-    page.toc = get_toc([{"level": 1, "id": "title", "name": page.title, "children": []}])
+    page.toc = get_toc([{"level": 1, "id": "title", "name": _escaped(page.title), "children": []}])
     return f'<h1 id="title">{escape(page.title)}</h1>'
+
+
+def _escaped(text: Any) -> Any:
+    return Markup(escape(text)) if isinstance(text, str) else text
+
+
+def _escape_nav(item: Any) -> Any:
+    """Material prints navigation titles as they are: one written in mkdocs.yml or in a funding
+    table must not run as markup."""
+    if isinstance(item, dict):
+        return {_escaped(title): _escape_nav(value) for title, value in item.items()}
+    if isinstance(item, list):
+        return [_escape_nav(value) for value in item]
+    return item
+
+
+def _escape_title(page: MkDocsPage) -> None:
+    """Material prints a page's title and description unescaped, in the navigation, breadcrumbs,
+    header and head of every page; they come from files staff write. Every page is rendered
+    before any template, so this runs before any page prints another's title."""
+    if "title" in page.meta:
+        page.meta["title"] = _escaped(str(page.meta["title"]))
+    elif page.title is not None:
+        # A title taken from the page's first heading is HTML already: tags stripped, text escaped.
+        page.title = Markup(page.title)
+    if "description" in page.meta:
+        page.meta["description"] = _escaped(str(page.meta["description"]))
 
 
 class TransparencyPlugin(BasePlugin[TransparencyConfig]):
@@ -63,7 +90,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         self.specified = records.specified
         self._log([*records.diagnostics, *statutory.build_warnings(self.publication, self.specified)])
         if config.nav is not None:
-            config.nav = [self._expand_nav(item) for item in config.nav]
+            config.nav = _escape_nav([self._expand_nav(item) for item in config.nav])
         # Our page templates sit between the site's own overrides and Material's.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
         config.extra_css.append("assets/transparency/transparency.css")
@@ -89,8 +116,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         return item
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        withheld = {doc.src_uri for doc in self.publication.withheld.internal}
-        withheld |= {uri for doc in self.publication.withheld.internal for uri in doc.attachment_uris}
+        withheld = {doc.src_uri for doc in self.publication.withheld.internal} | set(self.publication.withheld.files)
         funding_dir = self.settings.path("funding_dir")
         for file in list(files):
             path = Path(file.abs_src_path) if file.abs_src_path else None
@@ -100,8 +126,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         existing = {file.src_uri for file in files}
         self.pages = {p.src_uri: p for p in pages.site_pages(self.publication, str(self.settings.path("docs_dir")), config.site_url or "", existing, self.specified)}
         for page in self.pages.values():
-            # Material prints page.title and meta description unescaped: escape record text here.
-            front = {"title": str(escape(page.title)), "description": str(escape(page.description))}
+            front = {"title": page.title, "description": page.description}
             if not page.toc:  # a register table needs the width more than a one-line contents list
                 front["hide"] = ["toc"]
             file = File.generated(config, page.src_uri, content=f"---\n{json.dumps(front)}\n---\n",
@@ -125,22 +150,24 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         return files
 
     def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        _escape_title(page)
         uri = page.file.src_uri
         if uri in self.pages:
             spec = self.pages[uri]
             content = spec.html(self.publication)
-            entries = [{"level": e.level, "id": e.id, "name": e.title, "children": []} for e in spec.toc]
+            entries = [{"level": e.level, "id": e.id, "name": _escaped(e.title), "children": []} for e in spec.toc]
             # The page's h1 heads its table of contents, as on a written page: Material lists the
             # entries under it and points its skip link at it (no toc entry, no skip link).
             title = _H1_ID.search(content)
-            page.toc = get_toc([{"level": 1, "id": title[1], "name": spec.title, "children": entries}] if title else entries)
+            page.toc = get_toc([{"level": 1, "id": title[1], "name": _escaped(spec.title), "children": entries}] if title else entries)
             return content
         if uri in self.toolkit:
             doc = self.toolkit[uri]
             meta = render.render("toolkit-meta.html", doc=doc, pub=self.publication,
                                  stage_title=pages.STAGE_TITLES.get(doc.stage or "", "Across the cycle"),
                                  link=lambda target: render.relative_url(target, render.page_url(uri)))
-            return f'<div data-pagefind-body data-pagefind-filter="type:Toolkit">{_heading(html, page)}{meta}{html}</div>'
+            body = render.sanitise(html)
+            return f'<div data-pagefind-body data-pagefind-filter="type:Toolkit">{_heading(body, page)}{meta}{body}</div>'
         if page.is_homepage:
             return html + render.render("home.html", pub=self.publication,
                                         link=lambda target: render.relative_url(target, ""))

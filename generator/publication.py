@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from .load import Records
 from .model import Decision, FundingRow, FundingTable, ToolkitDocument
@@ -37,7 +38,10 @@ class Withheld:
 
     exempt: list[tuple[str, str]] = field(default_factory=list)  # (reference, content)
     embargoed: list[Decision] = field(default_factory=list)
+    # Internal toolkit documents and any other page marked `audience: internal`.
     internal: list[ToolkitDocument] = field(default_factory=list)
+    # Files under docs_dir that are not copied: path under docs_dir -> (file, why).
+    files: dict[str, tuple[Path, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -82,11 +86,13 @@ def _newest_first(decision: Decision) -> tuple:
 
 def publish(records: Records) -> Publication:
     today = records.settings.today
+    docs_dir = records.settings.path("docs_dir")
     published = sorted((d for d in records.decisions if not d.is_embargoed(today)), key=_newest_first, reverse=True)
     withheld = Withheld(
         exempt=[(d.reference, part.content) for d in records.decisions for part in d.exempt if part.content],
         embargoed=[d for d in records.decisions if d.is_embargoed(today)],
-        internal=[t for t in records.toolkit if t.is_internal],
+        internal=[t for t in records.toolkit if t.is_internal] + records.internal_pages,
+        files={path.relative_to(docs_dir).as_posix(): (path, why) for path, why in sorted(records.withheld_files.items())},
     )
     publication = Publication(
         settings=records.settings,

@@ -1,9 +1,10 @@
 """The contracts and grants registers as CSV downloads: the rows of the register pages, for
-spreadsheets, from the publication only. generator/exports.py writes them with the open data."""
+spreadsheets, from the publication only. generator/exports.py writes them with the open data,
+through the one CSV writer that formats numbers and guards cells against spreadsheet formulas."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from typing import Any
 
 from . import registers, render
 from .model import Decision
@@ -19,71 +20,57 @@ GRANT_COLUMNS = (
     "days_to_publication", "financial_year", "funding_stream", "funding_stream_name", "decision_title",
     "decision_status", "decision_url",
 )
-# Spreadsheets run a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value: str | None) -> str:
-    if not value:
-        return ""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _number(value: Decimal | int | None) -> str:
-    return "" if value is None else str(value)
-
-
 def _documents(d: Decision, site_url: str) -> str:
     links = []
     for doc in d.documents:
         href = render.absolute_url(site_url, "decisions/files/" + doc.file) if doc.file else render.safe_url(doc.url or "")
         if href:
             links.append(f"{doc.title} <{href}>")
-    return _text(" | ".join(links))
+    return " | ".join(links)
 
 
-def contract_records(pub: Publication, site_url: str = "") -> list[dict[str, str]]:
+def contract_records(pub: Publication, site_url: str = "") -> list[dict[str, Any]]:
     records = []
     for d in registers.contracts(pub):
         p = d.procurement
         records.append({
             "reference": d.reference,
-            "title": _text(d.title),
-            "date": d.date.isoformat(),
-            "published": d.published.isoformat(),
-            "days_to_publication": str(d.days_to_publication),
-            "suppliers": _text("; ".join(r.name for r in d.recipients)),
-            "supplier_org_ids": _text("; ".join(r.org_id or "" for r in d.recipients)),
-            "value": _number(d.amount),
+            "title": d.title,
+            "date": d.date,
+            "published": d.published,
+            "days_to_publication": d.days_to_publication,
+            "suppliers": "; ".join(r.name for r in d.recipients),
+            "supplier_org_ids": "; ".join(r.org_id or "" for r in d.recipients),
+            "value": d.amount,
             "currency": d.financial.currency,
             "route": p.route or "",
-            "portal": _text(p.portal),
-            "bids_received": _number(p.bids_received),
-            "contract_start": p.contract_start.isoformat() if p.contract_start else "",
-            "contract_end": p.contract_end.isoformat() if p.contract_end else "",
+            "portal": p.portal,
+            "bids_received": p.bids_received,
+            "contract_start": p.contract_start,
+            "contract_end": p.contract_end,
             "decision_url": render.absolute_url(site_url, d.url),
             "documents": _documents(d, site_url),
         })
     return records
 
 
-def grant_records(pub: Publication, site_url: str = "") -> list[dict[str, str]]:
+def grant_records(pub: Publication, site_url: str = "") -> list[dict[str, Any]]:
     records = []
     for row in registers.grant_rows(pub):
         d = row.decision
         records.append({
             "reference": d.reference,
-            "recipient": _text(row.recipient.name if row.recipient else ""),
-            "recipient_org_id": _text(row.recipient.org_id if row.recipient else ""),
-            "amount": _number(row.amount),
+            "recipient": row.recipient.name if row.recipient else "",
+            "recipient_org_id": row.recipient.org_id if row.recipient else "",
+            "amount": row.amount,
             "currency": d.financial.currency if d.financial else "GBP",
-            "date": d.date.isoformat(),
-            "published": d.published.isoformat(),
-            "days_to_publication": str(d.days_to_publication),
+            "date": d.date,
+            "published": d.published,
+            "days_to_publication": d.days_to_publication,
             "financial_year": row.financial_year or "",
             "funding_stream": row.funding_stream or "",
-            "funding_stream_name": _text(registers.stream_name(pub, row.funding_stream) if row.funding_stream else ""),
-            "decision_title": _text(d.title),
+            "funding_stream_name": registers.stream_name(pub, row.funding_stream) if row.funding_stream else "",
+            "decision_title": d.title,
             "decision_status": d.status,
             "decision_url": render.absolute_url(site_url, d.url),
         })

@@ -14,14 +14,33 @@ import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-# What staff may use in Markdown fields. Anything else (script, style, iframe, forms, event
-# handlers, style attributes) is removed; links keep only http(s) and relative targets.
+# What staff may use in Markdown, in record fields and toolkit documents alike. Anything else
+# (script, style, iframe, forms, event handlers) is removed; links keep only http(s) and
+# relative targets; images only this site's own files, since the site loads nothing from
+# another host; classes only those Markdown's admonitions write.
 _TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre",
-    "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr", "abbr", "sup", "sub",
+    "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr", "abbr", "sup", "sub",
+    "div", "span", "img", "dl", "dt", "dd",
 }
-_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set()}
+_HEADINGS = {f"h{level}": {"id"} for level in range(1, 7)}
+_ATTRIBUTES = {"a": {"href", "title", "id"}, "abbr": {"title"}, "th": {"scope", "style"}, "td": {"style"},
+               "img": {"src", "alt", "title", "width", "height"}, **_HEADINGS}
+_CLASSES = {"div": {"admonition", "note", "info", "tip", "warning", "danger", "important", "abstract", "example", "quote"},
+            "p": {"admonition-title"}}
 _URL_SCHEMES = {"http", "https"}
+
+
+def _attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and ("://" in value or value.startswith("//")):
+        return None
+    return value
+
+
+def sanitise(html: str) -> Markup:
+    """HTML from staff Markdown, through the allow-list."""
+    return Markup(nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, allowed_classes=_CLASSES, attribute_filter=_attribute,
+                            filter_style_properties={"text-align"}, url_schemes=_URL_SCHEMES, link_rel="noopener noreferrer"))
 
 _CURRENCY_SIGNS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
@@ -43,7 +62,7 @@ def markdown_to_html(text: str | None) -> Markup:
     # Headings inside a field sit under the page's own section headings.
     for level in (2, 1):
         html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(f"</h{level}>", f"</h{level + 2}>")
-    return Markup(nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel="noopener noreferrer"))
+    return sanitise(html)
 
 
 @lru_cache(maxsize=32768)

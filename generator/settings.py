@@ -46,6 +46,8 @@ class Settings:
     contracts_threshold: float = 10_000
     publication_days: int = 28
     search: bool = True
+    # A record larger than this is refused: no real notice is, and one would slow every build.
+    record_size_limit: int = 1_000_000
     # A build for staff: registers flag gaps (a contract with no document) the public build omits.
     staff_build: bool = False
 

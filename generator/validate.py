@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .load import Records, report
-from .model import WHERE_MET, Decision
+from .model import WHERE_MET, Decision, ToolkitDocument
 from .schema import suggest
 from .textmatch import is_distinctive_figure, words
 from .source import FieldPath, Problem
@@ -176,10 +176,33 @@ def _is_file(path: Path) -> bool:
         return False
 
 
+def _run(text: str) -> str:
+    return " " + " ".join(words(text)) + " "
+
+
+def _shared_text_problems(document: ToolkitDocument, published: list[str]) -> Iterator[Problem]:
+    """A passage declared shared must be in the document and, word for word, in a published one:
+    the guard stops looking for it, so a declaration must not cover text that is not public."""
+    if document.shared_text and not document.is_internal:
+        yield Problem(("shared_text",), True, "only an internal document declares shared text: remove shared_text")
+        return
+    body = _run(document.body)
+    for i, passage in enumerate(document.shared_text):
+        run = _run(passage)
+        if not run.strip():
+            yield Problem(("shared_text", i), False, "has no words: remove it")
+        elif run not in body:
+            yield Problem(("shared_text", i), False, "is not in this document's text word for word: copy the passage exactly, or remove it")
+        elif not any(run in text for text in published):
+            yield Problem(("shared_text", i), False, "is in no published toolkit document, so it is not public text: "
+                                                     "remove it from shared_text (the guard must go on looking for it)")
+
+
 def _check_toolkit(records: Records) -> None:
     today = records.settings.today
+    published = [_run(d.body) for d in records.toolkit if not d.is_internal]
     for document in records.toolkit:
-        problems = []
+        problems = list(_shared_text_problems(document, published))
         if document.reviewed and document.review_due and document.review_due < document.reviewed:
             problems.append(Problem(("review_due",), False, f"the next review ({document.review_due}) is before the last one ({document.reviewed})"))
         if document.review_overdue(today):

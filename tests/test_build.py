@@ -24,7 +24,7 @@ from click.testing import CliRunner
 
 from conftest import CANARIES, FIXTURE_SITE, SOURCE_DATE_EPOCH, copy_site
 from generator import build as pipeline
-from generator import guard, links, load, render
+from generator import guard, links, load, render, sitedir
 from generator.cli import main
 from generator.model import ExemptPart
 from generator.publication import publish
@@ -51,6 +51,8 @@ def previous_site(folder: Path) -> dict[str, str]:
     """A site/ as a previous build left it; its hashes, to compare after a failed build."""
     (folder / "site" / "decisions").mkdir(parents=True)
     (folder / "site" / "index.html").write_text("<p>the site as it was published yesterday</p>")
+    (folder / "site" / sitedir.MARKER).parent.mkdir(parents=True)
+    (folder / "site" / sitedir.MARKER).write_text("/* yesterday's */")
     (folder / "site" / "decisions" / "records.csv").write_bytes(b"reference\r\nFIX-2020-001\r\n")
     return tree_hash(folder / "site")
 
@@ -77,7 +79,8 @@ def assert_refused(result, folder: Path, before: dict[str, str]) -> str:
 def published(tmp_path_factory):
     """The fixture site published with `transparency build` over a stale site/."""
     folder = copy_site(tmp_path_factory.mktemp("published") / "site-source")
-    (folder / "site").mkdir()
+    (folder / "site" / sitedir.MARKER).parent.mkdir(parents=True)
+    (folder / "site" / sitedir.MARKER).write_text("/* from an older build */")
     (folder / "site" / "stale.html").write_text("from an older build")
     with pytest.MonkeyPatch.context() as monkeypatch:
         result = transparency(folder, monkeypatch, "build")
@@ -172,7 +175,7 @@ def scan(tmp_path: Path, publication, files: dict[str, bytes]) -> dict[str, set[
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(data)
     found: dict[str, set[str]] = {}
-    for leak in guard.scan(tmp_path, guard.secrets(publication)):
+    for leak in guard.scan(tmp_path, guard.secrets(publication)).leaks:
         found.setdefault(leak.file, set()).add(leak.secret.what)
     return found
 
@@ -204,7 +207,8 @@ def test_guard_names_embargoed_and_internal_records_and_their_addresses(tmp_path
     assert found["decisions/2021/fix-2021-009/index.html"] == {"the reference of FIX-2021-009, embargoed until 2099-01-01"}
     assert "the title of FIX-2021-009, embargoed until 2099-01-01" in found["title.html"]
     assert found["toolkit.html"] == {"the text of the internal document 'Internal work plan CANARYINTERNALTITLE'"}
-    assert found["budget.csv"] == {"the attachment 'internal-budget.csv' of the internal document 'Internal work plan CANARYINTERNALTITLE'"}
+    assert found["budget.csv"] == {"the withheld file 'toolkit/internal/internal-budget.csv', an attachment of the internal document "
+                                   "'Internal work plan CANARYINTERNALTITLE'"}
 
 
 def test_guard_finds_a_binary_internal_attachment_copied_whole(tmp_path):
@@ -213,21 +217,34 @@ def test_guard_finds_a_binary_internal_attachment_copied_whole(tmp_path):
     (source / "content" / "toolkit" / "internal" / "internal-budget.csv").write_bytes(budget)
     publication = publish(load.load(read_settings(source / "mkdocs.yml")))
     found = scan(tmp_path / "site", publication, {"assets/budget.xlsx": budget, "assets/other.bin": budget[1:]})
-    assert found == {"assets/budget.xlsx": {"the attachment 'internal-budget.csv' of the internal document 'Internal work plan CANARYINTERNALTITLE'"}}
+    assert found == {"assets/budget.xlsx": {"the withheld file 'toolkit/internal/internal-budget.csv', an attachment of the internal "
+                                            "document 'Internal work plan CANARYINTERNALTITLE'"}}
 
 
-def test_guard_ignores_template_text_an_internal_document_shares_with_a_public_one(tmp_path):
+INTERNAL_TEXT = "the text of the internal document 'Internal work plan CANARYINTERNALTITLE'"
+TEMPLATE_TEXT = "Record the decisions you make and the reasons for them, so that the group can rely on them later."
+
+
+def test_guard_finds_internal_text_copied_into_a_public_document(tmp_path):
     publication = publish(load.load(read_settings(FIXTURE_SITE / "mkdocs.yml")))
-    template = "Record the decisions you make and the reasons for them, so that the group can rely on them later."
     [internal] = publication.withheld.internal
-    public = publication.toolkit[0]
-    internal.body = f"{template}\n\nThe Head of Commissioning retires in March 2022; the post will not be filled.\n"
-    public.body += f"\n{template}\n"
+    internal.body = f"{TEMPLATE_TEXT}\n\nThe Head of Commissioning retires in March 2022; the post will not be filled.\n"
+    publication.toolkit[0].body += f"\n{TEMPLATE_TEXT}\n"
+    found = scan(tmp_path, publication, {"toolkit/analyse/index.html": f"<p>{TEMPLATE_TEXT}</p>".encode()})
+    assert found == {"toolkit/analyse/index.html": {INTERNAL_TEXT}}
+
+
+def test_guard_ignores_only_the_text_an_internal_document_declares_it_shares(tmp_path):
+    publication = publish(load.load(read_settings(FIXTURE_SITE / "mkdocs.yml")))
+    [internal] = publication.withheld.internal
+    internal.body = f"{TEMPLATE_TEXT}\n\nThe Head of Commissioning retires in March 2022; the post will not be filled.\n"
+    internal.shared_text = [TEMPLATE_TEXT]
+    publication.toolkit[0].body += f"\n{TEMPLATE_TEXT}\n"
     found = scan(tmp_path, publication, {
-        "toolkit/analyse/index.html": f"<p>{template}</p>".encode(),
+        "toolkit/analyse/index.html": f"<p>{TEMPLATE_TEXT}</p>".encode(),
         "leak.html": b"<p>The Head of Commissioning retires in March 2022.</p>",
     })
-    assert found == {"leak.html": {"the text of the internal document 'Internal work plan CANARYINTERNALTITLE'"}}
+    assert found == {"leak.html": {INTERNAL_TEXT}}
 
 
 def test_guard_catches_part_of_a_long_text_but_not_common_words(tmp_path):
@@ -328,7 +345,7 @@ def test_replace_site_swaps_the_folders_and_deletes_the_old_one(tmp_path):
     (tmp_path / "site" / "old.html").write_text("old")
     (tmp_path / ".new").mkdir()
     (tmp_path / ".new" / "index.html").write_text("new")
-    pipeline.replace_site(tmp_path / ".new", tmp_path / "site")
+    sitedir.replace(tmp_path / ".new", tmp_path / "site")
     assert tree_hash(tmp_path / "site") == {"index.html": hashlib.sha256(b"new").hexdigest()}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
@@ -336,7 +353,7 @@ def test_replace_site_swaps_the_folders_and_deletes_the_old_one(tmp_path):
 def test_replace_site_puts_the_old_site_back_when_the_new_cannot_be_moved_in(tmp_path):
     before = previous_site(tmp_path)
     with pytest.raises(OSError):
-        pipeline.replace_site(tmp_path / "never-built", tmp_path / "site")
+        sitedir.replace(tmp_path / "never-built", tmp_path / "site")
     assert tree_hash(tmp_path / "site") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 

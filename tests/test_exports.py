@@ -160,6 +160,8 @@ def expected_fields(d: Decision, pub) -> dict:
 def parse_cell(column: str, text: str):
     if text == "":
         return None
+    # The CSV writer's formula guard: one leading apostrophe, always removable.
+    text = text[1:] if text.startswith("'") else text
     if column in JSON_COLUMNS:
         return json.loads(text, parse_float=Decimal)
     if column in LIST_COLUMNS:

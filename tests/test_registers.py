@@ -200,9 +200,12 @@ def test_grants_register_agrees_with_the_360giving_export(site):
 
 
 def test_csv_cells_cannot_become_spreadsheet_formulas(publication):
-    from generator.registercsv import _text
+    from generator.exports import spreadsheet_safe
 
-    assert _text("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")" and _text("Supplier Ltd") == "Supplier Ltd"
+    for formula in ("=HYPERLINK(\"x\")", "+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "   =cmd|' /C calc'!A0"):
+        assert spreadsheet_safe(formula) == "'" + formula
+    assert spreadsheet_safe("'quoted") == "''quoted"
+    assert spreadsheet_safe("Supplier Ltd") == "Supplier Ltd"
 
 
 def test_register_files_are_deterministic(site, tmp_path):
