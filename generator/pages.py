@@ -180,9 +180,8 @@ def open_data_page(pub: Publication, site_url: str) -> Page:
                 toc=tuple(TocEntry(2, anchor, title) for anchor, title in sections))
 
 
-def site_pages(pub: Publication, docs_dir: str, site_url: str = "", existing: set[str] = frozenset(),
-               specified: SpecifiedInformation | None = None) -> list[Page]:
-    """Every page the publication generates. Pages staff wrote themselves (existing) win."""
+def site_pages(pub: Publication, docs_dir: str, site_url: str = "", specified: SpecifiedInformation | None = None) -> list[Page]:
+    """Every page the publication generates."""
     pages: list[Page] = [
         Page("decisions/index.md", "Decisions", "decisions-index.html",
              description="The latest decisions, and every decision by year and by category."),
@@ -205,7 +204,7 @@ def site_pages(pub: Publication, docs_dir: str, site_url: str = "", existing: se
                       description="How the office commissions services: the four stages of the commissioning cycle."))
     pages.extend(register_pages(pub, specified, docs_dir))
     pages.append(open_data_page(pub, site_url))
-    return [p for p in pages if p.src_uri not in existing]
+    return pages
 
 
 def nav_children(pub: Publication, section_index: str) -> list[Any] | None:

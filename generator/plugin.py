@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
-from . import exports, load, pages, render, search, statutory
+from . import exports, load, pages, render, search, sitedir, statutory
 from .config import TransparencyConfig
 from .diagnostics import Severity
 from .publication import Publication, publish
@@ -82,6 +82,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         options["publisher"] = dict(self.config.publisher)
         root = Path(config.config_file_path).parent.resolve()
         self.settings = Settings.from_options(options, root, os.path.relpath(config.docs_dir, root))
+        # `mkdocs build` empties site_dir first: never the repository, a source folder or others' files.
+        if refused := sitedir.problem(Path(config.site_dir), self.settings):
+            raise PluginError(refused)
         records = load.load(self.settings)
         if records.diagnostics.errors:
             self._log(records.diagnostics)
@@ -123,8 +126,14 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             if (file.src_uri in withheld or (path and path.parent == funding_dir and path.suffix == ".yaml")
                     or path == self.settings.path("specified_information")):
                 files.remove(file)
-        existing = {file.src_uri for file in files}
-        self.pages = {p.src_uri: p for p in pages.site_pages(self.publication, str(self.settings.path("docs_dir")), config.site_url or "", existing, self.specified)}
+        generated = pages.site_pages(self.publication, str(self.settings.path("docs_dir")), config.site_url or "", self.specified)
+        taken = [file for file in files if file.src_uri in {page.src_uri for page in generated}]
+        for file in taken:
+            log.error(f"{os.path.relpath(file.abs_src_path or file.src_uri, self.settings.root)}:1:1: error: the generator makes the page at "
+                      f"{file.src_uri} itself: move or rename this hand-written page")
+        if taken:
+            raise PluginError(f"{len(taken)} hand-written page(s) at addresses the generator makes: see the lines above")
+        self.pages = {p.src_uri: p for p in generated}
         for page in self.pages.values():
             front = {"title": page.title, "description": page.description}
             if not page.toc:  # a register table needs the width more than a one-line contents list
