@@ -675,15 +675,20 @@ TOOLKIT = {
 }
 
 
+# Template text every toolkit document shares; internal documents declare it (shared_text).
+_BOILERPLATE = (
+    "This page describes what we do at this stage of the commissioning cycle, who is involved and what we produce.",
+    "Record the decisions you make and the reasons for them, so that the Internal Commissioning Group and "
+    "the Commissioner can rely on them later.",
+)
+
+
 def _toolkit(path: str, title: str, stage: str, audience: str, description: str) -> str:
-    body = _paragraphs(
-        f"{description} This page describes what we do at this stage of the commissioning cycle, who is "
-        "involved and what we produce.",
-        "Record the decisions you make and the reasons for them, so that the Internal Commissioning Group and "
-        "the Commissioner can rely on them later.",
-    )
+    body = _paragraphs(f"{description} {_BOILERPLATE[0]}", _BOILERPLATE[1])
+    shared = "".join(f"  - {_quote(passage)}\n" for passage in _BOILERPLATE) if audience == "internal" else ""
     return (f"---\ntitle: {_quote(title)}\nstage: {stage}\naudience: {audience}\ndescription: {_quote(description)}\n"
-            f"owner: Head of Commissioning\nreviewed: 2025-06-30\nreview_due: 2026-06-30\n---\n\n# {title}\n\n{body}\n")
+            f"owner: Head of Commissioning\nreviewed: 2025-06-30\nreview_due: 2026-06-30\n"
+            + (f"shared_text:\n{shared}" if shared else "") + f"---\n\n# {title}\n\n{body}\n")
 
 
 # --- The corpus -------------------------------------------------------------------------------------

@@ -19,11 +19,11 @@ import html
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import filetext
-from .model import ToolkitDocument
 from .publication import Publication
 from .render import markdown_to_html
 from .textmatch import is_distinctive_figure, words
@@ -80,6 +80,20 @@ def reader_text(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 18)
+def _line_words(line: str) -> tuple[str, ...]:
+    return tuple(words(line))
+
+
+def _words_by_line(text: str) -> list[str]:
+    """words(text), a line at a time: no word spans a line break, and most lines of a built
+    site (its navigation, header and footer) are the same on every page, so are read once."""
+    found: list[str] = []
+    for line in text.split("\n"):
+        found += _line_words(line)
+    return found
+
+
 def public_words(raw: bytes) -> list[str]:
     """The words a reader (or a search engine, or anyone reading the source) can get from one
     built file; empty for a file whose text cannot be read."""
@@ -87,8 +101,11 @@ def public_words(raw: bytes) -> list[str]:
     if text is None:
         return []
     text = _JSON_ESCAPE.sub(_json_unescape, text)
+    shown = reader_text(text)
+    if shown == text:  # no markup: the source is what a reader sees
+        return _words_by_line(text)
     # Read as shown, and as written: comments, attribute values and tag-like text are kept.
-    return words(reader_text(text)) + [_BREAK] + words(html.unescape(text))
+    return _words_by_line(shown) + [_BREAK] + _words_by_line(html.unescape(text))
 
 
 def _variants(text: str) -> list[tuple[str, ...]]:
@@ -97,19 +114,30 @@ def _variants(text: str) -> list[tuple[str, ...]]:
     return list(dict.fromkeys(t for t in (tuple(words(text)), tuple(words(rendered))) if t))
 
 
-def _needles(text: str, minimum: int = 1) -> Iterator[tuple[str, ...]]:
+def _windows(variant: tuple[str, ...], shared: list[tuple[str, ...]] = ()) -> Iterator[tuple[str, ...]]:
+    """The whole text when short, else every run of WINDOW words; none that lies wholly inside
+    the passages a document declares it shares with published ones."""
+    covered = [False] * len(variant)
+    for passage in shared:
+        for start in range(len(variant) - len(passage) + 1):
+            if variant[start : start + len(passage)] == passage:
+                covered[start : start + len(passage)] = [True] * len(passage)
+    size = min(WINDOW, len(variant))
+    for start in range(len(variant) - size + 1):
+        if not all(covered[start : start + size]):
+            yield variant[start : start + size]
+
+
+def _needles(text: str, minimum: int = 1, shared: list[str] = ()) -> Iterator[tuple[str, ...]]:
     """What to look for: the whole text when short, else every run of WINDOW words."""
+    passages = [tuple(words(passage)) for passage in shared]
     for variant in _variants(text):
-        if len(variant) < minimum:
-            continue
-        if len(variant) <= WINDOW:
-            yield variant
-        else:
-            yield from (variant[i : i + WINDOW] for i in range(len(variant) - WINDOW + 1))
+        if len(variant) >= minimum:
+            yield from _windows(variant, [p for p in passages if p])
 
 
-def _secrets_of(what: str, source: str, text: str, minimum: int = 1) -> Iterator[Secret]:
-    for needle in dict.fromkeys(_needles(text, minimum)):
+def _secrets_of(what: str, source: str, text: str, minimum: int = 1, shared: list[str] = ()) -> Iterator[Secret]:
+    for needle in dict.fromkeys(_needles(text, minimum, shared)):
         yield Secret(what, source, needle)
 
 
@@ -129,11 +157,6 @@ def _file_secrets(what: str, source: str, path: Path) -> Iterator[Secret]:
     text = filetext.extract(data)
     if text:
         yield from _secrets_of(what, source, text)
-
-
-def _shared(document: ToolkitDocument) -> set[tuple[str, ...]]:
-    """The runs of words an internal document declares it shares with published ones."""
-    return {needle for passage in document.shared_text for needle in _needles(passage)}
 
 
 def secrets(publication: Publication, relative: Callable[[Path], str] = str) -> list[Secret]:
@@ -161,9 +184,7 @@ def secrets(publication: Publication, relative: Callable[[Path], str] = str) -> 
     for document in withheld.internal:
         where = relative(document.source)
         found += _secrets_of(f"the title of the internal document '{document.title}'", where, document.title, TITLE_WORDS)
-        shared = _shared(document)
-        what = f"the text of the internal document '{document.title}'"
-        found += [secret for secret in _secrets_of(what, where, document.body) if secret.words not in shared]
+        found += _secrets_of(f"the text of the internal document '{document.title}'", where, document.body, shared=document.shared_text)
     for uri, (path, why) in withheld.files.items():
         found += _file_secrets(f"the withheld file '{uri}', {why}", relative(path), path)
     return found

@@ -12,41 +12,32 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Soft hyphen, zero-width space/non-joiner/joiner, word joiner, invisible operators, byte order
-# mark, Mongolian vowel separator, and the bidirectional marks, embeddings and isolates.
-_INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF,
-     *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-)
-# Emphasis markers between two letters or digits: Markdown renders "ex*emp*t" as ex<em>emp</em>t.
-_INNER_EMPHASIS = re.compile(r"(?<=[^\W_])[*_~]+(?=[^\W_])")
-# A figure (with thousands separators only in threes, so "1,2,3" stays three numbers) or a word.
-_TOKEN = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|[^\W\d_]+")
+# Soft hyphen, Mongolian vowel separator, zero-width space/non-joiner/joiner, the bidirectional
+# marks, embeddings and isolates, word joiner, invisible operators and the byte order mark.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# A figure (with thousands separators only in threes, so "1,2,3" stays three numbers), or a word,
+# held together across emphasis markers: Markdown renders "ex*emp*t" as ex<em>emp</em>t.
+_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+(?:[*_~]+[^\W\d_]+)*")
+_MARKERS = re.compile(r"[*_~,]")
 # Figures with this many digits are specific enough to stand for the text they came from.
 FIGURE_DIGITS = 4
 
 
-def normalise(text: str) -> str:
-    """Case-folded text with invisible characters and in-word emphasis removed."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
-    return _INNER_EMPHASIS.sub("", text.casefold())
-
-
-def _figure(text: str) -> str:
-    text = text.replace(",", "")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+def _canonical(token: str) -> str:
+    """A token with emphasis markers and thousands separators removed, and a figure's decimals
+    without trailing zeros."""
+    token = _MARKERS.sub("", token)
+    if "." in token:
+        token = token.rstrip("0").rstrip(".")
+    return token
 
 
 def words(text: str) -> list[str]:
     """The words and figures of a text, as the guard compares them."""
-    return [_figure(m[1]) if m[1] else m[0] for m in _TOKEN.finditer(normalise(text))]
-
-
-def is_figure(word: str) -> bool:
-    return word[:1].isdigit()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    # Most tokens are plain letters or digits: only the others need a second look.
+    return [token if token.isalnum() else _canonical(token) for token in _TOKEN.findall(text.casefold())]
 
 
 def is_distinctive_figure(word: str) -> bool:
