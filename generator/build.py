@@ -120,10 +120,12 @@ def _mkdocs_log() -> Iterator[_Collect]:
 
 
 def _display(path: Path) -> str:
+    """A path as staff would type it: relative to here, unless that means climbing out."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:
         return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def _settings(config_file: Path) -> Settings:
@@ -222,13 +224,15 @@ def build(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = None, 
     # Material's notice about MkDocs 2.0 is for theme authors, not for staff publishing a decision.
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     build_dir = None
+    temporary = None  # the start of the build folder's name
     try:
         with _mkdocs_log() as log, progress.step(2):
             config = _load_config(config_file, strict, log)
             site_dir = Path(os.path.abspath(site_dir or config.site_dir))
-            if refused := sitedir.problem(site_dir, settings):
+            if refused := sitedir.problem(site_dir, settings, shown=_display(site_dir)):
                 raise BuildFailed([refused])
             target = sitedir.location(site_dir)
+            temporary = str(target.parent / f".{target.name}-")
             target.parent.mkdir(parents=True, exist_ok=True)
             sitedir.remove_leftovers(site_dir)
             build_dir = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
@@ -245,8 +249,13 @@ def build(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = None, 
             if warning := sitedir.replace(build_dir, site_dir):
                 progress.notes.append(f"warning: {warning}")
     except OSError as exc:
-        # A read-only folder, a full disk: the file and the cause, not a traceback.
-        raise BuildFailed([f"{exc.filename or site_dir or config_file}: error: {exc.strerror or exc}"]) from None
+        # A read-only folder, a full disk: the place and the cause, not a traceback. The build
+        # folder's name means nothing to staff: the site folder is named instead.
+        where = str(exc.filename or site_dir or config_file)
+        if temporary and where.startswith(temporary):
+            inside = where[len(temporary):].partition("/")[2]
+            where = os.path.join(_display(site_dir), inside) if inside else _display(site_dir)
+        raise BuildFailed([f"{where}: error: {exc.strerror or exc}"]) from None
     finally:
         if build_dir is not None:
             shutil.rmtree(build_dir, ignore_errors=True)

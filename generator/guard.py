@@ -156,7 +156,8 @@ def _file_secrets(what: str, source: str, path: Path) -> Iterator[Secret]:
     yield Secret(what, source, digest=hashlib.sha256(data).hexdigest())
     text = filetext.extract(data)
     if text:
-        yield from _secrets_of(what, source, text)
+        # As a reader sees it: an SVG's or a web page's markup is in every page of the site.
+        yield from _secrets_of(what, source, reader_text(text), TITLE_WORDS)
 
 
 def secrets(publication: Publication, relative: Callable[[Path], str] = str) -> list[Secret]:

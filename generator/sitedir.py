@@ -33,9 +33,10 @@ def location(site_dir: Path) -> Path:
     return site_dir.resolve() if site_dir.is_symlink() else site_dir
 
 
-def problem(site_dir: Path, settings: Settings) -> str | None:
-    """Why the build must not publish into site_dir, in one line; None when it may."""
+def problem(site_dir: Path, settings: Settings, shown: str | None = None) -> str | None:
+    """Why the build must not publish into site_dir, in one line (naming it as `shown`); None when it may."""
     target = location(site_dir).resolve()
+    site_dir = shown or site_dir
     root = settings.root.resolve()
     guarded = {root: "the repository's folder", root / ".git": "the repository's history (.git)"}
     guarded |= {settings.path(name): what for name, what in _SOURCES.items()}
