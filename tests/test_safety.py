@@ -13,6 +13,7 @@ import gzip
 import io
 import os
 import re
+import shutil
 import signal
 import stat
 import subprocess
@@ -23,6 +24,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from conftest import FIXTURE_SITE, SOURCE_DATE_EPOCH, copy_site
@@ -620,3 +622,93 @@ def test_every_csv_guards_formulas_the_same_way(tmp_path, monkeypatch):
 def test_one_number_format_in_every_csv():
     assert exports.csv_cell(exports.Decimal("20000.50")) == "20000.5"
     assert exports.csv_cell(exports.Decimal("20000.00")) == "20000"
+
+
+# ---------------------------------------------------------------------------
+# Property: withheld text, however disguised, wherever planted, never publishes
+# ---------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+# Withheld texts of the fixture site, each with what the guard names it.
+WITHHELD = [
+    ("The account of First Charity is CANARYEXEMPT sort code 00-00-00, held with the Example Bank", EXEMPT_WHAT),
+    ("This internal plan mentions CANARYINTERNALBODY and must never be published",
+     "the text of the internal document 'Internal work plan CANARYINTERNALTITLE'"),
+    ("41237.50", "the figure 41237.5 from the exempt content 'Tender price' of FIX-2020-001"),
+]
+FIGURES = ["£41,237.50", "41,237.5", "41237.5", "GBP 41237.50"]
+# Public places staff write in, and whether what is written there is published as written
+# (Markdown's source, comments included) or only as sanitised HTML.
+PLACES = [
+    ("decisions/2020/FIX-2020-002.yaml", "summary", True),
+    ("decisions/2020/FIX-2020-002.yaml", "background", True),
+    ("decisions/2020/FIX-2020-002.yaml", "title", True),
+    ("content/funding/streams.yaml", "description", False),
+    ("content/toolkit/cycle/analyse.md", None, False),
+    ("content/how-to-use.md", None, True),
+]
+INVISIBLE = ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\u200e", "\u200f", "\ufeff"]
+
+
+@st.composite
+def disguised(draw, text: str, *, source_published: bool) -> str:
+    """The text as staff might paste it: recased, rewrapped, salted with invisible characters or
+    in-word emphasis, an entity for a letter, hidden in a comment or an attribute."""
+    if text == "41237.50":
+        return f"The price was {draw(st.sampled_from(FIGURES))} in all."
+    words = text.split()
+    out = []
+    for word in words:
+        case = draw(st.sampled_from([str, str.upper, str.lower, str.title]))
+        word = case(word)
+        if len(word) > 3 and word.isalpha() and draw(st.booleans()):
+            cut = draw(st.integers(1, len(word) - 1))
+            joint = draw(st.sampled_from(INVISIBLE + ["*", "**", "&#x" + format(ord(word[cut]), "x") + ";"]))
+            word = word[:cut] + joint + (word[cut + 1:] if joint.startswith("&") else word[cut:]) + ("*" if joint == "*" else "")
+            word = word.replace("*", "", 1) if joint == "*" and word.count("*") != 2 else word
+        out.append(word)
+    spaced = "".join(w + draw(st.sampled_from([" ", "  ", "\n", " \u200b"])) for w in out).strip()
+    if source_published:
+        wrapper = draw(st.sampled_from(["{}", "<!-- {} -->", '<span title="{}"></span>', "**{}**"]))
+        spaced = wrapper.format(spaced.replace('"', "") if "title" in wrapper else spaced)
+    return spaced
+
+
+def _plant(folder: Path, place: tuple[str, str | None, bool], text: str) -> None:
+    name, field, _ = place
+    path = folder / name
+    if field is None:
+        path.write_text(path.read_text(encoding="utf-8") + f"\n\n{text}\n", encoding="utf-8")
+        return
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record[field] = " ".join(text.split()) if field == "title" else text
+    path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=1 << 16), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def planted_base(tmp_path_factory):
+    """The fixture site with a tender price withheld too, published once."""
+    folder = copy_site(tmp_path_factory.mktemp("planted") / "source")
+    with_exempt_price(folder)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert transparency(folder, monkeypatch, "build").exit_code == 0
+    return folder
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_withheld_text_planted_anywhere_in_any_disguise_never_publishes(tmp_path_factory, planted_base, data):
+    secret, what = data.draw(st.sampled_from(WITHHELD))
+    place = data.draw(st.sampled_from(PLACES))
+    text = data.draw(disguised(secret, source_published=place[2]))
+    folder = tmp_path_factory.mktemp("plant") / "source"
+    shutil.copytree(planted_base, folder, symlinks=True)
+    _plant(folder, place, text)
+    before = tree_hash(folder / "site")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        result = transparency(folder, monkeypatch, "build")
+    assert result.exit_code == 1, (place, text, result.output)
+    assert "Traceback" not in result.output
+    assert re.search(rf"^site/\S+: error: contains {re.escape(what)} \(kept in ", result.output, re.M), (place, text, result.output)
+    assert tree_hash(folder / "site") == before
