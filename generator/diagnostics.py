@@ -20,6 +20,8 @@ class Diagnostic:
     severity: Severity
     message: str
     field: str = ""
+    # What sort of problem it is, for counting warnings by kind: e.g. "late publication".
+    kind: str = ""
 
     def text(self) -> str:
         where = f"{self.field}: " if self.field else ""
@@ -35,11 +37,11 @@ class Diagnostic:
 class Diagnostics(list):
     """A list of diagnostics with helpers to add to it and ask about it."""
 
-    def error(self, path: str | Path, line: int, column: int, message: str, field: str = "") -> None:
-        self.append(Diagnostic(str(path), line, column, Severity.ERROR, message, field))
+    def error(self, path: str | Path, line: int, column: int, message: str, field: str = "", kind: str = "") -> None:
+        self.append(Diagnostic(str(path), line, column, Severity.ERROR, message, field, kind))
 
-    def warning(self, path: str | Path, line: int, column: int, message: str, field: str = "") -> None:
-        self.append(Diagnostic(str(path), line, column, Severity.WARNING, message, field))
+    def warning(self, path: str | Path, line: int, column: int, message: str, field: str = "", kind: str = "") -> None:
+        self.append(Diagnostic(str(path), line, column, Severity.WARNING, message, field, kind))
 
     @property
     def errors(self) -> list[Diagnostic]:

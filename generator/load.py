@@ -64,7 +64,8 @@ def report(records: Records, path: Path, source_map: SourceMap, problems: Iterab
     for problem in problems:
         add = records.diagnostics.warning if problem.warning else records.diagnostics.error
         where = source_map.key(problem.path) if problem.at_key else source_map.value(problem.path)
-        add(records.relative(path), where.line, where.column, one_line(problem.message), one_line(schema.field_name(problem.path)))
+        add(records.relative(path), where.line, where.column, one_line(problem.message), one_line(schema.field_name(problem.path)),
+            problem.kind)
 
 
 def parse_file(records: Records, path: Path, kind: str, text: str | None = None, line_offset: int = 0) -> tuple[Any, SourceMap] | None:

@@ -39,9 +39,17 @@ def test_new_decision_takes_the_next_free_number_of_its_year(tmp_path):
     assert data["status"] == "approved"
 
 
-def test_the_new_record_validates(tmp_path):
+def test_the_new_record_validates_once_its_summary_is_written(tmp_path):
     site = make_site(tmp_path)
     assert new_decision(site, "--title", "Victims services grant", "--date", "2020-08-01").exit_code == 0
+    path = site / "decisions/2020/OPCC-2020-003.yaml"
+    # Untouched, it cannot be published: the summary is still the template's guidance.
+    assert lines_of(load_site(site)) == [
+        "decisions/2020/OPCC-2020-003.yaml:13:10: error: summary: still holds the template's guidance "
+        f"'{newrecord.GUIDANCE['summary']}': replace it with the decision's own text"
+    ]
+    assert run_cli("validate", site=site).exit_code == 1
+    path.write_text(path.read_text("utf-8").replace(newrecord.GUIDANCE["summary"], "A grant for victims' services."), "utf-8")
     records = load_site(site)
     assert lines_of(records) == []
     assert "OPCC-2020-003" in {d.reference for d in records.decisions}
@@ -116,7 +124,8 @@ def test_any_title_is_written_safely_and_read_back_exactly(tmp_path, title):
     assert result.exit_code == 0, result.output
     path = site / "decisions/2020/OPCC-2020-003.yaml"
     assert parse_record(path)["title"] == title
-    assert lines_of(load_site(site)) == []
+    # Nothing but the summary the template leaves for staff to write.
+    assert [d.field for d in load_site(site).diagnostics] == ["summary"]
 
 
 def test_a_title_that_breaks_a_rule_is_written_and_reported(tmp_path):
