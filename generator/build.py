@@ -27,7 +27,7 @@ from mkdocs.exceptions import MkDocsException
 
 from . import guard, links, load
 from .publication import Publication
-from .settings import read_settings
+from .settings import OptionsError, read_settings
 
 STEPS = ("validating records", "building pages, exports and search index", "checking links",
          "checking for withheld information", "publishing")
@@ -130,6 +130,8 @@ def _validate(config_file: Path, progress: Progress) -> list[str]:
     """Check every record first: validation's messages point at lines, MkDocs' would not."""
     try:
         settings = read_settings(config_file)
+    except OptionsError as exc:
+        raise BuildFailed([d.text() for d in exc.diagnostics])
     except (OSError, ValueError, TypeError) as exc:
         raise BuildFailed([f"{config_file}: cannot read the transparency plugin's options: {' '.join(str(exc).split())}"])
     records = load.load(settings)

@@ -11,7 +11,7 @@ import click
 
 from . import load, newrecord
 from .diagnostics import Diagnostics, Severity
-from .settings import Settings, read_settings
+from .settings import OptionsError, Settings, read_settings
 
 config_option = click.option(
     "--config", "-f", "config_file", default=None,
@@ -29,15 +29,21 @@ def find_config(start: Path) -> Path | None:
 
 
 def _config_path(config_file: Path | None) -> Path:
-    return config_file or find_config(Path.cwd()) or Path("mkdocs.yml")
+    if config_file is not None:
+        return config_file
+    found = find_config(Path.cwd())
+    return Path(os.path.relpath(found)) if found else Path("mkdocs.yml")
 
 
-def _settings(config_file: Path | None) -> Settings:
+def _settings(config_file: Path | None, form: str = "text") -> Settings:
     config_file = _config_path(config_file)
     if not config_file.is_file():
         raise click.ClickException(f"{config_file}: no such file: run this in the site's folder or give --config")
     try:
         return read_settings(config_file)
+    except OptionsError as exc:
+        print_diagnostics(exc.diagnostics, form)
+        raise click.ClickException(str(exc)) from None
     except (ValueError, TypeError) as exc:
         raise click.ClickException(f"{config_file}: the transparency plugin's options are not valid: {exc}")
     except Exception as exc:  # a broken mkdocs.yml: say so in one line
@@ -63,7 +69,7 @@ def main() -> None:
 @config_option
 def validate(paths: tuple[Path, ...], form: str, strict: bool, config_file: Path) -> None:
     """Check every record (or only PATHS) and report all problems at once."""
-    records = load.load(_settings(config_file), only=paths or None)
+    records = load.load(_settings(config_file, form), only=paths or None)
     print_diagnostics(records.diagnostics, form)
     errors, warnings = len(records.diagnostics.errors), len(records.diagnostics.warnings)
     counted = f"{len(records.decisions)} decisions, {len(records.funding_tables)} funding tables, {len(records.toolkit)} toolkit documents"

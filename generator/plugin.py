@@ -27,7 +27,8 @@ from . import exports, load, pages, render, search, statutory
 from .config import TransparencyConfig
 from .diagnostics import Severity
 from .publication import Publication, publish
-from .settings import Settings
+from .schema import field_name
+from .settings import Settings, check_options
 
 log = logging.getLogger("mkdocs.plugins.transparency")
 ASSETS = Path(__file__).parent / "assets"
@@ -49,6 +50,13 @@ def _heading(html: str, page: MkDocsPage) -> str:
 
 class TransparencyPlugin(BasePlugin[TransparencyConfig]):
     supports_multiple_instances = False
+
+    def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[list, list]:
+        # The checks `transparency validate` makes: MkDocs alone would only warn of an unknown name.
+        problems = check_options(options)
+        if problems:
+            return [(field_name(path), message) for path, _, message in problems], []
+        return super().load_config(options, config_file_path)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         options = dict(self.config)

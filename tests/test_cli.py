@@ -240,8 +240,10 @@ def test_options_of_the_wrong_kind_are_one_line(tmp_path):
     result = run_cli("validate", site=site)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert len(result.output.strip().splitlines()) == 1
-    assert result.output.startswith(f"Error: {config}: the transparency plugin's options are not valid")
+    assert result.output.strip().splitlines() == [
+        f"{config}:20:19: error: transparency.build_date: 'first of June' is not a date: write it as YYYY-MM-DD, like 2020-07-17",
+        "Error: 1 error(s) in the transparency plugin's options",
+    ]
 
 
 def test_version_and_help(tmp_path):
