@@ -25,7 +25,8 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from . import guard, links, load
+from . import check, guard, links
+from .diagnostics import for_people
 from .publication import Publication
 from .settings import OptionsError, read_settings
 
@@ -134,12 +135,11 @@ def _validate(config_file: Path, progress: Progress) -> list[str]:
         raise BuildFailed([d.text() for d in exc.diagnostics])
     except (OSError, ValueError, TypeError) as exc:
         raise BuildFailed([f"{config_file}: cannot read the transparency plugin's options: {' '.join(str(exc).split())}"])
-    records = load.load(settings)
-    warnings = [d.text() for d in records.diagnostics.warnings]
-    progress.notes += warnings
+    records = check.check(settings)
     if records.diagnostics.errors:
         raise BuildFailed([d.text() for d in records.diagnostics.errors])
-    return warnings
+    progress.notes += for_people(records.diagnostics.warnings)
+    return [d.text() for d in records.diagnostics.warnings]
 
 
 @contextmanager

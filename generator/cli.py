@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from . import load, newrecord
-from .diagnostics import Diagnostics, Severity
+from . import check, load, newrecord
+from .diagnostics import Diagnostics, Severity, for_people
 from .settings import OptionsError, Settings, read_settings
 
 config_option = click.option(
@@ -66,15 +66,19 @@ def main() -> None:
 @click.option("--format", "form", type=click.Choice(["text", "github"]), default="text", show_default=True,
               help="github: GitHub Actions annotations on the changed lines.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--verbose", "-v", is_flag=True, help="List every warning, not only how many of each kind.")
 @config_option
-def validate(paths: tuple[Path, ...], form: str, strict: bool, config_file: Path) -> None:
-    """Check every record (or only PATHS) and report all problems at once."""
-    records = load.load(_settings(config_file, form), only=paths or None)
-    print_diagnostics(records.diagnostics, form)
+def validate(paths: tuple[Path, ...], form: str, strict: bool, verbose: bool, config_file: Path | None) -> None:
+    """Check every record (or only PATHS) and report all problems at once, with the build's warnings."""
+    records = check.check(_settings(config_file, form), only=paths or None)
     errors, warnings = len(records.diagnostics.errors), len(records.diagnostics.warnings)
     counted = f"{len(records.decisions)} decisions, {len(records.funding_tables)} funding tables, {len(records.toolkit)} toolkit documents"
     if form == "text":
+        for line in for_people(records.diagnostics, verbose=verbose):
+            click.echo(line, err=True)
         click.echo(f"{errors} error(s), {warnings} warning(s) in {counted}", err=True)
+    else:
+        print_diagnostics(records.diagnostics, form)
     if errors or (strict and warnings):
         sys.exit(1)
 

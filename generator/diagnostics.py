@@ -53,3 +53,23 @@ class Diagnostics(list):
 
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self))
+
+
+def for_people(diagnostics: list[Diagnostic], *, verbose: bool = False) -> list[str]:
+    """Errors first, one line each; then warnings by kind, with counts. A kind with one warning
+    shows it whole; with more, its first, unless verbose lists every one."""
+    lines = [d.text() for d in diagnostics if d.severity is Severity.ERROR]
+    by_kind: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        if d.severity is Severity.WARNING:
+            by_kind.setdefault(d.kind or "other", []).append(d)
+    for kind, found in sorted(by_kind.items()):
+        if len(found) == 1:
+            lines.append(found[0].text())
+        elif verbose:
+            lines.append(f"{len(found)} warnings: {kind}")
+            lines += [d.text() for d in found]
+        else:
+            first = found[0]
+            lines.append(f"{len(found)} warnings: {kind}, the first at {first.path}:{first.line}:{first.column} (make validate OPTIONS=--verbose lists them all)")
+    return lines
