@@ -119,6 +119,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         files_dir = self.settings.path("files_dir")
         for name in sorted({doc.file for d in self.publication.decisions for doc in d.documents if doc.file}):
             files.append(File.generated(config, f"decisions/files/{name}", abs_src_path=str(files_dir / name)))
+        # The open data files are files of the site MkDocs knows, so a page may link to them.
+        for path, content in exports.site_exports(self.publication, config.site_url or ""):
+            files.append(File.generated(config, path, content=content))
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/transparency/{asset.name}", abs_src_path=str(asset)))
         self.toolkit = {doc.src_uri: doc for doc in self.publication.toolkit}
@@ -171,7 +174,6 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # Also after each rebuild of `mkdocs serve`, into the folder it serves.
-        exports.write(self.publication, config.site_url or "", Path(config.site_dir))
         if self.config.search:
             try:
                 index = search.build_index(Path(config.site_dir), config.theme.get("language") or "en")
