@@ -25,7 +25,7 @@ from mkdocs.structure.toc import get_toc
 
 from . import exports, load, pages, render, search, statutory
 from .config import TransparencyConfig
-from .diagnostics import Severity
+from .diagnostics import Diagnostic, Severity
 from .publication import Publication, publish
 from .schema import field_name
 from .settings import Settings, check_options
@@ -58,15 +58,30 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             return [(field_name(path), message) for path, _, message in problems], []
         return super().load_config(options, config_file_path)
 
+    # `mkdocs serve` shows the records' errors in the browser; `mkdocs build` fails on them.
+    serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def _stop(self, problems: list[Diagnostic], what: str) -> None:
+        """Fail the build; when serving, build a page of the errors instead, for every address."""
+        self._log(problems)
+        if not self.serving:
+            raise PluginError(f"{len(problems)} error(s) in {what}: see the lines above")
+        self.errors = [d.text() for d in problems]
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         options = dict(self.config)
         options["publisher"] = dict(self.config.publisher)
         root = Path(config.config_file_path).parent.resolve()
         self.settings = Settings.from_options(options, root, os.path.relpath(config.docs_dir, root))
+        self.errors: list[str] = []
         records = load.load(self.settings)
         if records.diagnostics.errors:
-            self._log(records.diagnostics)
-            raise PluginError(f"{len(records.diagnostics.errors)} error(s) in the records: see the lines above")
+            self._stop(records.diagnostics.errors, "the records")
+            config.nav = []
+            return config
         self.publication: Publication = publish(records)
         self.specified = records.specified
         self._log([*records.diagnostics, *statutory.build_warnings(self.publication, self.specified)])
@@ -97,6 +112,8 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         return item
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.errors:
+            return Files([])
         withheld = {doc.src_uri for doc in self.publication.withheld.internal}
         withheld |= {uri for doc in self.publication.withheld.internal for uri in doc.attachment_uris}
         funding_dir = self.settings.path("funding_dir")
@@ -130,9 +147,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             # Only now is every page known: staff's Markdown, less what is withheld, and ours.
             missing = statutory.missing_pages(self.specified, {f.src_uri for f in files} | {f.url for f in files},
                                               str(self.settings.root))
-            self._log(missing)
             if missing:
-                raise PluginError(f"{len(missing)} error(s) in the Specified Information map: see the lines above")
+                self._stop(missing, "the Specified Information map")
+                return Files([])
         return files
 
     def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
@@ -173,6 +190,12 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.errors:
+            # Served at its address and, as the 404 page, at every other one.
+            page = render.render("serve-errors.html", lines=self.errors)
+            for name in ("index.html", "404.html"):
+                Path(config.site_dir, name).write_text(page, encoding="utf-8")
+            return
         # Also after each rebuild of `mkdocs serve`, into the folder it serves.
         if self.config.search:
             try:
