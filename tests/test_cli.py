@@ -250,3 +250,62 @@ def test_version_and_help(tmp_path):
     assert run_cli("--version").exit_code == 0
     help_text = run_cli("--help").output
     assert "validate" in help_text and "new" in help_text
+
+
+# --- Dates as staff type them ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["2020-08-01", "01/08/2020", "1/8/2020", "1 August 2020", "01 august 2020", "1 Aug 2020", "1 August, 2020"])
+def test_dates_as_staff_type_them_are_written_as_iso(tmp_path, typed):
+    site = make_site(tmp_path)
+    result = new_decision(site, "--title", "Victims services grant", "--date", typed)
+    assert result.exit_code == 0, result.output
+    path = site / "decisions/2020/OPCC-2020-003.yaml"
+    assert "\ndate: 2020-08-01\n" in path.read_text("utf-8")
+
+
+@pytest.mark.parametrize("typed", ["08/01/20", "2020/08/01", "August 1 2020", "1st August 2020", "31/02/2021", "tomorrow"])
+def test_a_date_that_is_not_one_is_one_friendly_line(tmp_path, typed):
+    site = make_site(tmp_path)
+    result = new_decision(site, "--title", "Bad date", "--date", typed)
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"Error: --date '{typed}' is not a date: write it like 2020-08-01, 01/08/2020 or 1 August 2020 (day first)"
+    ]
+    assert not (site / "decisions" / "2020" / "OPCC-2020-003.yaml").exists()
+
+
+def test_the_template_writes_its_guidance_from_the_one_list_the_rule_checks(tmp_path):
+    site = make_site(tmp_path)
+    assert new_decision(site, "--title", "Guidance", "--date", "2020-08-01").exit_code == 0
+    text = (site / "decisions/2020/OPCC-2020-003.yaml").read_text("utf-8")
+    for guidance in newrecord.GUIDANCE.values():
+        assert guidance in text
+    # Every commented text field, uncommented as it stands, is refused.
+    uncommented = re.sub(r"^# (decision|background|options_considered|implications): >-\n#   (.*)\n",
+                         r"\1: >-\n  \2\n", text, flags=re.M)
+    uncommented = uncommented.replace("# implications:\n#   financial: >-\n#     ", "implications:\n  financial: >-\n    ")
+    (site / "decisions/2020/OPCC-2020-003.yaml").write_text(uncommented, "utf-8")
+    refused = {d.field for d in load_site(site).diagnostics if d.kind == newrecord.GUIDANCE_KIND}
+    assert refused == {"summary", "decision", "background", "options_considered", "implications.financial"}
+
+
+# --- Options read as the build reads them ----------------------------------------------------------
+
+
+def test_unknown_and_wrongly_typed_options_are_errors_at_their_lines(tmp_path):
+    site = make_site(tmp_path)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      reference_prefix: OPCC\n",
+                                                 "      reference_prefix: OPCC\n      contract_threshold: 5000\n      latest: ten\n"
+                                                 "      feed_size: [50]\n"), "utf-8")
+    result = run_cli("validate", site=site)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{config}:17:7: error: transparency.contract_threshold: unknown option 'contract_threshold' (did you mean 'contracts_threshold'?)",
+        f"{config}:18:15: error: transparency.latest: expected a whole number, found text 'ten'",
+        f"{config}:19:18: error: transparency.feed_size: expected a whole number, found a list [50]",
+        "Error: 3 error(s) in the transparency plugin's options",
+    ]
+    github = run_cli("validate", "--format", "github", site=site)
+    assert f"::error file={config},line=18,col=15::transparency.latest: expected a whole number, found text 'ten'" in github.output.splitlines()

@@ -169,3 +169,32 @@ def test_make_site_builds_the_example_with_no_warning_from_mkdocs(repository):
     assert result.returncode == 0, result.stderr
     assert "warning: mkdocs:" not in result.stderr + result.stdout
     assert (repository / "site" / "feed.xml").is_file()
+
+
+GROUP = re.compile(r"^(?P<count>\d+) warnings: (?P<kind>.+), the first at (?P<first>\S+:\d+:\d+) \(make validate OPTIONS=--verbose lists them all\)$")
+HEADER = re.compile(r"^(?P<count>\d+) warnings: (?P<kind>.+)$")
+SUMMARY = re.compile(r"^(?P<errors>\d+) error\(s\), (?P<warnings>\d+) warning\(s\) in ")
+
+
+def test_errors_first_then_warnings_counted_by_kind_then_a_summary(repository):
+    record = repository / "decisions/2020/WYPCC-2020-006.yaml"
+    record.write_text(record.read_text("utf-8").replace("status: approved", "status: aproved"), "utf-8")
+    short = shell("make validate", repository).stderr.splitlines()
+    verbose = shell("make validate OPTIONS=--verbose", repository).stderr.splitlines()
+    short = [line for line in short if not line.startswith("make:")]
+    verbose = [line for line in verbose if not line.startswith("make:")]
+    assert short[0].startswith("decisions/2020/WYPCC-2020-006.yaml:") and ": error: status: 'aproved'" in short[0]
+    summary = SUMMARY.match(short[-1])
+    assert summary and summary["errors"] == "1" and verbose[-1] == short[-1]
+    groups = {m["kind"]: m for line in short[1:-1] if (m := GROUP.match(line))}
+    singles = [line for line in short[1:-1] if not GROUP.match(line)]
+    assert len(groups) >= 2 and all(": warning: " in line for line in singles)
+    assert sum(int(m["count"]) for m in groups.values()) + len(singles) == int(summary["warnings"])
+    # --verbose: under a header per kind, every one of them, the first where the short form said.
+    assert verbose[0] == short[0]
+    for kind, group in groups.items():
+        start = verbose.index(f"{group['count']} warnings: {kind}")
+        listed = verbose[start + 1:start + 1 + int(group["count"])]
+        assert all(": warning: " in line for line in listed) and listed[0].startswith(group["first"] + ": warning: ")
+    assert all(line in verbose for line in singles)
+    assert len([line for line in verbose if ": warning: " in line]) == int(summary["warnings"])
