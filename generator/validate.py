@@ -11,8 +11,8 @@ from typing import Iterator
 from . import newrecord
 from .load import Records, report
 from .model import WHERE_MET, Decision
-from .settings import Settings
 from .schema import suggest
+from .settings import Settings
 from .source import FieldPath, Problem
 
 
