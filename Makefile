@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site serve test validate bench-validate bench-site bench-search clean
+.PHONY: site serve test validate new bench-validate bench-site bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,16 @@ site: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/mkdocs serve
 
+# Staff commands: each works as written from a new terminal in this folder, installing first if
+# needed. Values come through the environment, so quotes and apostrophes in a title stay as typed.
+#   make new TITLE="Grant to Victim Support" [DATE=01/07/2021]
+#   make validate [FILES="decisions/2021/WYPCC-2021-004.yaml ..."] [OPTIONS="--strict --verbose"]
 validate: $(STAMP)
-	$(BIN)/transparency validate
+	@$(BIN)/transparency validate $$OPTIONS $$FILES
+
+new: $(STAMP)
+	@test -n "$$TITLE" || { echo 'make new: give the title, like: make new TITLE="Grant to Victim Support" DATE=01/07/2021' >&2; exit 2; }
+	@$(BIN)/transparency new decision --title "$$TITLE" $${DATE:+--date "$$DATE"}
 
 # axe-core for the browser tests (tests/browser.py), pinned in package-lock.json.
 NODE_STAMP := node_modules/.installed

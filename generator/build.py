@@ -25,9 +25,10 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from . import guard, links, load, sitedir
+from . import check, guard, links, sitedir
+from .diagnostics import for_people
 from .publication import Publication
-from .settings import Settings, read_settings
+from .settings import OptionsError, Settings, read_settings
 
 STEPS = ("validating records", "building pages, exports and search index", "checking links",
          "checking for withheld information", "publishing")
@@ -131,18 +132,19 @@ def _display(path: Path) -> str:
 def _settings(config_file: Path) -> Settings:
     try:
         return read_settings(config_file)
+    except OptionsError as exc:
+        raise BuildFailed([d.text() for d in exc.diagnostics])
     except (OSError, ValueError, TypeError) as exc:
         raise BuildFailed([f"{config_file}: cannot read the transparency plugin's options: {' '.join(str(exc).split())}"])
 
 
 def _validate(settings: Settings, progress: Progress) -> list[str]:
     """Check every record first: validation's messages point at lines, MkDocs' would not."""
-    records = load.load(settings)
-    warnings = [d.text() for d in records.diagnostics.warnings]
-    progress.notes += warnings
+    records = check.check(settings)
     if records.diagnostics.errors:
         raise BuildFailed([d.text() for d in records.diagnostics.errors])
-    return warnings
+    progress.notes += for_people(records.diagnostics.warnings)
+    return [d.text() for d in records.diagnostics.warnings]
 
 
 @contextmanager

@@ -9,21 +9,41 @@ from pathlib import Path
 
 import click
 
-from . import load, newrecord
-from .diagnostics import Diagnostics
-from .settings import Settings, read_settings
+from . import check, load, newrecord
+from .diagnostics import Diagnostics, Severity, for_people
+from .settings import OptionsError, Settings, read_settings
 
 config_option = click.option(
-    "--config", "-f", "config_file", default="mkdocs.yml", show_default=True,
-    type=click.Path(dir_okay=False, path_type=Path), help="The site's mkdocs.yml.",
+    "--config", "-f", "config_file", default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The site's mkdocs.yml; the nearest one in this folder or a folder above if left out.",
 )
 
 
-def _settings(config_file: Path) -> Settings:
+def find_config(start: Path) -> Path | None:
+    """The nearest mkdocs.yml in start or a folder above, so commands work from a record's folder."""
+    for folder in (start, *start.parents):
+        if (folder / "mkdocs.yml").is_file():
+            return folder / "mkdocs.yml"
+    return None
+
+
+def _config_path(config_file: Path | None) -> Path:
+    if config_file is not None:
+        return config_file
+    found = find_config(Path.cwd())
+    return Path(os.path.relpath(found)) if found else Path("mkdocs.yml")
+
+
+def _settings(config_file: Path | None, form: str = "text") -> Settings:
+    config_file = _config_path(config_file)
     if not config_file.is_file():
         raise click.ClickException(f"{config_file}: no such file: run this in the site's folder or give --config")
     try:
         return read_settings(config_file)
+    except OptionsError as exc:
+        print_diagnostics(exc.diagnostics, form)
+        raise click.ClickException(str(exc)) from None
     except (ValueError, TypeError) as exc:
         raise click.ClickException(f"{config_file}: the transparency plugin's options are not valid: {exc}")
     except Exception as exc:  # a broken mkdocs.yml: say so in one line
@@ -46,15 +66,19 @@ def main() -> None:
 @click.option("--format", "form", type=click.Choice(["text", "github"]), default="text", show_default=True,
               help="github: GitHub Actions annotations on the changed lines.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--verbose", "-v", is_flag=True, help="List every warning, not only how many of each kind.")
 @config_option
-def validate(paths: tuple[Path, ...], form: str, strict: bool, config_file: Path) -> None:
-    """Check every record (or only PATHS) and report all problems at once."""
-    records = load.load(_settings(config_file), only=paths or None)
-    print_diagnostics(records.diagnostics, form)
+def validate(paths: tuple[Path, ...], form: str, strict: bool, verbose: bool, config_file: Path | None) -> None:
+    """Check every record (or only PATHS) and report all problems at once, with the build's warnings."""
+    records = check.check(_settings(config_file, form), only=paths or None)
     errors, warnings = len(records.diagnostics.errors), len(records.diagnostics.warnings)
     counted = f"{len(records.decisions)} decisions, {len(records.funding_tables)} funding tables, {len(records.toolkit)} toolkit documents"
     if form == "text":
+        for line in for_people(records.diagnostics, verbose=verbose):
+            click.echo(line, err=True)
         click.echo(f"{errors} error(s), {warnings} warning(s) in {counted}", err=True)
+    else:
+        print_diagnostics(records.diagnostics, form)
     if errors or (strict and warnings):
         sys.exit(1)
 
@@ -64,13 +88,13 @@ def validate(paths: tuple[Path, ...], form: str, strict: bool, config_file: Path
               help="Where to publish the site; site_dir from mkdocs.yml if left out.")
 @click.option("--strict", is_flag=True, help="Fail on MkDocs warnings too.")
 @config_option
-def build(site_dir: Path | None, strict: bool, config_file: Path) -> None:
+def build(site_dir: Path | None, strict: bool, config_file: Path | None) -> None:
     """Validate, build and check the site; replace site/ only when every check passes."""
     # Imported here: it loads MkDocs, which `transparency validate` does without.
     from . import build as pipeline
 
     try:
-        summary = pipeline.build(config_file, site_dir, strict)
+        summary = pipeline.build(_config_path(config_file), site_dir, strict)
     except pipeline.BuildFailed as failed:
         click.echo(f"transparency build stopped with {len(failed.problems)} problem(s); the published site was not changed:", err=True)
         for problem in failed.problems:
@@ -86,20 +110,32 @@ def new() -> None:
 
 @new.command("decision")
 @click.option("--title", required=True, help="Title of the decision.")
-@click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Date the decision was made (YYYY-MM-DD); today if left out.")
+@click.option("--date", "date", default=None,
+              help="Date the decision was made: 2020-08-01, 01/08/2020 or 1 August 2020 (day first); today if left out.")
 @click.option("--prefix", default=None, help="Reference prefix, e.g. WYPCC; from mkdocs.yml or existing records if left out.")
 @config_option
-def new_decision(title: str, date: dt.datetime | None, prefix: str | None, config_file: Path) -> None:
+def new_decision(title: str, date: str | None, prefix: str | None, config_file: Path | None) -> None:
     """Write a new decision record with the next free reference for its year."""
+    try:
+        day = newrecord.parse_date(date) if date is not None else dt.date.today()
+    except newrecord.NewRecordError as exc:
+        raise BadDate(str(exc))
     settings = _settings(config_file)
-    day = date.date() if date else dt.date.today()
     try:
         path = newrecord.write_decision(settings, title, day, prefix)
     except newrecord.NewRecordError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"wrote {path}")
     records = load.load(settings, only=[path])
-    print_diagnostics(records.diagnostics)
-    if records.diagnostics.errors:
+    # The guidance the template writes is there to be replaced: not a problem yet.
+    problems = [d for d in records.diagnostics if d.kind != newrecord.GUIDANCE_KIND]
+    print_diagnostics(problems)
+    if any(d.severity is Severity.ERROR for d in problems):
         sys.exit(1)
+    click.echo(f"fill it in, then check it with: {newrecord.check_command(records.relative(path))}")
+
+
+class BadDate(click.ClickException):
+    """A date click cannot parse is a mistake in what was typed, as click's own usage errors (exit 2)."""
+
+    exit_code = 2

@@ -1,49 +1,37 @@
-"""Options of the `transparency` plugin in mkdocs.yml, with their types and defaults.
+"""Options of the `transparency` plugin in mkdocs.yml, as MkDocs reads them.
 
-The defaults come from generator.settings.Settings, the plain value the core reads, so the
-two cannot disagree.
+Made from the dataclasses in generator/settings.py, the one declaration of their names, types
+and defaults, so the build and `transparency validate` cannot disagree about them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import types
+from dataclasses import is_dataclass
+from typing import Any, get_args, get_origin
+
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
-from .settings import Publisher, Settings
-
-_DEFAULT = Settings()
-_PUBLISHER = Publisher()
+from .settings import Publisher, Settings, declared_options
 
 
-class PublisherConfig(Config):
-    # The office that publishes the site: named here, never in code.
-    name = c.Type(str, default=_PUBLISHER.name)
-    # org-id.guide identifier of the office, used as funder and buyer in the open data.
-    org_id = c.Type(str, default=_PUBLISHER.org_id)
-    url = c.Type(str, default=_PUBLISHER.url)
+def _option(kind: Any, default: Any) -> c.BaseConfigOption:
+    if is_dataclass(kind):
+        return c.SubConfig(_config_class(kind))
+    if get_origin(kind) is types.UnionType:  # X | None, as build_date: text or a YAML date
+        return c.Optional(c.Type((str, dt.date)))
+    if get_origin(kind) is tuple:
+        return c.ListOfItems(c.Type(get_args(kind)[0]), default=list(default))
+    return c.Type((int, float) if kind is float else kind, default=default)
 
 
-class TransparencyConfig(Config):
-    publisher = c.SubConfig(PublisherConfig)
-    # Folders, relative to mkdocs.yml.
-    decisions_dir = c.Type(str, default=_DEFAULT.decisions_dir)
-    funding_dir = c.Type(str, default=_DEFAULT.funding_dir)
-    toolkit_dir = c.Type(str, default=_DEFAULT.toolkit_dir)
-    specified_information = c.Type(str, default=_DEFAULT.specified_information)
-    files_dir = c.Type(str, default=_DEFAULT.files_dir)
-    categories = c.ListOfItems(c.Type(str), default=list(_DEFAULT.categories))
-    # Prefix of new references (`transparency new decision`), e.g. WYPCC.
-    reference_prefix = c.Type(str, default=_DEFAULT.reference_prefix)
-    # The date embargoes are judged against; else SOURCE_DATE_EPOCH, else today.
-    build_date = c.Optional(c.Type(str))
-    latest = c.Type(int, default=_DEFAULT.latest)
-    feed_size = c.Type(int, default=_DEFAULT.feed_size)
-    grants_prefix = c.Type(str, default=_DEFAULT.grants_prefix)
-    ocid_prefix = c.Type(str, default=_DEFAULT.ocid_prefix)
-    contracts_threshold = c.Type((int, float), default=_DEFAULT.contracts_threshold)
-    publication_days = c.Type(int, default=_DEFAULT.publication_days)
-    search = c.Type(bool, default=_DEFAULT.search)
-    # Bytes: a record or page larger than this is an error.
-    record_size_limit = c.Type(int, default=_DEFAULT.record_size_limit)
-    # Show staff the gaps in the registers (e.g. a contract with no document); never for the public site.
-    staff_build = c.Type(bool, default=_DEFAULT.staff_build)
+def _config_class(declared: type) -> type[Config]:
+    defaults = declared()
+    options = {name: _option(kind, getattr(defaults, name)) for name, kind in declared_options(declared).items()}
+    return type(f"{declared.__name__}Config", (Config,), options)
+
+
+PublisherConfig = _config_class(Publisher)
+TransparencyConfig = _config_class(Settings)

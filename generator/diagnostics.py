@@ -20,6 +20,8 @@ class Diagnostic:
     severity: Severity
     message: str
     field: str = ""
+    # What sort of problem it is, for counting warnings by kind: e.g. "late publication".
+    kind: str = ""
 
     def text(self) -> str:
         where = f"{self.field}: " if self.field else ""
@@ -35,11 +37,11 @@ class Diagnostic:
 class Diagnostics(list):
     """A list of diagnostics with helpers to add to it and ask about it."""
 
-    def error(self, path: str | Path, line: int, column: int, message: str, field: str = "") -> None:
-        self.append(Diagnostic(str(path), line, column, Severity.ERROR, message, field))
+    def error(self, path: str | Path, line: int, column: int, message: str, field: str = "", kind: str = "") -> None:
+        self.append(Diagnostic(str(path), line, column, Severity.ERROR, message, field, kind))
 
-    def warning(self, path: str | Path, line: int, column: int, message: str, field: str = "") -> None:
-        self.append(Diagnostic(str(path), line, column, Severity.WARNING, message, field))
+    def warning(self, path: str | Path, line: int, column: int, message: str, field: str = "", kind: str = "") -> None:
+        self.append(Diagnostic(str(path), line, column, Severity.WARNING, message, field, kind))
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -51,3 +53,23 @@ class Diagnostics(list):
 
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self))
+
+
+def for_people(diagnostics: list[Diagnostic], *, verbose: bool = False) -> list[str]:
+    """Errors first, one line each; then warnings by kind, with counts. A kind with one warning
+    shows it whole; with more, its first, unless verbose lists every one."""
+    lines = [d.text() for d in diagnostics if d.severity is Severity.ERROR]
+    by_kind: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        if d.severity is Severity.WARNING:
+            by_kind.setdefault(d.kind or "other", []).append(d)
+    for kind, found in sorted(by_kind.items()):
+        if len(found) == 1:
+            lines.append(found[0].text())
+        elif verbose:
+            lines.append(f"{len(found)} warnings: {kind}")
+            lines += [d.text() for d in found]
+        else:
+            first = found[0]
+            lines.append(f"{len(found)} warnings: {kind}, the first at {first.path}:{first.line}:{first.column} (make validate OPTIONS=--verbose lists them all)")
+    return lines

@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
-from pathlib import Path
 from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
@@ -488,17 +487,6 @@ def site_exports(pub: Publication, site_url: str) -> Iterator[tuple[str, bytes]]
         yield d.url + RECORD_JSON, record_json(pub, record)
     for path, (columns, rows) in registercsv.DOWNLOADS.items():
         yield path, csv_bytes(columns, ([row[c] for c in columns] for row in rows(pub, site_url)))
-
-
-def write(pub: Publication, site_url: str, site_dir: Path) -> int:
-    """Write every open data file into a built site; the number of files written."""
-    count = 0
-    for path, content in site_exports(pub, site_url):
-        target = site_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-        count += 1
-    return count
 
 
 # What each key of the JSON files means, for the Open data page. The tests check that every

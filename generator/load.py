@@ -70,7 +70,8 @@ def report(records: Records, path: Path, source_map: SourceMap, problems: Iterab
     for problem in problems:
         add = records.diagnostics.warning if problem.warning else records.diagnostics.error
         where = source_map.key(problem.path) if problem.at_key else source_map.value(problem.path)
-        add(records.relative(path), where.line, where.column, one_line(problem.message), one_line(schema.field_name(problem.path)))
+        add(records.relative(path), where.line, where.column, one_line(problem.message), one_line(schema.field_name(problem.path)),
+            problem.kind)
 
 
 def read_text(records: Records, path: Path) -> str | None:
@@ -332,8 +333,13 @@ def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
             records.diagnostics.error(records.relative(path), 1, 1, f"the file name must end in .yaml (lower case): rename it to {path.stem}.yaml")
     validate.check_records(records)
     if only is not None:
-        wanted = {records.relative(Path(p).resolve()) for p in only}
-        kept = [d for d in records.diagnostics if d.path in wanted or any(w == "." or d.path.startswith(w.rstrip("/") + "/") for w in wanted)]
-        records.diagnostics[:] = kept
+        keep_only(records, only)
     records.diagnostics[:] = records.diagnostics.sorted()
     return records
+
+
+def keep_only(records: Records, only: Iterable[Path]) -> None:
+    """Keep the problems of these files and folders only (paths relative to the working folder)."""
+    wanted = {records.relative(Path(p).resolve()) for p in only}
+    kept = [d for d in records.diagnostics if d.path in wanted or any(w == "." or d.path.startswith(w.rstrip("/") + "/") for w in wanted)]
+    records.diagnostics[:] = kept

@@ -25,9 +25,10 @@ from mkdocs.structure.toc import get_toc
 
 from . import exports, load, pages, render, search, sitedir, statutory
 from .config import TransparencyConfig
-from .diagnostics import Severity
+from .diagnostics import Diagnostic, Severity
 from .publication import Publication, publish
-from .settings import Settings
+from .schema import field_name
+from .settings import Settings, check_options
 
 log = logging.getLogger("mkdocs.plugins.transparency")
 ASSETS = Path(__file__).parent / "assets"
@@ -77,18 +78,40 @@ def _escape_title(page: MkDocsPage) -> None:
 class TransparencyPlugin(BasePlugin[TransparencyConfig]):
     supports_multiple_instances = False
 
+    def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[list, list]:
+        # The checks `transparency validate` makes: MkDocs alone would only warn of an unknown name.
+        problems = check_options(options)
+        if problems:
+            return [(field_name(path), message) for path, _, message in problems], []
+        return super().load_config(options, config_file_path)
+
+    # `mkdocs serve` shows the records' errors in the browser; `mkdocs build` fails on them.
+    serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def _stop(self, problems: list[Diagnostic], what: str) -> None:
+        """Fail the build; when serving, build a page of the errors instead, for every address."""
+        self._log(problems)
+        if not self.serving:
+            raise PluginError(f"{len(problems)} error(s) in {what}: see the lines above")
+        self.errors = [d.text() for d in problems]
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         options = dict(self.config)
         options["publisher"] = dict(self.config.publisher)
         root = Path(config.config_file_path).parent.resolve()
         self.settings = Settings.from_options(options, root, os.path.relpath(config.docs_dir, root))
         # `mkdocs build` empties site_dir first: never the repository, a source folder or others' files.
-        if refused := sitedir.problem(Path(config.site_dir), self.settings):
+        if refused := sitedir.problem(Path(config.site_dir), self.settings, others_files=not self.serving):
             raise PluginError(refused)
+        self.errors: list[str] = []
         records = load.load(self.settings)
         if records.diagnostics.errors:
-            self._log(records.diagnostics)
-            raise PluginError(f"{len(records.diagnostics.errors)} error(s) in the records: see the lines above")
+            self._stop(records.diagnostics.errors, "the records")
+            config.nav = []
+            return config
         self.publication: Publication = publish(records)
         self.specified = records.specified
         self._log([*records.diagnostics, *statutory.build_warnings(self.publication, self.specified)])
@@ -119,6 +142,8 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         return item
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.errors:
+            return Files([])
         withheld = {doc.src_uri for doc in self.publication.withheld.internal} | set(self.publication.withheld.files)
         funding_dir = self.settings.path("funding_dir")
         for file in list(files):
@@ -128,11 +153,11 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
                 files.remove(file)
         generated = pages.site_pages(self.publication, str(self.settings.path("docs_dir")), config.site_url or "", self.specified)
         taken = [file for file in files if file.src_uri in {page.src_uri for page in generated}]
-        for file in taken:
-            log.error(f"{os.path.relpath(file.abs_src_path or file.src_uri, self.settings.root)}:1:1: error: the generator makes the page at "
-                      f"{file.src_uri} itself: move or rename this hand-written page")
         if taken:
-            raise PluginError(f"{len(taken)} hand-written page(s) at addresses the generator makes: see the lines above")
+            self._stop([Diagnostic(os.path.relpath(file.abs_src_path or file.src_uri, self.settings.root), 1, 1, Severity.ERROR,
+                                   f"the generator makes the page at {file.src_uri} itself: move or rename this hand-written page")
+                        for file in taken], "the hand-written pages")
+            return Files([])
         self.pages = {p.src_uri: p for p in generated}
         for page in self.pages.values():
             front = {"title": page.title, "description": page.description}
@@ -145,6 +170,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         files_dir = self.settings.path("files_dir")
         for name in sorted({doc.file for d in self.publication.decisions for doc in d.documents if doc.file}):
             files.append(File.generated(config, f"decisions/files/{name}", abs_src_path=str(files_dir / name)))
+        # The open data files are files of the site MkDocs knows, so a page may link to them.
+        for path, content in exports.site_exports(self.publication, config.site_url or ""):
+            files.append(File.generated(config, path, content=content))
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/transparency/{asset.name}", abs_src_path=str(asset)))
         self.toolkit = {doc.src_uri: doc for doc in self.publication.toolkit}
@@ -153,9 +181,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             # Only now is every page known: staff's Markdown, less what is withheld, and ours.
             missing = statutory.missing_pages(self.specified, {f.src_uri for f in files} | {f.url for f in files},
                                               str(self.settings.root))
-            self._log(missing)
             if missing:
-                raise PluginError(f"{len(missing)} error(s) in the Specified Information map: see the lines above")
+                self._stop(missing, "the Specified Information map")
+                return Files([])
         return files
 
     def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
@@ -198,8 +226,13 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.errors:
+            # Served at its address and, as the 404 page, at every other one.
+            page = render.render("serve-errors.html", lines=self.errors)
+            for name in ("index.html", "404.html"):
+                Path(config.site_dir, name).write_text(page, encoding="utf-8")
+            return
         # Also after each rebuild of `mkdocs serve`, into the folder it serves.
-        exports.write(self.publication, config.site_url or "", Path(config.site_dir))
         if self.config.search:
             try:
                 index = search.build_index(Path(config.site_dir), config.theme.get("language") or "en")

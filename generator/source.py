@@ -61,6 +61,7 @@ class Problem(NamedTuple):
     at_key: bool
     message: str
     warning: bool = False
+    kind: str = ""  # see Diagnostic.kind
 
 
 @dataclass

@@ -50,7 +50,8 @@ def unpublished(info: SpecifiedInformation, root: str) -> Diagnostics:
             where = info.source_map.value(item.position + ("status",))
             what = f"{item.provision}: {item.text}" if item.provision else item.text
             found.warning(os.path.relpath(info.source, root), where.line, where.column,
-                          f"not yet published: {what}", field_name(item.position + ("status",)))
+                          f"not yet published: {what}", field_name(item.position + ("status",)),
+                          kind="Specified Information not yet published")
     return found
 
 
@@ -101,7 +102,8 @@ def build_warnings(pub: Publication, info: SpecifiedInformation | None) -> Diagn
         where = table.source_map.value(path)
         found.warning(os.path.relpath(table.source, pub.settings.root), where.line, where.column,
                       f"decisions charged to funding stream '{row.id}' in {spend.financial_year} add up to {render.money(spend.spent)}, "
-                      f"more than its allocation of {render.money(spend.allocation)}", field_name(path))
+                      f"more than its allocation of {render.money(spend.allocation)}", field_name(path),
+                      kind="funding stream overspent")
     return found
 
 
@@ -113,13 +115,16 @@ def register_warnings(pub: Publication) -> Diagnostics:
     for d in registers.contracts(pub):
         if not d.documents:
             _warn(found, d, root, ("procurement",),
-                  f"a contract over {limit} has no document attached: add the invitation to tender or the contract to documents")
+                  f"a contract over {limit} has no document attached: add the invitation to tender or the contract to documents",
+              "contract without a document")
     for d in registers.without_value(pub):
         _warn(found, d, root, ("procurement",),
-              f"the contract states no value (financial.amount), so the contracts register cannot say whether it is over {limit}")
+              f"the contract states no value (financial.amount), so the contracts register cannot say whether it is over {limit}",
+              "contract without a value")
     for d in registers.late(pub):
         _warn(found, d, root, ("published",) if "published" in _keys(d) else ("date",),
-              f"published {d.days_to_publication} days after the decision, more than the {pub.settings.publication_days} days allowed (publication_days)")
+              f"published {d.days_to_publication} days after the decision, more than the {pub.settings.publication_days} days allowed (publication_days)",
+              "late publication")
     return found
 
 
@@ -127,6 +132,6 @@ def _keys(d: Decision) -> set[str]:
     return {path[0] for path in d.source_map.keys if len(path) == 1}
 
 
-def _warn(found: Diagnostics, d: Decision, root: str, path: tuple[str, ...], message: str) -> None:
+def _warn(found: Diagnostics, d: Decision, root: str, path: tuple[str, ...], message: str, kind: str) -> None:
     where = d.source_map.key(path)
-    found.warning(os.path.relpath(d.source, root), where.line, where.column, message, field_name(path))
+    found.warning(os.path.relpath(d.source, root), where.line, where.column, message, field_name(path), kind)

@@ -8,9 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
+from . import newrecord
 from .load import Records, report
 from .model import WHERE_MET, Decision, ToolkitDocument
 from .schema import suggest
+from .settings import Settings
 from .textmatch import is_distinctive_figure, words
 from .source import FieldPath, Problem
 
@@ -68,7 +70,8 @@ def _check_decisions(records: Records, stream_ids: set[str]) -> None:
     by_reference: dict[str, Decision] = {}
     checked = records.decisions + records.partial_decisions
     counts = Counter(d.reference for d in checked if d.reference)
-    for decision in sorted(checked, key=lambda d: d.source):
+    # A record whose file name is its reference holds it; another with the same one is the copy.
+    for decision in sorted(checked, key=lambda d: (d.source.stem != d.reference, d.source)):
         if decision.reference:
             by_reference.setdefault(decision.reference, decision)
     files_dir = settings.path("files_dir")
@@ -81,13 +84,14 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], counts: C
                        categories: tuple[str, ...], files_dir: Path, records: Records) -> Iterator[Problem]:
     path = d.source
     if d.reference and path.stem != d.reference:
-        yield Problem(("reference",), False, f"'{d.reference}' does not match the file name: name the file {d.reference}.yaml")
+        yield _mismatch(d, by_reference, counts, records)
     if d.date and path.parent.name != str(d.year):
         yield Problem(("date",), False, f"the decision is dated {d.year} but its file is in {path.parent.name}/: move it to decisions/{d.year}/")
-    if d.reference and counts[d.reference] > 1:
+    if d.reference and counts[d.reference] > 1 and path.stem == d.reference:
         first = by_reference[d.reference]
         if first is not d:
             yield Problem(("reference",), False, f"'{d.reference}' is already used by {records.relative(first.source)}")
+    yield from _guidance(d)
     if d.category is not None and d.category not in categories:
         yield Problem(("category",), False, f"'{d.category}' is not one of the site's categories: {', '.join(categories)}{suggest(d.category, list(categories))}")
     if d.signed is not None and d.date and d.signed < d.date:
@@ -111,11 +115,13 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], counts: C
     shares = [r.amount for r in d.recipients if r.amount is not None]
     if (shares and d.amount is not None and len(shares) == len(d.recipients) and sum(shares) != d.amount
             and all(s.is_finite() for s in shares) and d.amount.is_finite()):
-        yield Problem(("recipients",), False, f"the recipients' amounts add up to {sum(shares)}, not the decision's amount {d.amount}", warning=True)
+        yield Problem(("recipients",), False, f"the recipients' amounts add up to {sum(shares)}, not the decision's amount {d.amount}", warning=True,
+                      kind="recipients' amounts not adding up")
     if d.is_grant and len(d.recipients) > 1 and len(shares) < len(d.recipients):
         # The grants register and the 360Giving export give each recipient its own amount.
         missing = next(i for i, r in enumerate(d.recipients) if r.amount is None)
-        yield Problem(("recipients", missing), False, "a grant to several recipients needs each recipient's amount for the grants register", warning=True)
+        yield Problem(("recipients", missing), False, "a grant to several recipients needs each recipient's amount for the grants register", warning=True,
+                      kind="grant recipient without an amount")
     if d.procurement and d.procurement.contract_start and d.procurement.contract_end:
         if d.procurement.contract_end < d.procurement.contract_start:
             yield Problem(("procurement", "contract_end"), False, f"the contract ends ({d.procurement.contract_end}) before it starts ({d.procurement.contract_start})")
@@ -159,6 +165,45 @@ def _file_name(name: str) -> str | None:
     if "?" in name or "#" in name:
         return f"'{name}': a file name with '?' or '#' cannot be linked to on the web: rename the file without them"
     return None
+
+
+def _mismatch(d: Decision, by_reference: dict[str, Decision], counts: Counter, records: Records) -> Problem:
+    """A reference that is not its file's name: say which of the two to change."""
+    name = d.source.stem
+    name_is_free = bool(newrecord.REFERENCE.match(name)) and counts[name] == 0
+    if counts[d.reference] > 1:
+        # A copied record that kept the reference of the one it was copied from.
+        first = by_reference[d.reference]
+        free = name if name_is_free else _next_free(d, records.settings)
+        where = (f"'{d.reference}' is already used by {records.relative(first.source)}" if first is not d
+                 else f"'{d.reference}' is used by another record too")
+        if free is None:
+            return Problem(("reference",), False, f"{where}: give this record a reference of its own and name the file after it")
+        if free == name:
+            return Problem(("reference",), False, f"{where}: give this record the reference {free}, its file's name, which is free")
+        return Problem(("reference",), False, f"{where}: give this record the next free reference, {free}, and name the file {free}.yaml")
+    if name_is_free:
+        return Problem(("reference",), False, f"'{d.reference}' does not match the file name {d.source.name}: correct the reference to {name} (keep the file name)")
+    return Problem(("reference",), False, f"'{d.reference}' does not match the file name: name the file {d.reference}.yaml")
+
+
+def _next_free(d: Decision, settings: Settings) -> str | None:
+    match = newrecord.REFERENCE.match(d.reference)
+    try:
+        return newrecord.next_reference(settings, d.year, match["prefix"] if match else None)
+    except newrecord.NewRecordError:
+        return None
+
+
+def _guidance(d: Decision) -> Iterator[Problem]:
+    """Text the new-record template wrote for staff to replace, which must never be published."""
+    texts = {name: getattr(d, name) for name in newrecord.GUIDANCE if name != "implications"}
+    for path, value in [*(((name,), text) for name, text in texts.items()),
+                        *((("implications", heading), text) for heading, text in d.implications.items())]:
+        guidance = newrecord.GUIDANCE[path[0]]
+        if isinstance(value, str) and " ".join(value.split()) == guidance:
+            yield Problem(path, False, f"still holds the template's guidance '{guidance}': replace it with the decision's own text",
+                          kind=newrecord.GUIDANCE_KIND)
 
 
 def _resolve(path: Path) -> Path | None:
@@ -206,7 +251,8 @@ def _check_toolkit(records: Records) -> None:
         if document.reviewed and document.review_due and document.review_due < document.reviewed:
             problems.append(Problem(("review_due",), False, f"the next review ({document.review_due}) is before the last one ({document.reviewed})"))
         if document.review_overdue(today):
-            problems.append(Problem(("review_due",), False, f"the review was due on {document.review_due}", warning=True))
+            problems.append(Problem(("review_due",), False, f"the review was due on {document.review_due}", warning=True,
+                                    kind="toolkit review overdue"))
         for i, name in enumerate(document.attachments):
             target = _resolve(document.source.parent / name)
             if wrong := _file_name(name):

@@ -65,11 +65,12 @@ def test_command_prints_exactly_the_expected_lines_and_fails(case, tmp_path):
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
     assert result.exit_code == 1, result.output
-    assert diagnostic_lines(result.stderr) == expected_lines(case)
+    # Errors first, then warnings.
+    expected = expected_lines(case)
+    assert diagnostic_lines(result.stderr) == [l for l in expected if ": error: " in l] + [l for l in expected if ": warning: " in l]
     # Every line of output is a diagnostic or the closing count: nothing else leaks out.
     other = [line for line in result.output.splitlines() if not DIAGNOSTIC.match(line)]
     assert len(other) == 1 and SUMMARY.match(other[0]), other
-    expected = expected_lines(case)
     counts = SUMMARY.match(other[0])
     assert int(counts["errors"]) == sum(": error: " in line for line in expected)
     assert int(counts["warnings"]) == sum(": warning: " in line for line in expected)

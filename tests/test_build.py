@@ -22,7 +22,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import CANARIES, FIXTURE_SITE, SOURCE_DATE_EPOCH, copy_site
+from conftest import CANARIES, FIXTURE_SITE, SOURCE_DATE_EPOCH, build_site, copy_site
 from generator import build as pipeline
 from generator import guard, links, load, render, sitedir
 from generator.cli import main
@@ -380,6 +380,37 @@ def test_a_broken_mkdocs_yml_is_one_line_not_a_traceback(tmp_path, monkeypatch):
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
     assert re.search(r"^mkdocs\.yml: mkdocs: .*no-such-theme", output, re.M), output
+
+
+@pytest.mark.parametrize(("option", "problem"), [
+    ("contract_threshold: 5000", "unknown option 'contract_threshold' (did you mean 'contracts_threshold'?)"),
+    ("latest: ten", "expected a whole number, found text 'ten'"),
+])
+def test_an_unknown_or_wrongly_typed_option_stops_both_builds(tmp_path, monkeypatch, option, problem):
+    folder = copy_site(tmp_path / "source")
+    config = folder / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - transparency:\n", f"  - transparency:\n      {option}\n", 1))
+    before = previous_site(folder)
+    output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
+    name = option.split(":")[0]
+    assert re.search(rf"^mkdocs\.yml:\d+:\d+: error: transparency\.{name}: {re.escape(problem)}$", output, re.M), output
+    result = build_site(folder, tmp_path / "mkdocs-build")
+    assert result.returncode == 1
+    assert f"option '{name}': {problem}" in result.stderr
+
+
+def test_validate_reports_the_builds_warnings_for_ci(tmp_path, monkeypatch):
+    folder = copy_site(tmp_path / "source")
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    result = CliRunner().invoke(main, ["validate", "--format", "github"])
+    annotations = result.stdout.splitlines()
+    # Each kind statutory.build_warnings gives for the fixture site, as an annotation at its line.
+    for start in ("::warning file=content/specified-information.yaml,", "::warning file=decisions/2020/FIX-2020-002.yaml,",
+                  "::warning file=content/funding/streams.yaml,"):
+        assert any(a.startswith(start) for a in annotations), (start, annotations)
+    assert any("has no document attached" in a for a in annotations)
+    assert any("more than its allocation" in a for a in annotations)
 
 
 # ---------------------------------------------------------------------------

@@ -39,9 +39,17 @@ def test_new_decision_takes_the_next_free_number_of_its_year(tmp_path):
     assert data["status"] == "approved"
 
 
-def test_the_new_record_validates(tmp_path):
+def test_the_new_record_validates_once_its_summary_is_written(tmp_path):
     site = make_site(tmp_path)
     assert new_decision(site, "--title", "Victims services grant", "--date", "2020-08-01").exit_code == 0
+    path = site / "decisions/2020/OPCC-2020-003.yaml"
+    # Untouched, it cannot be published: the summary is still the template's guidance.
+    assert lines_of(load_site(site)) == [
+        "decisions/2020/OPCC-2020-003.yaml:13:10: error: summary: still holds the template's guidance "
+        f"'{newrecord.GUIDANCE['summary']}': replace it with the decision's own text"
+    ]
+    assert run_cli("validate", site=site).exit_code == 1
+    path.write_text(path.read_text("utf-8").replace(newrecord.GUIDANCE["summary"], "A grant for victims' services."), "utf-8")
     records = load_site(site)
     assert lines_of(records) == []
     assert "OPCC-2020-003" in {d.reference for d in records.decisions}
@@ -116,7 +124,8 @@ def test_any_title_is_written_safely_and_read_back_exactly(tmp_path, title):
     assert result.exit_code == 0, result.output
     path = site / "decisions/2020/OPCC-2020-003.yaml"
     assert parse_record(path)["title"] == title
-    assert lines_of(load_site(site)) == []
+    # Nothing but the summary the template leaves for staff to write.
+    assert [d.field for d in load_site(site).diagnostics] == ["summary"]
 
 
 def test_a_title_with_a_control_character_is_written_and_reported(tmp_path):
@@ -241,11 +250,72 @@ def test_options_of_the_wrong_kind_are_one_line(tmp_path):
     result = run_cli("validate", site=site)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert len(result.output.strip().splitlines()) == 1
-    assert result.output.startswith(f"Error: {config}: the transparency plugin's options are not valid")
+    assert result.output.strip().splitlines() == [
+        f"{config}:20:19: error: transparency.build_date: 'first of June' is not a date: write it as YYYY-MM-DD, like 2020-07-17",
+        "Error: 1 error(s) in the transparency plugin's options",
+    ]
 
 
 def test_version_and_help(tmp_path):
     assert run_cli("--version").exit_code == 0
     help_text = run_cli("--help").output
     assert "validate" in help_text and "new" in help_text
+
+
+# --- Dates as staff type them ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["2020-08-01", "01/08/2020", "1/8/2020", "1 August 2020", "01 august 2020", "1 Aug 2020", "1 August, 2020"])
+def test_dates_as_staff_type_them_are_written_as_iso(tmp_path, typed):
+    site = make_site(tmp_path)
+    result = new_decision(site, "--title", "Victims services grant", "--date", typed)
+    assert result.exit_code == 0, result.output
+    path = site / "decisions/2020/OPCC-2020-003.yaml"
+    assert "\ndate: 2020-08-01\n" in path.read_text("utf-8")
+
+
+@pytest.mark.parametrize("typed", ["08/01/20", "2020/08/01", "August 1 2020", "1st August 2020", "31/02/2021", "tomorrow"])
+def test_a_date_that_is_not_one_is_one_friendly_line(tmp_path, typed):
+    site = make_site(tmp_path)
+    result = new_decision(site, "--title", "Bad date", "--date", typed)
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"Error: --date '{typed}' is not a date: write it like 2020-08-01, 01/08/2020 or 1 August 2020 (day first)"
+    ]
+    assert not (site / "decisions" / "2020" / "OPCC-2020-003.yaml").exists()
+
+
+def test_the_template_writes_its_guidance_from_the_one_list_the_rule_checks(tmp_path):
+    site = make_site(tmp_path)
+    assert new_decision(site, "--title", "Guidance", "--date", "2020-08-01").exit_code == 0
+    text = (site / "decisions/2020/OPCC-2020-003.yaml").read_text("utf-8")
+    for guidance in newrecord.GUIDANCE.values():
+        assert guidance in text
+    # Every commented text field, uncommented as it stands, is refused.
+    uncommented = re.sub(r"^# (decision|background|options_considered|implications): >-\n#   (.*)\n",
+                         r"\1: >-\n  \2\n", text, flags=re.M)
+    uncommented = uncommented.replace("# implications:\n#   financial: >-\n#     ", "implications:\n  financial: >-\n    ")
+    (site / "decisions/2020/OPCC-2020-003.yaml").write_text(uncommented, "utf-8")
+    refused = {d.field for d in load_site(site).diagnostics if d.kind == newrecord.GUIDANCE_KIND}
+    assert refused == {"summary", "decision", "background", "options_considered", "implications.financial"}
+
+
+# --- Options read as the build reads them ----------------------------------------------------------
+
+
+def test_unknown_and_wrongly_typed_options_are_errors_at_their_lines(tmp_path):
+    site = make_site(tmp_path)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      reference_prefix: OPCC\n",
+                                                 "      reference_prefix: OPCC\n      contract_threshold: 5000\n      latest: ten\n"
+                                                 "      feed_size: [50]\n"), "utf-8")
+    result = run_cli("validate", site=site)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{config}:17:7: error: transparency.contract_threshold: unknown option 'contract_threshold' (did you mean 'contracts_threshold'?)",
+        f"{config}:18:15: error: transparency.latest: expected a whole number, found text 'ten'",
+        f"{config}:19:18: error: transparency.feed_size: expected a whole number, found a list [50]",
+        "Error: 3 error(s) in the transparency plugin's options",
+    ]
+    github = run_cli("validate", "--format", "github", site=site)
+    assert f"::error file={config},line=18,col=15::transparency.latest: expected a whole number, found text 'ten'" in github.output.splitlines()

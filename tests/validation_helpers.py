@@ -18,7 +18,8 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from generator.cli import main
-from generator.load import Records, load
+from generator.check import check
+from generator.load import Records
 from generator.settings import read_settings
 
 BROKEN = Path(__file__).parent / "broken"
@@ -49,7 +50,8 @@ def expected_lines(case: str) -> list[str]:
 
 
 def load_site(site: Path, only: list[Path] | None = None) -> Records:
-    return load(read_settings(site / "mkdocs.yml"), only=only)
+    """What `transparency validate` finds: the records' problems and the build's warnings."""
+    return check(read_settings(site / "mkdocs.yml"), only=only)
 
 
 def lines_of(records: Records) -> list[str]:
