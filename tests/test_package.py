@@ -84,9 +84,9 @@ def test_installed_wheel_builds_the_example_site_as_the_checkout_does(work, inst
     trees = {}
     for name, bin_dir in (("wheel", installed), ("editable", Path(sys.executable).parent)):
         site = work / f"example-{name}"
+        site.mkdir()
         for part in EXAMPLE_SITE:
-            copy = shutil.copytree if (REPO / part).is_dir() else shutil.copy
-            copy(REPO / part, site / part if copy is shutil.copytree else site)
+            (shutil.copytree if (REPO / part).is_dir() else shutil.copy)(REPO / part, site / part)
         run([str(bin_dir / "transparency"), "build"], cwd=site, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH)
         built = site / "site"
         trees[name] = {p.relative_to(built).as_posix(): p.read_bytes() for p in sorted(built.rglob("*")) if p.is_file()}
