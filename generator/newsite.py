@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from importlib import resources
-from importlib.abc import Traversable
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Iterator
 
