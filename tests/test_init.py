@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -207,3 +208,17 @@ def test_a_record_with_an_error_fails_the_new_site_s_ci(tmp_path):
     tested = make(folder, "test", CI="true")
     assert tested.returncode != 0
     assert f"::error file=decisions/2021/{record.name},line=" in tested.stdout
+
+
+def test_workflows_check_pull_requests_and_publish_main_with_least_permissions(new_site):
+    check = yaml.safe_load((new_site / ".github/workflows/check.yml").read_text())
+    deploy = yaml.safe_load((new_site / ".github/workflows/deploy.yml").read_text())
+    # PyYAML reads the key `on` as True.
+    assert "pull_request" in check[True]
+    assert deploy[True]["push"]["branches"] == ["main"] and deploy[True]["schedule"]
+    assert check["permissions"] == deploy["permissions"] == {"contents": "read"}
+    assert deploy["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    uses = [s["uses"] for w in (check, deploy) for j in w["jobs"].values() for s in j["steps"] if "uses" in s]
+    assert "actions/deploy-pages@v4" in uses
+    for action in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@(v\d+(\.\d+)*|[0-9a-f]{40})", action), action
