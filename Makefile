@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site serve test validate new bench-validate bench-site bench-search clean
+.PHONY: site serve test browser-deps validate new bench-validate bench-site bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,14 +37,30 @@ new: $(STAMP)
 	@test -n "$$TITLE" || { echo 'make new: give the title, like: make new TITLE="Grant to Victim Support" DATE=01/07/2021' >&2; exit 2; }
 	@$(BIN)/transparency new decision --title "$$TITLE" $${DATE:+--date "$$DATE"}
 
-# axe-core for the browser tests (tests/browser.py), pinned in package-lock.json.
+# What the browser tests (tests/browser.py) need from Debian: Chromium and its driver, real
+# text metrics (fonts-liberation) and npm for axe-core. Installed when missing and this machine
+# can (root, or sudo without a password, and apt-get); where it cannot, the browser tests are
+# skipped with one line saying how to run them (never under CI=true: they fail instead).
+BROWSER_DEBS := $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(wildcard /usr/bin/chromedriver),,chromium-driver) \
+	$(if $(wildcard /usr/share/fonts/truetype/liberation),,fonts-liberation) $(if $(shell command -v npm),,npm)
+SUDO := $(if $(filter 0,$(shell id -u)),,$(if $(shell sudo -n true 2>/dev/null && echo yes),sudo))
+CAN_APT := $(and $(shell command -v apt-get),$(or $(filter 0,$(shell id -u)),$(SUDO)))
+
+browser-deps:
+ifneq ($(strip $(BROWSER_DEBS)),)
+ifneq ($(CAN_APT),)
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(BROWSER_DEBS) >/dev/null
+endif
+endif
+
+# axe-core for the browser tests, pinned in package-lock.json.
 NODE_STAMP := node_modules/.installed
 
-$(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
-	touch $@
+$(NODE_STAMP): package.json package-lock.json | browser-deps
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $@; fi
 
-test: $(TEST_STAMP) $(NODE_STAMP)
+test: $(TEST_STAMP) browser-deps $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 bench-validate: $(STAMP)

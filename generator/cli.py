@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import check, load, newrecord
+from . import __version__, check, load, newrecord
 from .diagnostics import Diagnostics, Severity, for_people
 from .settings import OptionsError, Settings, read_settings
 
@@ -56,7 +56,7 @@ def print_diagnostics(diagnostics: Diagnostics, form: str = "text") -> None:
 
 
 @click.group()
-@click.version_option(package_name="opcc-transparency")
+@click.version_option(__version__, prog_name="transparency")
 def main() -> None:
     """Validate and publish an office's decision records, funding tables and toolkit."""
 
@@ -139,3 +139,23 @@ class BadDate(click.ClickException):
     """A date click cannot parse is a mistake in what was typed, as click's own usage errors (exit 2)."""
 
     exit_code = 2
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", prompt="Name of the office", help="e.g. Police and Crime Commissioner for Avon and Somerset.")
+@click.option("--website", prompt="The office's website", help="Its main website, https://...")
+@click.option("--email", prompt="Contact email", help="Where the public asks for information in another format.")
+@click.option("--phone", default="", help="Contact telephone number, for the accessibility statement.")
+@click.option("--org-id", "org_id", prompt="org-id.guide identifier", help="e.g. GB-GOR-PC000123.")
+@click.option("--prefix", prompt="Reference prefix", help="Of the decision references, e.g. AVSPCC for AVSPCC-2025-001.")
+def init(folder: Path, name: str, website: str, email: str, phone: str, org_id: str, prefix: str) -> None:
+    """Start a new office's site repository in FOLDER (new or empty)."""
+    from . import newsite
+
+    office = newsite.Office(name=name, website=website, email=email, org_id=org_id, prefix=prefix, phone=phone)
+    try:
+        written = newsite.write_site(folder, office, dt.date.today())
+    except newsite.NewSiteError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"wrote {len(written)} files in {click.format_filename(folder)}; next: cd {click.format_filename(folder)} && make site")

@@ -15,6 +15,9 @@ from .schema import load_schema
 
 # Schema fields that are kept for staff and never leave the repository.
 WITHHELD = frozenset({("exempt", "content")})
+# The version of the record's own format, not a fact about the decision: the exports carry
+# their own schema_version.
+FORMAT_VERSION = ("schema_version",)
 # What separates the items of a list of plain values in one CSV cell. Tags and references
 # cannot contain it (their schema patterns allow letters, digits and hyphens only).
 LIST_SEPARATOR = "; "
@@ -91,7 +94,7 @@ def _fields(schema: dict[str, Any], prefix: tuple[str, ...], parent_kind: str) -
     result = []
     for key, sub in schema.get("properties", {}).items():
         path = prefix + (key,)
-        if path in WITHHELD:
+        if path in WITHHELD or path == FORMAT_VERSION:
             continue
         kind = _kind(sub)
         inner = sub.get("items", {}) if kind == "records" else sub

@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
-from . import registercsv, render
+from . import __version__, registercsv, render
 from .render import absolute_url
 from .datadictionary import LIST_SEPARATOR, Field, decision_columns, decision_fields, funding_columns
 from .model import Decision
@@ -28,6 +28,9 @@ from .registers import GrantRow, grant_rows
 
 # The version of the shapes below. Later versions only add keys and columns.
 SCHEMA_VERSION = "1.0"
+# Which generator made a file, so a re-user can match it to the CHANGELOG.
+PACKAGE = "opcc-transparency"
+GENERATOR = {"name": PACKAGE, "version": __version__}
 LICENCE_NAME = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 ATOM = "http://www.w3.org/2005/Atom"
@@ -200,6 +203,7 @@ def _envelope(pub: Publication) -> dict[str, Any]:
     publisher = pub.settings.publisher
     return {
         "schema_version": SCHEMA_VERSION,
+        "generator": GENERATOR,
         "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
         "publisher": {"name": publisher.name, "org_id": publisher.org_id, "url": publisher.url},
     }
@@ -257,6 +261,7 @@ def atom_feed(pub: Publication, site_url: str, decisions: list[Decision], path: 
     _sub(feed, "link", rel="self", type="application/atom+xml", href=absolute_url(site_url, path))
     _sub(feed, "link", rel="alternate", type="text/html", href=absolute_url(site_url, page))
     _sub(feed, "rights", f"{LICENCE_NAME}: {LICENCE_URL}")
+    _sub(feed, "generator", PACKAGE, version=__version__)
     for d in entries:
         entry = _sub(feed, "entry")
         _sub(entry, "id", f"tag:{host},{d.date.year}:{d.reference}")
@@ -356,6 +361,7 @@ def grants_360(pub: Publication, site_url: str) -> bytes | None:
     publisher = pub.settings.publisher
     package: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
+        "generator": GENERATOR,
         "version": "1.4",
         "title": f"{publisher.name}: grants",
         "license": LICENCE_URL,
@@ -452,6 +458,7 @@ def ocds_package(pub: Publication, site_url: str) -> bytes | None:
     publisher = pub.settings.publisher
     package: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
+        "generator": GENERATOR,
         "uri": absolute_url(site_url, OCDS),
         "version": "1.1",
         # The newest change to the contents, so the same records give the same file.
@@ -493,6 +500,8 @@ def site_exports(pub: Publication, site_url: str) -> Iterator[tuple[str, bytes]]
 # key the files hold is listed here.
 ENVELOPE_KEYS = (
     ("schema_version", "Version of the shape of this file. Later versions only add keys."),
+    ("generator.name", "The program that made this file: opcc-transparency."),
+    ("generator.version", "Its version; its CHANGELOG says what changed in each."),
     ("licence.name", f"The licence of the data: {LICENCE_NAME}."),
     ("licence.url", "Web address of the licence."),
     ("publisher.name", "The office that publishes the data (publisher.name in mkdocs.yml)."),
@@ -503,6 +512,8 @@ ENVELOPE_KEYS = (
 )
 GRANT_KEYS = (
     ("schema_version", "Version of this file's shape, as in the other JSON files."),
+    ("generator.name", "The program that made this file: opcc-transparency."),
+    ("generator.version", "Its version; its CHANGELOG says what changed in each."),
     ("version", "Version of the 360Giving Data Standard the file follows."),
     ("title", "Title of the file."),
     ("license", "Web address of the licence."),
@@ -534,6 +545,8 @@ GRANT_KEYS = (
 )
 OCDS_KEYS = (
     ("schema_version", "Version of this file's shape, as in the other JSON files."),
+    ("generator.name", "The program that made this file: opcc-transparency."),
+    ("generator.version", "Its version; its CHANGELOG says what changed in each."),
     ("uri", "Where this file is published."),
     ("version", "Version of the Open Contracting Data Standard the file follows."),
     ("publishedDate", "Publication date of the newest contract decision, at midnight UTC."),

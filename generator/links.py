@@ -54,7 +54,8 @@ class _Site:
             if (parts.scheme or self.host[0], parts.netloc) != self.host or not (path + "/").startswith(self.base):
                 return ""  # another host, or another part of the office's website: not ours to check
         here = self.base + page_url_of(page)
-        absolute = posixpath.join(posixpath.dirname(here) + "/", path) if path else here
+        # rstrip: at the root the folder is "/", and "//" would survive normpath.
+        absolute = posixpath.join(posixpath.dirname(here).rstrip("/") + "/", path) if path else here
         directory = absolute.endswith("/") or path in (".", "..") or path.endswith(("/.", "/.."))
         absolute = posixpath.normpath(absolute) + ("/" if directory else "")
         absolute = absolute.replace("//", "/")

@@ -149,6 +149,10 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[Problem]:
     if kind == "minimum":
         yield Problem(path, False, f"{_show(value)} must be {error.validator_value} or more")
         return
+    if kind == "maximum":
+        message = schema.get("x-message", f"must be {error.validator_value} or less")
+        yield Problem(path, False, f"{_show(value)} {message}")
+        return
     if kind == "minItems":
         yield Problem(path, False, f"needs at least {error.validator_value} item")
         return

@@ -1,7 +1,7 @@
 """Browser-test helpers: a local static host, headless Chromium and axe-core.
 
 Everything here runs offline. The browser is Debian's ``chromium`` with
-``chromium-driver`` (installed by ``.ci/run``); axe-core comes from
+``chromium-driver`` (installed by ``make test``); axe-core comes from
 ``node_modules/axe-core`` (installed by ``make test`` with ``npm ci`` from the
 committed package-lock.json). Nothing is downloaded at test time, and the
 browser is told to resolve no host name but 127.0.0.1, so a page that points at
@@ -28,6 +28,7 @@ import base64
 import contextlib
 import http.server
 import json
+import os
 import posixpath
 import shutil
 import tempfile
@@ -277,7 +278,7 @@ def start_chromium(user_data_dir: str | Path):
         pytest.fail(
             f"Browser tests need Debian's Chromium; missing: {', '.join(missing)}. "
             "Install it with `apt-get install -y --no-install-recommends chromium "
-            "chromium-driver fonts-liberation` (`.ci/run` does this when they are missing).",
+            "chromium-driver fonts-liberation` (`make test` does this when they are missing and it can).",
             pytrace=False,
         )
     from selenium import webdriver
@@ -297,6 +298,51 @@ def start_chromium(user_data_dir: str | Path):
     driver.set_script_timeout(120)
     driver._opcc_perf_events = []  # see external_requests()
     return driver
+
+
+# ---------------------------------------------------------------------------
+# Marking and skipping
+# ---------------------------------------------------------------------------
+
+HOW_TO_RUN = ("run `make test` as root (or with sudo) on Debian to install them, or "
+              "`apt-get install chromium chromium-driver fonts-liberation` and `npm ci --no-audit --no-fund`")
+
+
+def missing_for_browser_tests() -> list[str]:
+    """What the browser tests need and this machine lacks."""
+    needs = {"chromium": CHROMIUM, "chromium-driver": CHROMEDRIVER, "axe-core": AXE_JS}
+    return [name for name, path in needs.items() if not path.exists()]
+
+
+def under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("true", "1")
+
+
+_SKIPPED = pytest.StashKey[str]()
+
+
+# First, so that `-m "not browser"` sees the marks.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that uses the browser; leave them out, in one line, where they cannot run.
+
+    Under CI they always run, so a CI machine without Chromium fails instead of passing quietly.
+    """
+    in_browser = [item for item in items if "browser" in getattr(item, "fixturenames", ())]
+    for item in in_browser:
+        item.add_marker(pytest.mark.browser)
+    missing = missing_for_browser_tests()
+    if not in_browser or not missing or under_ci():
+        return
+    left_out = set(in_browser)
+    config.hook.pytest_deselected(items=in_browser)
+    items[:] = [item for item in items if item not in left_out]
+    config.stash[_SKIPPED] = f"{len(in_browser)} browser tests skipped ({', '.join(missing)} missing): {HOW_TO_RUN}."
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if _SKIPPED in config.stash:
+        terminalreporter.write_line(config.stash[_SKIPPED], yellow=True)
 
 
 @pytest.fixture(scope="session")

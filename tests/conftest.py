@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["browser"]
+pytest_plugins = ["browser", "pytester"]
 
 TESTS = Path(__file__).parent
 FIXTURE_SITE = TESTS / "fixtures" / "site"

@@ -208,3 +208,41 @@ def test_missing_chromium_fails_rather_than_skips(monkeypatch, tmp_path):
     monkeypatch.setattr(helpers, "CHROMIUM", Path("/nonexistent/chromium"))
     with pytest.raises(pytest.fail.Exception, match="chromium"):
         helpers.start_chromium(tmp_path)
+
+
+# --- Marking and skipping (the plugin, in a pytest run of its own) ----------------------------
+
+TWO_TESTS = """
+def test_in_the_browser(browser):
+    pass
+
+def test_without_a_browser():
+    pass
+"""
+
+
+def _run(pytester, *args):
+    pytester.makepyfile(TWO_TESTS)
+    return pytester.runpytest_inprocess("-p", "browser", "-p", "no:cacheprovider", *args)
+
+
+def test_browser_tests_are_marked_for_the_fast_loop(pytester):
+    result = _run(pytester, "-m", "not browser")
+    result.assert_outcomes(passed=1, deselected=1)
+
+
+def test_missing_browser_skips_with_one_line(pytester, monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(helpers, "CHROMIUM", Path("/nonexistent/chromium"))
+    result = _run(pytester)
+    result.assert_outcomes(passed=1, deselected=1)
+    said = [line for line in result.outlines if "browser tests skipped" in line]
+    assert said == ["1 browser tests skipped (chromium missing): " + helpers.HOW_TO_RUN + "."]
+
+
+def test_missing_browser_under_ci_fails_rather_than_skips(pytester, monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setattr(helpers, "CHROMIUM", Path("/nonexistent/chromium"))
+    result = _run(pytester)
+    result.assert_outcomes(passed=1, errors=1)
+    assert not any("browser tests skipped" in line for line in result.outlines)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import importlib.metadata
 import io
 import json
 import re
@@ -112,6 +113,16 @@ def test_schema_version_in_every_json_export(site):
     for path in export_paths(site):
         if path.suffix == ".json" and path.parent.name != "schema":
             assert read_json(site, str(path.relative_to(site)))["schema_version"] == exports.SCHEMA_VERSION
+
+
+def test_every_json_export_and_feed_names_the_generator_version(site):
+    installed = importlib.metadata.version("opcc-transparency")
+    jsons = [p for p in export_paths(site) if p.suffix == ".json" and p.parent.name != "schema"]
+    assert {"data/decisions.json", "data/ocds.json", "data/360giving.json"} <= {str(p.relative_to(site)) for p in jsons}
+    for path in jsons:
+        assert read_json(site, str(path.relative_to(site)))["generator"] == {"name": "opcc-transparency", "version": installed}
+    generator = read_feed(site, "feed.xml").find(f"{ATOM}generator")
+    assert (generator.text, generator.get("version")) == ("opcc-transparency", installed)
 
 
 def test_published_schemas_are_the_validators_own(site):

@@ -63,6 +63,8 @@ def test_every_command_in_the_docs_is_a_make_target_or_an_outside_tool(doc):
             found += 1
             if words[0] == "make":
                 assert [w for w in words[1:] if "=" not in w and w not in targets] == [], words
+            elif words[:2] == ["transparency", "init"]:
+                continue  # run where another office installed the package, before its repository exists
             else:
                 assert words[0] in OUTSIDE_TOOLS, f"{doc.name}: {' '.join(words)}: use a make target"
     assert found

@@ -687,3 +687,35 @@ def test_the_benchmark_corpus_validates_cleanly_and_is_deterministic(tmp_path):
 def test_the_compiled_validator_judges_dates_as_jsonschema_does(day):
     record = {"reference": "A-1", "title": "t", "date": day, "decision_maker": "x", "status": "approved", "summary": "s"}
     assert schema.is_valid("decision", record) == (not list(schema._validator("decision").iter_errors(record)))
+
+
+# --- Format versions ----------------------------------------------------------------------------
+
+NEWER = "is not a format version this generator reads (it reads 1): leave the field out, or update the generator"
+
+
+def test_every_record_format_reads_version_1_or_no_version(tmp_path):
+    # Records written before schema_version existed have none: they are version 1.
+    assert decision_lines(tmp_path / "d", NEW_DECISION) == []
+    assert decision_lines(tmp_path / "d1", "schema_version: 1\n" + NEW_DECISION) == []
+    site = make_site(tmp_path / "t")
+    write(site, T, "schema_version: 1\n" + TABLE)
+    assert lines_of(load_site(site)) == []
+    assert toolkit_lines(tmp_path / "k", DOC.replace("---\n", "---\nschema_version: 1\n", 1)) == []
+
+
+def test_a_newer_format_version_is_an_error_naming_the_field(tmp_path):
+    assert decision_lines(tmp_path / "d", NEW_DECISION + "schema_version: 2\n") == [
+        f"{F}:18:17: error: schema_version: 2 {NEWER}"]
+    assert decision_lines(tmp_path / "q", NEW_DECISION + "schema_version: '1'\n") == [
+        f"{F}:18:17: error: schema_version: expected a whole number, found text '1' (write the number without '£' or commas, and without quotes)"]
+    assert decision_lines(tmp_path / "b", NEW_DECISION + "schema_version: true\n") == [
+        f"{F}:18:17: error: schema_version: expected a whole number, found true/false true"]
+    assert toolkit_lines(tmp_path / "k", DOC.replace("---\n", "---\nschema_version: 3\n", 1)) == [
+        f"{D}:2:17: error: schema_version: 3 {NEWER}"]
+
+
+def test_the_format_version_is_not_a_field_of_the_open_data(tmp_path):
+    from generator.datadictionary import decision_columns, decision_fields
+
+    assert "schema_version" not in {f.name for f in decision_fields()} | {c.name for c in decision_columns()}
