@@ -34,6 +34,10 @@ class TransparencyConfig(Config):
     categories = c.ListOfItems(c.Type(str), default=list(_DEFAULT.categories))
     # Prefix of new references (`transparency new decision`), e.g. WYPCC.
     reference_prefix = c.Type(str, default=_DEFAULT.reference_prefix)
+    # A regular expression every reference must match, e.g. ^WYPCC-[0-9]{4}-[0-9]{3}$; empty: any reference.
+    reference_pattern = c.Type(str, default=_DEFAULT.reference_pattern)
+    # How new references are written, e.g. PCD {number}; {prefix}, {year} and {number} are filled in.
+    reference_format = c.Type(str, default=_DEFAULT.reference_format)
     # The date embargoes are judged against; else SOURCE_DATE_EPOCH, else today.
     build_date = c.Optional(c.Type(str))
     latest = c.Type(int, default=_DEFAULT.latest)

@@ -12,12 +12,12 @@ from .publication import Publication
 CONTRACT_COLUMNS = (
     "reference", "title", "date", "published", "days_to_publication", "suppliers", "supplier_org_ids",
     "value", "currency", "route", "portal", "bids_received", "contract_start", "contract_end",
-    "decision_url", "documents",
+    "decision_url", "documents", "stage", "amount_basis", "vat",
 )
 GRANT_COLUMNS = (
     "reference", "recipient", "recipient_org_id", "amount", "currency", "date", "published",
     "days_to_publication", "financial_year", "funding_stream", "funding_stream_name", "decision_title",
-    "decision_status", "decision_url",
+    "decision_status", "decision_url", "recipient_count", "amount_basis",
 )
 # Spreadsheets run a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -55,7 +55,7 @@ def contract_records(pub: Publication, site_url: str = "") -> list[dict[str, str
             "suppliers": _text("; ".join(r.name for r in d.recipients)),
             "supplier_org_ids": _text("; ".join(r.org_id or "" for r in d.recipients)),
             "value": _number(d.amount),
-            "currency": d.financial.currency,
+            "currency": d.currency,
             "route": p.route or "",
             "portal": _text(p.portal),
             "bids_received": _number(p.bids_received),
@@ -63,6 +63,9 @@ def contract_records(pub: Publication, site_url: str = "") -> list[dict[str, str
             "contract_end": p.contract_end.isoformat() if p.contract_end else "",
             "decision_url": render.absolute_url(site_url, d.url),
             "documents": _documents(d, site_url),
+            "stage": p.stage or "award",
+            "amount_basis": d.amount_basis,
+            "vat": d.financial.vat or "" if d.financial else "",
         })
     return records
 
@@ -76,7 +79,7 @@ def grant_records(pub: Publication, site_url: str = "") -> list[dict[str, str]]:
             "recipient": _text(row.recipient.name if row.recipient else ""),
             "recipient_org_id": _text(row.recipient.org_id if row.recipient else ""),
             "amount": _number(row.amount),
-            "currency": d.financial.currency if d.financial else "GBP",
+            "currency": d.currency,
             "date": d.date.isoformat(),
             "published": d.published.isoformat(),
             "days_to_publication": str(d.days_to_publication),
@@ -86,6 +89,8 @@ def grant_records(pub: Publication, site_url: str = "") -> list[dict[str, str]]:
             "decision_title": _text(d.title),
             "decision_status": d.status,
             "decision_url": render.absolute_url(site_url, d.url),
+            "recipient_count": _number(row.recipient.count or 1) if row.recipient else "",
+            "amount_basis": d.amount_basis,
         })
     return records
 

@@ -38,6 +38,10 @@ class Settings:
     publisher: Publisher = field(default_factory=Publisher)
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     reference_prefix: str = ""
+    # A regular expression every reference must match: the office's house style, if it wants one enforced.
+    reference_pattern: str = ""
+    # How `transparency new decision` writes a reference: {prefix}, {year} and {number}.
+    reference_format: str = "{prefix}-{year}-{number:03d}"
     build_date: dt.date | None = None
     latest: int = 10
     feed_size: int = 50

@@ -114,13 +114,19 @@ def test_money_keeps_its_pence_exactly(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("reference: OPCC-2021-002", "reference: opcc-2021-002",
-         [f"{F}:1:12: error: reference: 'opcc-2021-002' is not a valid reference: use capital letters, digits and hyphens, like WYPCC-2020-014"]),
+        ("reference: OPCC-2021-002", 'reference: "OPCC-2021-002\\n"',
+         [f"{F}:1:12: error: reference: 'OPCC-2021-002\\n' is not a valid reference: write 1 to 60 characters on one line, like WYPCC-2020-014 or Decision 2024/25 – 0008"]),
+        ("reference: OPCC-2021-002", "reference: " + "X" * 61,
+         [f"{F}:1:12: error: reference: '{'X' * 56}...' is not a valid reference: write 1 to 60 characters on one line, like WYPCC-2020-014 or Decision 2024/25 – 0008"]),
         ("reference: OPCC-2021-002", "reference: OPCC2021002",
-         [f"{F}:1:12: error: reference: 'OPCC2021002' is not a valid reference: use capital letters, digits and hyphens, like WYPCC-2020-014"]),
+         [f"{F}:1:12: error: reference: 'OPCC2021002' does not match the file name: name the file OPCC2021002.yaml"]),
+        ("reference: OPCC-2021-002", "reference: OPCC 2021/0002",
+         [f"{F}:1:12: error: reference: 'OPCC 2021/0002' does not match the file name: name the file opcc-2021-0002.yaml"]),
+        ("reference: OPCC-2021-002", 'reference: "///"',
+         [f"{F}:1:12: error: reference: '///' has no letter or digit to name its file and page by"]),
         ("title: Domestic abuse helpline grant", 'title: ""', [f"{F}:2:8: error: title: must not be empty"]),
         ("decision_maker: Police and Crime Commissioner", 'decision_maker: ""', [f"{F}:4:17: error: decision_maker: must not be empty"]),
-        ("status: approved", "status:", [f"{F}:5:8: error: status: an empty value is not one of: approved, rejected, deferred, withdrawn"]),
+        ("status: approved", "status:", [f"{F}:5:8: error: status: an empty value is not one of: approved, rejected, deferred, withdrawn, noted, endorsed"]),
         ("date: 2021-04-12", "date: 2021-02-29",
          [f"{F}:3:7: error: date: '2021-02-29' is not a valid date: write it as YYYY-MM-DD, like 2020-07-17"]),
         ("date: 2021-04-12", "date: '2021-04-12'", []),  # a quoted date is a date too
@@ -150,7 +156,7 @@ def test_money_keeps_its_pence_exactly(tmp_path):
         ("recipients:\n", "recipients: Exampleshire Women's Aid\nx_recipients:\n",
          [f"{F}:14:13: error: recipients: expected a list, found text 'Exampleshire Women's Aid'",
           f"{F}:15:1: error: x_recipients: unknown field 'x_recipients' (did you mean 'recipients'?)"]),
-        ("financial:\n", "financial:\n  vat: 0\n", [f"{F}:11:3: error: financial.vat: unknown field 'vat'"]),
+        ("financial:\n", "financial:\n  vat: 0\n", [f"{F}:11:8: error: financial.vat: 0 is not one of: excluded, included, not-applicable"]),
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None,
 )
@@ -227,7 +233,7 @@ def test_rules_across_files_are_skipped_for_files_with_errors_of_their_own(tmp_p
           (site / "decisions/2021/OPCC-2021-001.yaml").read_text().replace("status: approved", "status: aproved"))
     write(site, F, NEW_DECISION + "related: [OPCC-2021-001]\nsupersedes: OPCC-2021-001\n")
     assert lines_of(load_site(site)) == [
-        "decisions/2021/OPCC-2021-001.yaml:5:9: error: status: 'aproved' is not one of: approved, rejected, deferred, withdrawn (did you mean 'approved'?)"
+        "decisions/2021/OPCC-2021-001.yaml:5:9: error: status: 'aproved' is not one of: approved, rejected, deferred, withdrawn, noted, endorsed (did you mean 'approved'?)"
     ]
 
 
@@ -430,7 +436,7 @@ def broken_site(tmp_path: Path) -> Path:
 
 ERRORS = [
     f"{D}:3:8: error: stage: 'done' is not one of: analyse, plan, do, review (did you mean 'do'?)",
-    f"{F}:5:9: error: status: 'aproved' is not one of: approved, rejected, deferred, withdrawn (did you mean 'approved'?)",
+    f"{F}:5:9: error: status: 'aproved' is not one of: approved, rejected, deferred, withdrawn, noted, endorsed (did you mean 'approved'?)",
 ]
 
 
@@ -446,7 +452,7 @@ def test_github_format_prints_workflow_annotations_on_standard_output(tmp_path):
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         f"::error file={D},line=3,col=8::stage: 'done' is not one of: analyse, plan, do, review (did you mean 'do'?)",
-        f"::error file={F},line=5,col=9::status: 'aproved' is not one of: approved, rejected, deferred, withdrawn (did you mean 'approved'?)",
+        f"::error file={F},line=5,col=9::status: 'aproved' is not one of: approved, rejected, deferred, withdrawn, noted, endorsed (did you mean 'approved'?)",
     ]
     assert result.stderr == ""
 
@@ -642,10 +648,12 @@ def test_every_decision_field_is_described_for_editors():
 
 
 def test_the_reference_pattern_is_the_one_staff_were_promised():
+    """Any office's own scheme: 1 to 60 characters on one line, spaces, slashes and dashes included."""
     pattern = re.compile(schema.load_schema("decision")["properties"]["reference"]["pattern"])
-    for good in ("WYPCC-2020-014", "OPCC-2021-001", "A-1", "NYPFCC-2019-A12"):
+    for good in ("WYPCC-2020-014", "OPCC-2021-001", "A-1", "NYPFCC-2019-A12", "DMPCD 2015 44", "PCD 1691", "2024/22",
+                 "Decision 2024/25 – 0008", "57 – 2014", "EXE0037/17", "X" * 60):
         assert pattern.match(good), good
-    for bad in ("wypcc-2020-014", "WYPCC", "WYPCC-", "WYPCC-2020-", "-2020-014", "WYPCC 2020 014", "2020-014"):
+    for bad in ("", "X" * 61, "WYPCC-2020-014\n", "WYPCC\t2020", "A\x85B"):
         assert not pattern.match(bad), bad
 
 
