@@ -131,6 +131,8 @@ def secrets(publication: Publication, relative: Callable[[Path], str] = str) -> 
         found += _secrets_of(f"the reference of {decision.reference}, {until}", where, decision.reference)
         found += _secrets_of(f"the title of {decision.reference}, {until}", where, decision.title, TITLE_WORDS)
         found += _secrets_of(f"the summary of {decision.reference}, {until}", where, decision.summary, TITLE_WORDS)
+    for decision, name, text in withheld.whole:
+        found += _secrets_of(f"the {name} of {decision.reference}, withheld as a whole", relative(decision.source), text, TITLE_WORDS)
     # Internal documents are often written from the same template as public ones: words they
     # share with a published toolkit document are public already, and are not looked for.
     published = {needle for document in publication.toolkit for needle in _needles(document.body)}

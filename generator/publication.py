@@ -39,8 +39,8 @@ class Withheld:
     exempt: list[tuple[str, str]] = field(default_factory=list)  # (reference, content)
     embargoed: list[Decision] = field(default_factory=list)
     internal: list[ToolkitDocument] = field(default_factory=list)
-    # Decisions withheld as a whole, as staff wrote them: only their notice is published.
-    whole: list[Decision] = field(default_factory=list)
+    # The texts of decisions withheld as a whole: (decision as staff wrote it, which text, text).
+    whole: list[tuple[Decision, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -97,7 +97,7 @@ def publish(records: Records) -> Publication:
                 for part in d.exempt if part.content and not part.is_released(today)],
         embargoed=[d for d in records.decisions if d.is_embargoed(today)],
         internal=[t for t in records.toolkit if t.is_internal],
-        whole=[d for d in visible if d.withheld],
+        whole=[(d, name, text) for d in visible if d.withheld for name, text in _texts(d)],
     )
     publication = Publication(
         settings=records.settings,
@@ -137,6 +137,17 @@ def notice(d: Decision) -> Decision:
         status=WITHHELD_STATUS, summary=f"This decision is withheld: {d.withheld.reason}", published=d.published,
         withheld=d.withheld, source=d.source, source_map=d.source_map,
     )
+
+
+def _texts(d: Decision) -> list[tuple[str, str]]:
+    """Everything staff wrote in a decision that its notice leaves out."""
+    texts = [("title", d.title), ("summary", d.summary)]
+    texts += [(name.replace("_", " "), getattr(d, name)) for name in ("decision", "background", "options_considered",
+                                                                      "interests_declared", "lead_officer", "delegation")]
+    texts += [(f"{heading} implications", text) for heading, text in d.implications.items()]
+    texts += [("recipient", r.name) for r in d.recipients]
+    texts += [(f"exempt part '{part.title}'", part.content) for part in d.exempt]
+    return [(name, text) for name, text in texts if text]
 
 
 def _spend(publication: Publication) -> dict[str, list[StreamSpend]]:
