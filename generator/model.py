@@ -30,6 +30,13 @@ def slugify(reference: str) -> str:
     return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
 
 
+def record_file_name(reference: str) -> str:
+    """The file of a record: WYPCC-2020-014.yaml as written where the reference is its own slug
+    but for case, else the slug (decision-2024-25-0008.yaml)."""
+    slug = slugify(reference)
+    return f"{reference if reference.lower() == slug else slug}.yaml"
+
+
 @dataclass(frozen=True)
 class Recipient:
     name: str

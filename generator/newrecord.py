@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .model import slugify
+from .model import record_file_name, slugify
 from .settings import Settings
 
 
@@ -50,11 +50,6 @@ def _formatted_reference(settings: Settings, year: int, prefix: str) -> str:
     return form.format(prefix=prefix, year=year, number=max(used, default=0) + 1)
 
 
-def file_name(reference: str) -> str:
-    """The record's file name: the reference itself where it is its own slug but for case."""
-    return f"{reference if reference.lower() == slugify(reference) else slugify(reference)}.yaml"
-
-
 def next_reference(settings: Settings, year: int, prefix: str | None = None) -> str:
     if settings.reference_format != Settings.reference_format:
         return _formatted_reference(settings, year, prefix or settings.reference_prefix)
@@ -78,7 +73,7 @@ def _quoted(text: str) -> str:
 def write_decision(settings: Settings, title: str, date: dt.date, prefix: str | None = None) -> Path:
     reference = next_reference(settings, date.year, prefix)
     folder = settings.path("decisions_dir") / str(date.year)
-    path = folder / file_name(reference)
+    path = folder / record_file_name(reference)
     schema_path = os.path.relpath(Path(__file__).parent / "schemas" / "decision.schema.json", folder)
     template = Environment(loader=PackageLoader("generator"), undefined=StrictUndefined, keep_trailing_newline=True)
     text = template.get_template("new-decision.yaml.j2").render(

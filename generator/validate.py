@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .load import Records, report
-from .model import WHERE_MET, Decision
+from .model import WHERE_MET, Decision, record_file_name
 from .schema import suggest
 from .source import FieldPath, Problem
 
@@ -97,8 +97,7 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], by_slug: 
     if d.reference and not d.slug:
         yield Problem(("reference",), False, f"'{d.reference}' has no letter or digit to name its file and page by")
     elif d.reference and path.stem.lower() != d.slug:
-        name = d.reference if d.reference.lower() == d.slug else d.slug
-        yield Problem(("reference",), False, f"'{d.reference}' does not match the file name: name the file {name}.yaml")
+        yield Problem(("reference",), False, f"'{d.reference}' does not match the file name: name the file {record_file_name(d.reference)}")
     if d.date and path.parent.name != str(d.year):
         yield Problem(("date",), False, f"the decision is dated {d.year} but its file is in {path.parent.name}/: move it to decisions/{d.year}/")
     if d.reference and d.slug and counts[d.slug] > 1:
