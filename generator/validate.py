@@ -184,12 +184,12 @@ def _breakdown_problems(d: Decision, stream_ids: set[str]) -> Iterator[Problem]:
         if part.financial_year:
             yield from _financial_year(("financial", "breakdown", i, "financial_year"), part.financial_year)
     amount = d.financial.amount
-    if parts and amount is not None and d.financial.amount_basis == "exact" and all(p.amount.is_finite() for p in parts) and amount.is_finite():
+    if parts and amount is not None and (d.financial.amount_basis or "exact") == "exact" and all(p.amount.is_finite() for p in parts) and amount.is_finite():
         total = sum((p.amount for p in parts), Decimal(0))
         if total != amount:
             line = d.source_map.value(("financial", "breakdown")).line
             yield Problem(("financial", "amount"), False,
-                          f"the amount {amount} is not the sum of the breakdown (line {line}), which adds up to {total}: correct one or the other")
+                          f"the amount {amount:.2f} is not the sum of the breakdown (line {line}), which adds up to {total:.2f}: correct one or the other")
 
 
 def _resolve(path: Path) -> Path | None:

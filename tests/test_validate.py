@@ -693,3 +693,137 @@ def test_the_benchmark_corpus_validates_cleanly_and_is_deterministic(tmp_path):
 def test_the_compiled_validator_judges_dates_as_jsonschema_does(day):
     record = {"reference": "A-1", "title": "t", "date": day, "decision_maker": "x", "status": "approved", "summary": "s"}
     assert schema.is_valid("decision", record) == (not list(schema._validator("decision").iter_errors(record)))
+
+
+# --- Decision records as offices write them (issue 13) --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ('other_references: [OPCC/2021/2, "PCD 2"]\n', []),
+        ('other_references: [""]\n', [f"{F}:18:20: error: other_references[0]: '' is not a valid reference: write 1 to 60 characters on one line"]),
+        ("signed_by:\n  name: Jane Example\n  role: Police and Crime Commissioner\n", []),
+        ("signed_by:\n  role: Police and Crime Commissioner\n", [f"{F}:19:3: error: signed_by.name: this required field is missing"]),
+        ('delegation: "Scheme of delegation, para 4.2: Chief Finance Officer"\n', []),
+        ("joint_with: [Chief Constable]\n", []),
+        ("joint_with: Chief Constable\n", [f"{F}:18:13: error: joint_with: expected a list, found text 'Chief Constable'"]),
+        ("period:\n  start: 2021-04-01\n  end: 2022-03-31\n", []),
+        ("period:\n  start: 2021-04-01\n  end: 2021-03-31\n", [f"{F}:20:8: error: period.end: the period ends (2021-03-31) before it starts (2021-04-01)"]),
+        ("amends: OPCC-2021-001\n", []),
+        ("amends: OPCC-2021-099\n", [f"{F}:18:9: error: amends: no decision has the reference 'OPCC-2021-099'"]),
+        ("amends: OPCC-2021-002\n", [f"{F}:18:9: error: amends: a decision cannot amend itself"]),
+        ("related:\n  - OPCC-2021-001\n  - reference: PCD 1691\n    title: Joint decision\n    url: https://www.example.org/pcd-1691\n", []),
+        ("related:\n  - reference: PCD 1691\n    title: Joint decision\n", [f"{F}:19:5: error: related[0].url: this required field is missing"]),
+        ("related:\n  - reference: PCD 1691\n    url: javascript:alert(1)\n",
+         [f"{F}:20:10: error: related[0].url: 'javascript:alert(1)' is not a web address: it must start with https:// or http://"]),
+        ("exempt:\n  - title: Annex\n    reason: Section 43 FOIA - commercial interests\n    release_on: 2022-01-01\n    review_on: 2021-05-01\n",
+         [f"{F}:22:16: warning: exempt[0].review_on: the review of 'Annex' was due on 2021-05-01: check whether it is still exempt"]),
+        ("exempt:\n  - title: Annex\n    reason: Section 43 FOIA - commercial interests\n    review_on: 2021-07-01\n", []),
+        ("withheld:\n  reason: Section 24 FOIA - national security\n", []),
+        ('withheld:\n  reason: ""\n', [f"{F}:19:11: error: withheld.reason: must not be empty"]),
+        ("withheld: true\n", [f"{F}:18:11: error: withheld: expected a mapping of fields, found true/false true"]),
+        ("procurement:\n  stage: intention\n  route: open-tender\n  options: Two optional extensions of a year\n", []),
+        ("procurement:\n  stage: tender\n", [f"{F}:19:10: error: procurement.stage: 'tender' is not one of: intention, award, extension, variation"]),
+    ],
+    ids=lambda v: v.split(":")[0] if isinstance(v, str) else None,
+)
+def test_fields_of_real_notices(tmp_path, extra, expected):
+    assert decision_lines(tmp_path, NEW_DECISION + extra) == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("  amount: 45000.00\n", "  amount: 45000.00\n  amount_basis: maximum\n  vat: excluded\n  direction: spend\n", []),
+        ("  amount: 45000.00\n", "  amount: 45000.00\n  amount_basis: up-to\n",
+         [f"{F}:12:17: error: financial.amount_basis: 'up-to' is not one of: exact, maximum, estimate, annual"]),
+        ("  amount: 45000.00\n", "  amount: 45000.00\n  direction: in\n",
+         [f"{F}:12:14: error: financial.direction: 'in' is not one of: spend, income"]),
+        ('  financial_year: "2021/22"\n', '  financial_year: "2021/22"\n  breakdown:\n    - amount: 30000\n      financial_year: "2021/22"\n'
+                                         '    - amount: 15000\n      financial_year: "2022/23"\n      funding_stream: moj-victims-witnesses\n', []),
+        # The parts must add up to an exact amount: the message names the line of each.
+        ('  financial_year: "2021/22"\n', '  financial_year: "2021/22"\n  breakdown:\n    - amount: 30000\n    - amount: 10000\n',
+         [f"{F}:11:11: error: financial.amount: the amount 45000.00 is not the sum of the breakdown (line 15), which adds up to 40000.00: correct one or the other"]),
+        # "Up to" an amount: the parts decided so far may be less.
+        ("  amount: 45000.00\n", "  amount: 45000.00\n  amount_basis: maximum\n  breakdown:\n    - amount: 30000\n", []),
+        ('  financial_year: "2021/22"\n', '  financial_year: "2021/22"\n  breakdown:\n    - amount: 45000.00\n      funding_stream: no-such-fund\n'
+                                         '      financial_year: "2021/23"\n',
+         [f"{F}:16:23: error: financial.breakdown[0].funding_stream: 'no-such-fund' is not the id of any funding stream in the funding tables",
+          f"{F}:17:23: error: financial.breakdown[0].financial_year: '2021/23' is not a financial year: the second part must be the year after the first, like 2021/22"]),
+        ("    org_id: GB-CHC-1098765\n    amount: 45000.00\n", "    org_id: GB-CHC-1098765\n    amount: 45000.00\n    count: 1\n",
+         [f"{F}:18:12: error: recipients[0].count: 1 must be 2 or more"]),
+        ("    org_id: GB-CHC-1098765\n    amount: 45000.00\n", "    org_id: GB-CHC-1098765\n    amount: 45000.00\n    count: 12\n", []),
+        ("status: approved", "status: noted", []),
+        ("status: approved", "status: endorsed", []),
+    ],
+)
+def test_money_as_notices_state_it(tmp_path, old, new, expected):
+    assert decision_lines(tmp_path, replace(old, new)) == expected
+
+
+@pytest.mark.parametrize(
+    ("reference", "file_name"),
+    [("DMPCD 2015 44", "dmpcd-2015-44"), ("PCD 1691", "pcd-1691"), ("2024/22", "2024-22"),
+     ("Decision 2024/25 – 0008", "decision-2024-25-0008"), ("57 – 2014", "57-2014"), ("EXE0037/17", "exe0037-17"),
+     ("Décision 2021 № 2", "decision-2021-no-2"), ("OPCC-2021-002", "OPCC-2021-002"), ("OPCC-2021-002", "opcc-2021-002")],
+)
+def test_real_reference_schemes_name_their_files_by_slug(tmp_path, reference, file_name):
+    text = replace("reference: OPCC-2021-002", f'reference: "{reference}"')
+    assert decision_lines(tmp_path, text, f"decisions/2021/{file_name}.yaml") == []
+
+
+def test_the_slug_is_ascii_lower_case_with_one_hyphen_per_run():
+    from generator.model import slugify
+
+    assert slugify("Decision 2024/25 – 0008") == "decision-2024-25-0008"
+    assert slugify("  --Ünïcode  ref//  ") == "unicode-ref"
+    assert slugify("///") == ""
+
+
+def test_two_references_with_the_same_slug_name_both_files(tmp_path):
+    site = make_site(tmp_path)
+    write(site, "decisions/2021/pcd-1691.yaml", replace("reference: OPCC-2021-002", "reference: PCD 1691"))
+    write(site, "decisions/2021/PCD-1691.yaml", replace("reference: OPCC-2021-002", "reference: PCD/1691"))
+    assert lines_of(load_site(site)) == [
+        "decisions/2021/pcd-1691.yaml:1:12: error: reference: 'PCD 1691' gives the same file and page name (pcd-1691) as "
+        "'PCD/1691' in decisions/2021/PCD-1691.yaml: the references of decisions/2021/pcd-1691.yaml and "
+        "decisions/2021/PCD-1691.yaml must differ in letters or digits"
+    ]
+
+
+def test_the_office_may_enforce_its_own_reference_pattern(tmp_path):
+    site = make_site(tmp_path)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      reference_prefix: OPCC\n",
+                                                 "      reference_prefix: OPCC\n      reference_pattern: '^OPCC-[0-9]{4}-[0-9]{3}$'\n"))
+    write(site, "decisions/2021/opcc-2021-2.yaml", replace("reference: OPCC-2021-002", "reference: opcc 2021 2"))
+    assert lines_of(load_site(site)) == [
+        "decisions/2021/opcc-2021-2.yaml:1:12: error: reference: 'opcc 2021 2' does not follow the office's reference "
+        "pattern ^OPCC-[0-9]{4}-[0-9]{3}$ (reference_pattern in mkdocs.yml)"
+    ]
+
+
+def test_a_reference_pattern_that_is_not_a_regular_expression_is_one_error(tmp_path):
+    site = make_site(tmp_path)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      reference_prefix: OPCC\n", "      reference_prefix: OPCC\n      reference_pattern: '^OPCC-[0-9'\n"))
+    lines = lines_of(load_site(site))
+    assert len(lines) == 1 and lines[0].startswith("mkdocs.yml:1:1: error: reference_pattern '^OPCC-[0-9' is not a regular expression")
+
+
+def test_the_example_sets_west_yorkshires_reference_pattern():
+    settings = read_settings(REPO / "mkdocs.yml")
+    assert settings.reference_pattern
+    assert re.fullmatch(settings.reference_pattern, "WYPCC-2020-014")
+    assert not re.fullmatch(settings.reference_pattern, "PCD 1691")
+
+
+def test_the_total_of_a_decision_comes_from_its_parts_where_no_amount_is_given(tmp_path):
+    site = make_site(tmp_path)
+    write(site, F, replace("  amount: 45000.00\n", "  breakdown:\n    - amount: 30000\n    - amount: 15000.50\n"))
+    decision = next(d for d in load_site(site).decisions if d.reference == "OPCC-2021-002")
+    assert decision.amount == Decimal("45000.50")
+    write(site, F, replace("  amount: 45000.00\n  funding_stream: moj-victims-witnesses\n  financial_year: \"2021/22\"\n", "  currency: GBP\n"))
+    decision = next(d for d in load_site(site).decisions if d.reference == "OPCC-2021-002")
+    assert decision.amount == Decimal("45000.00")  # the recipients' amounts
