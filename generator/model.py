@@ -74,13 +74,6 @@ class Financial:
             return self.amount
         return sum((p.amount for p in self.breakdown), Decimal(0)) if self.breakdown else None
 
-    @property
-    def parts(self) -> tuple[Part, ...]:
-        """The breakdown, or the single funding_stream and financial_year as its one part."""
-        if self.breakdown:
-            return self.breakdown
-        return (Part(self.amount, self.financial_year, self.funding_stream),) if self.amount is not None else ()
-
 
 @dataclass(frozen=True)
 class Period:
@@ -205,6 +198,16 @@ class Decision:
         if total is None and self.recipients and all(r.amount is not None for r in self.recipients):
             return sum((r.amount for r in self.recipients), Decimal(0))
         return total
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """The money by year and stream: the breakdown, or the whole amount as its one part."""
+        if not self.financial:
+            return ()
+        if self.financial.breakdown:
+            return self.financial.breakdown
+        total = self.amount
+        return (Part(total, self.financial.financial_year, self.financial.funding_stream),) if total is not None else ()
 
     @property
     def currency(self) -> str:

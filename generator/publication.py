@@ -156,7 +156,7 @@ def _spend(publication: Publication) -> dict[str, list[StreamSpend]]:
     for d in publication.decisions:
         if not d.financial or d.is_income or d.status != "approved":
             continue
-        for part in d.financial.parts:
+        for part in d.parts:
             if part.funding_stream and part.financial_year:
                 key = (part.funding_stream, part.financial_year)
                 _, before = charged[key].get(d.reference, (d, Decimal(0)))
