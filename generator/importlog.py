@@ -350,10 +350,13 @@ def import_log(settings: Settings, log: Path, map_file: Path, *, sheet: str | No
     return result
 
 
+_PARENT = re.compile(r"(\.[a-z_]+|\[\d+\])$")  # the last step of a field name: recipients[0].name -> recipients[0]
+
+
 def _column_of(name: str, columns: dict[str, int]) -> int:
     """The log column a field came from; for a field from the defaults or the row as a whole, 1."""
-    while name:
+    while name in columns or _PARENT.search(name):
         if name in columns:
             return columns[name]
-        name = re.sub(r"(\.[a-z_]+|\[\d+\])$", "", name)
+        name = _PARENT.sub("", name)
     return 1
