@@ -231,3 +231,19 @@ def test_money_figures_add_up_in_the_model(pub):
     assert by_reference["Decision 2024/25 – 0009"].amount == Decimal(50000)
     assert by_reference["PCD 1692"].amount == Decimal(525000)
     assert not by_reference["2024/30"].is_grant and by_reference["2024/30"].is_income
+
+
+def test_the_data_dictionary_documents_every_new_key_the_files_hold(built):
+    from test_exports import key_paths, read_page, undocumented
+
+    page = read_page(built, "open-data/index.html")
+    keys = set()
+    for path in ["data/decisions.json"] + [str(p.relative_to(built)) for p in built.glob("decisions/*/*/record.json")]:
+        data = json.loads((built / path).read_text("utf-8"))
+        keys |= {k.split(".", 1)[1] if k.startswith(("decisions[].", "decision.")) else k for k in key_paths(data)}
+    for new in ("financial.breakdown[].amount", "financial.amount_basis", "recipients[].count", "period.start",
+                "signed_by.name", "withheld.reason", "exempt[].release_on", "procurement.stage", "related[].url"):
+        assert new in keys or any(k.startswith(new) for k in keys), new
+    assert undocumented(keys, page.codes) == set()
+    for path in ("data/360giving.json", "data/ocds.json"):
+        assert undocumented(set(key_paths(json.loads((built / path).read_text("utf-8")))), page.codes) == set(), path
