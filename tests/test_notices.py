@@ -201,6 +201,7 @@ def test_a_decision_withheld_as_a_whole_shows_only_its_notice(built):
     assert facts(soup)["Decision maker"] == "Police and Crime Commissioner"
     assert "Section 24 FOIA - national security" in soup.get_text(" ", strip=True)
     assert "Money" not in [h.get_text() for h in soup.find_all("h2")]
+    assert set(facts(soup)) == {"Reference", "Status", "Date of decision", "Published", "Decision maker"}
 
 
 def test_nothing_withheld_reaches_any_built_file(built):
@@ -247,3 +248,21 @@ def test_the_data_dictionary_documents_every_new_key_the_files_hold(built):
     assert undocumented(keys, page.codes) == set()
     for path in ("data/360giving.json", "data/ocds.json"):
         assert undocumented(set(key_paths(json.loads((built / path).read_text("utf-8")))), page.codes) == set(), path
+
+
+NOTICE_PAGES = ("decisions/2024/decision-2024-25-0008/", "decisions/2024/pcd-1692/", "decisions/2024/2024-31/",
+                "decisions/2024/2024-32/", "decisions/2024/2024-22/", "decisions/2015/dmpcd-2015-44/",
+                "decisions/2024/pcd-1701/", "funding/", "funding/streams/", "registers/grants/", "registers/contracts/")
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1280, 900)], ids=["phone", "desktop"])
+def test_notice_pages_are_accessible_and_fit(browser, built, viewport):  # noqa: F811 (fixture)
+    from browser import format_violations, run_axe, serve, set_viewport
+
+    set_viewport(browser, *viewport)
+    with serve(built, "/decisions-test/") as base:
+        for url in NOTICE_PAGES:
+            violations = run_axe(browser, base + url)
+            assert not violations, f"{url} at {viewport}: {format_violations(violations)}"
+            widths = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+            assert widths[0] <= widths[1], f"{url} overflows at {viewport}: {widths}"
