@@ -266,3 +266,28 @@ def test_notice_pages_are_accessible_and_fit(browser, built, viewport):  # noqa:
             assert not violations, f"{url} at {viewport}: {format_violations(violations)}"
             widths = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
             assert widths[0] <= widths[1], f"{url} overflows at {viewport}: {widths}"
+
+
+def test_each_exported_decision_is_a_valid_record_but_the_withheld_notice(built):
+    from generator import schema
+
+    decisions = json.loads((built / "data/decisions.json").read_text("utf-8"))["decisions"]
+    for record in decisions:
+        data = {k: v for k, v in record.items() if k != "url"}
+        if record["reference"] == "2024/31":
+            assert data == {"reference": "2024/31", "title": "Withheld decision", "date": "2024-08-12",
+                            "decision_maker": "Police and Crime Commissioner", "status": "withheld",
+                            "summary": "This decision is withheld: Section 24 FOIA - national security",
+                            "published": "2024-08-12", "significant_public_interest": True,
+                            "withheld": {"reason": "Section 24 FOIA - national security"}}
+        else:
+            assert list(schema.check("decision", data)) == [], record["reference"]
+
+
+def test_procurement_stage_and_options_on_the_page(built):
+    procurement = facts(page(built, "decisions/2024/2024-22"))
+    assert procurement["Stage"] == "Intention to go to market"
+    assert procurement["Options"] == "Five years with two optional extensions of one year each."
+    assert facts(page(built, "decisions/2024/2024-33"))["Stage"] == "Variation"
+    noted = page(built, "decisions/2024/2024-23").select_one(".tr-facts").get_text(" ", strip=True)
+    assert "Status Noted" in noted
