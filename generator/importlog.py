@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import csv
 import datetime as dt
+import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -110,7 +111,7 @@ def read_log(path: Path, sheet: str | None = None) -> tuple[list[str], Iterator[
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             text = path.read_text(encoding="cp1252")  # saved from Excel as "CSV", not "CSV UTF-8"
-        rows = list(csv.reader(text.splitlines()))
+        rows = list(csv.reader(io.StringIO(text, newline="")))  # a quoted cell may hold line breaks
     elif suffix in (".xlsx", ".xlsm"):
         import openpyxl  # only an XLSX import needs it
 

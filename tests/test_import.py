@@ -59,7 +59,7 @@ def rows(*, cells_as_typed: bool = False) -> list[list]:
             date = dt.datetime(2019, 8, 1)
             amount = 1500.25 if amount else None
         row = [f"Decision 2019/{number:03d}", date, f"Decision of row {number}", "Police and Crime Commissioner",
-               f"What was decided in row {number}.", amount, f"Supplier {number}" if i % 2 else "", "Approved",
+               f"What was decided in row {number}.\nA second line, as a cell of a log may have.", amount, f"Supplier {number}" if i % 2 else "", "Approved",
                "contracts" if i % 2 else "governance"]
         if number in BAD:
             column, cell, _ = BAD[number]
@@ -125,6 +125,7 @@ def test_a_log_of_more_than_50_rows_becomes_records_and_bad_rows_are_reported(tm
         assert d.amount == amount, number
         assert d.amount_basis == ("maximum" if row[5] == "up to £5,000" else "exact")
         assert [r.name for r in d.recipients] == ([row[6]] if row[6] else [])
+        assert d.summary == row[4]
 
 
 def test_dry_run_reports_the_same_and_writes_nothing(tmp_path, monkeypatch):
