@@ -16,10 +16,11 @@ from typing import Any
 from .source import SourceMap
 
 STAGES = ("analyse", "plan", "do", "review")
-# Outcomes that award nothing: a report noted, support for another body's decision, and a
-# decision withheld as a whole (whose outcome is not published).
-NOT_AWARDING = ("noted", "endorsed", "withheld")
+# The status a decision withheld as a whole is published with: its outcome is withheld too.
 WITHHELD_STATUS = "withheld"
+# Outcomes of decisions that are not about awarding money, whatever was decided: a report
+# noted, support for another body's decision, and a decision withheld as a whole.
+NOT_AWARDING = ("noted", "endorsed", WITHHELD_STATUS)
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -222,8 +223,9 @@ class Decision:
         return self.financial is not None and self.financial.direction == "income"
 
     @property
-    def awards(self) -> bool:
-        """Whether the decision awards anything: noted, endorsed and withheld decisions do not."""
+    def about_awarding(self) -> bool:
+        """Whether the decision is one to award (or not award) money: registers, 360Giving and
+        OCDS leave out reports noted, decisions endorsed and decisions withheld as a whole."""
         return self.status not in NOT_AWARDING
 
     @property
@@ -236,7 +238,7 @@ class Decision:
 
     @property
     def is_grant(self) -> bool:
-        if self.is_income or not self.awards:
+        if self.is_income or not self.about_awarding:
             return False
         return self.category == "grants" or (self.procurement is not None and self.procurement.route == "grant-round")
 
@@ -247,7 +249,7 @@ class Decision:
 
     @property
     def is_procurement(self) -> bool:
-        return (not self.is_income and self.awards and self.procurement is not None
+        return (not self.is_income and self.about_awarding and self.procurement is not None
                 and self.procurement.route not in (None, "grant-round"))
 
     @property
