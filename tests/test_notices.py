@@ -26,7 +26,7 @@ from generator.settings import read_settings
 from test_exports import errors, giving_validator, ocds_validator  # noqa: F401 (fixtures)
 
 NOTICES = Path(__file__).parent / "fixtures" / "notices"
-WITHHELD_CANARIES = ("CANARYWHOLETITLE", "CANARYWHOLESUMMARY", "CANARYWHOLERECIPIENT", "CANARYPRICING")
+WITHHELD_CANARIES = ("CANARYWHOLETITLE", "CANARYWHOLESUMMARY", "CANARYWHOLERECIPIENT", "CANARYWHOLEEXEMPT", "CANARYPRICING")
 
 
 @pytest.fixture(scope="module")
