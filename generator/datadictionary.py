@@ -114,6 +114,9 @@ def decision_fields() -> tuple[Field, ...]:
 
 # The key the exports add to each decision: where to find it on the site.
 URL_DESCRIPTION = "Web address of the decision's page on this site."
+# And its total, which a record may state only in parts.
+TOTAL_DESCRIPTION = ("The decision's total in pounds: financial.amount, else the sum of financial.breakdown, else of "
+                     "the recipients' amounts; left out where none is stated.")
 
 
 @cache
@@ -125,6 +128,7 @@ def decision_columns() -> tuple[Column, ...]:
             columns.extend(Column(child.name, child.description, child) for child in f.children)
         else:
             columns.append(Column(f.name, f.description, f))
+    columns.append(Column("total", TOTAL_DESCRIPTION))
     columns.append(Column("url", URL_DESCRIPTION))
     return tuple(columns)
 
@@ -171,5 +175,6 @@ def decision_dictionary() -> tuple[Entry, ...]:
     entries = [e for f in decision_fields() for e in _entries(f)]
     entries.append(Entry("exempt[].content", "", "inside the exempt column", "text",
                          "The content of an exempt part once its release_on date has passed; never before."))
+    entries.append(Entry("total", "total", "", "number", TOTAL_DESCRIPTION))
     entries.append(Entry("url", "url", "", "web address", URL_DESCRIPTION))
     return tuple(entries)

@@ -134,6 +134,8 @@ def decision_record(d: Decision, embargoed: set[str], site_url: str, today: dt.d
     for part, public in zip(d.exempt, record.get("exempt", [])):
         if today is not None and part.content and part.is_released(today):
             public["content"] = part.content
+    if d.amount is not None:
+        record["total"] = d.amount
     record["url"] = absolute_url(site_url, d.url)
     return record
 

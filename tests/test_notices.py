@@ -274,7 +274,7 @@ def test_each_exported_decision_is_a_valid_record_but_the_withheld_notice(built)
 
     decisions = json.loads((built / "data/decisions.json").read_text("utf-8"))["decisions"]
     for record in decisions:
-        data = {k: v for k, v in record.items() if k != "url"}
+        data = {k: v for k, v in record.items() if k not in ("url", "total")}
         if record["reference"] == "2024/31":
             assert data == {"reference": "2024/31", "title": "Withheld decision", "date": "2024-08-12",
                             "decision_maker": "Police and Crime Commissioner", "status": "withheld",
@@ -292,3 +292,12 @@ def test_procurement_stage_and_options_on_the_page(built):
     assert facts(page(built, "decisions/2024/2024-33"))["Stage"] == "Variation"
     noted = page(built, "decisions/2024/2024-23").select_one(".tr-facts").get_text(" ", strip=True)
     assert "Status Noted" in noted
+
+
+def test_every_decision_export_carries_the_total(built):
+    decisions = {r["reference"]: r for r in json.loads((built / "data/decisions.json").read_text("utf-8"))["decisions"]}
+    assert decisions["PCD 1692"]["total"] == 525000
+    assert decisions["Decision 2024/25 – 0009"]["total"] == 50000
+    assert "total" not in decisions["2024/23"]
+    rows = {r["reference"]: r for r in read_csv(built, "data/decisions.csv")}
+    assert (rows["PCD 1691"]["financial.amount"], rows["PCD 1691"]["total"]) == ("", "305000")
