@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site serve test browser-deps validate new bench-validate bench-site bench-search clean
+.PHONY: site serve test browser-deps validate new import bench-validate bench-site bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ validate: $(STAMP)
 new: $(STAMP)
 	@test -n "$$TITLE" || { echo 'make new: give the title, like: make new TITLE="Grant to Victim Support" DATE=01/07/2021' >&2; exit 2; }
 	@$(BIN)/transparency new decision --title "$$TITLE" $${DATE:+--date "$$DATE"}
+
+# An office's existing decision log, a record per row (see the staff guide):
+#   make import LOG=decision-log.xlsx MAP=decision-log.map.yaml [OPTIONS="--sheet 2019 --dry-run"]
+import: $(STAMP)
+	@test -n "$$LOG" && test -n "$$MAP" || { echo 'make import: give the log and its map, like: make import LOG=decision-log.xlsx MAP=decision-log.map.yaml OPTIONS=--dry-run' >&2; exit 2; }
+	@$(BIN)/transparency import "$$LOG" --map "$$MAP" $$OPTIONS
 
 # What the browser tests (tests/browser.py) need from Debian: Chromium and its driver, real
 # text metrics (fonts-liberation) and npm for axe-core. Installed when missing and this machine

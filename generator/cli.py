@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, check, load, newrecord
+from . import __version__, check, importlog, load, newrecord
 from .diagnostics import Diagnostics, Severity, for_people
 from .settings import OptionsError, Settings, read_settings
 
@@ -159,3 +159,24 @@ def init(folder: Path, name: str, website: str, email: str, phone: str, org_id: 
     except newsite.NewSiteError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"wrote {len(written)} files in {click.format_filename(folder)}; next: cd {click.format_filename(folder)} && make site")
+
+
+@main.command("import")
+@click.argument("log", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--map", "map_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="MAP.yaml: which field each column of the log fills (columns:, defaults:, dates:).")
+@click.option("--sheet", default=None, help="The sheet of an XLSX log to read; the first if left out.")
+@click.option("--dry-run", is_flag=True, help="Check every row and report, but write nothing.")
+@config_option
+def import_log(log: Path, map_file: Path, sheet: str | None, dry_run: bool, config_file: Path) -> None:
+    """Write one decision record per row of a CSV or XLSX decision log; never overwrite one."""
+    try:
+        result = importlog.import_log(_settings(config_file), log, map_file, sheet=sheet, dry_run=dry_run)
+    except importlog.ImportFailed as exc:
+        raise click.ClickException(str(exc))
+    print_diagnostics(result.diagnostics)
+    failed = len({d.line for d in result.diagnostics.errors})
+    written = result.rows - failed if dry_run else len(result.written)
+    click.echo(f"{'would write' if dry_run else 'wrote'} {written} record(s) from {result.rows} row(s); {failed} row(s) not imported", err=True)
+    if result.diagnostics.errors:
+        sys.exit(1)

@@ -34,13 +34,14 @@ class Field:
     choices: tuple[str, ...] = ()
     children: tuple["Field", ...] = ()
     parent_kind: str = ""  # kind of the field this one sits in: object or records
+    parent: str = ""  # name of the field this one sits in
 
     @property
     def name(self) -> str:
-        """financial.amount, recipients[].name: the key as the dictionary names it."""
-        if len(self.path) == 1:
+        """financial.amount, recipients[].name, financial.breakdown[].amount: the key as the dictionary names it."""
+        if not self.parent:
             return self.path[0]
-        return self.path[0] + ("." if self.parent_kind == "object" else "[].") + ".".join(self.path[1:])
+        return self.parent + ("." if self.parent_kind == "object" else "[].") + self.path[-1]
 
     @property
     def type_words(self) -> str:
@@ -89,7 +90,7 @@ def _kind(schema: dict[str, Any]) -> str:
     return kind
 
 
-def _fields(schema: dict[str, Any], prefix: tuple[str, ...], parent_kind: str) -> tuple[Field, ...]:
+def _fields(schema: dict[str, Any], prefix: tuple[str, ...], parent_kind: str, parent: str = "") -> tuple[Field, ...]:
     required = set(schema.get("required", ()))
     result = []
     for key, sub in schema.get("properties", {}).items():
@@ -97,10 +98,14 @@ def _fields(schema: dict[str, Any], prefix: tuple[str, ...], parent_kind: str) -
         if path in WITHHELD or path == FORMAT_VERSION:
             continue
         kind = _kind(sub)
+        name = Field(path, kind, "", parent_kind=parent_kind, parent=parent).name
         inner = sub.get("items", {}) if kind == "records" else sub
-        children = _fields(inner, path, kind) if kind in ("records", "object") else ()
+        children = _fields(inner, path, kind, name) if kind in ("records", "object") else ()
+        if kind == "list" and "else" in sub.get("items", {}):
+            # related: a reference, else an object for a decision published elsewhere.
+            children = _fields(sub["items"]["else"], path, "records", name)
         result.append(Field(path, kind, sub.get("description", ""), key in required,
-                            tuple(str(c) for c in sub.get("enum", ())), children, parent_kind))
+                            tuple(str(c) for c in sub.get("enum", ())), children, parent_kind, parent))
     return tuple(result)
 
 
@@ -112,6 +117,9 @@ def decision_fields() -> tuple[Field, ...]:
 
 # The key the exports add to each decision: where to find it on the site.
 URL_DESCRIPTION = "Web address of the decision's page on this site."
+# And its total, which a record may state only in parts.
+TOTAL_DESCRIPTION = ("The decision's total in pounds: financial.amount, else the sum of financial.breakdown, else of "
+                     "the recipients' amounts; left out where none is stated.")
 
 
 @cache
@@ -123,6 +131,7 @@ def decision_columns() -> tuple[Column, ...]:
             columns.extend(Column(child.name, child.description, child) for child in f.children)
         else:
             columns.append(Column(f.name, f.description, f))
+    columns.append(Column("total", TOTAL_DESCRIPTION))
     columns.append(Column("url", URL_DESCRIPTION))
     return tuple(columns)
 
@@ -156,9 +165,9 @@ class Entry:
 def _entries(f: Field) -> list[Entry]:
     if f.kind == "object":
         return [Entry(f.name, "", "one column per key below", f.type_words, f.description)] + [
-            Entry(c.name, c.name, c.csv_words, c.type_words, c.description) for c in f.children]
+            e for c in f.children for e in _entries(c)]
     entries = [Entry(f.name, f.name, f.csv_words, f.type_words, f.description)]
-    if f.kind == "records":
+    if f.children:
         entries += [Entry(c.name, "", f"inside the {f.name} column", c.type_words, c.description) for c in f.children]
     return entries
 
@@ -167,5 +176,8 @@ def _entries(f: Field) -> list[Entry]:
 def decision_dictionary() -> tuple[Entry, ...]:
     """Every key of a published decision and its CSV column, for the Open data page."""
     entries = [e for f in decision_fields() for e in _entries(f)]
+    entries.append(Entry("exempt[].content", "", "inside the exempt column", "text",
+                         "The content of an exempt part once its release_on date has passed; never before."))
+    entries.append(Entry("total", "total", "", "number", TOTAL_DESCRIPTION))
     entries.append(Entry("url", "url", "", "web address", URL_DESCRIPTION))
     return tuple(entries)

@@ -8,6 +8,7 @@ clock read, every date from a record or from the publication's build date.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -117,7 +118,7 @@ def _public(obj: Any, fields: Iterable[Field]) -> dict[str, Any]:
     return out
 
 
-def decision_record(d: Decision, embargoed: set[str], site_url: str) -> dict[str, Any]:
+def decision_record(d: Decision, embargoed: set[str], site_url: str, today: dt.date | None = None) -> dict[str, Any]:
     """Every public field of a decision, keyed as in its YAML file, and the page's address.
 
     References to embargoed decisions are left out: even a reference must not say that a
@@ -125,11 +126,18 @@ def decision_record(d: Decision, embargoed: set[str], site_url: str) -> dict[str
     """
     record = _public(d, decision_fields())
     if "related" in record:
-        record["related"] = [ref for ref in record["related"] if ref not in embargoed]
+        record["related"] = [ref if isinstance(ref, str) else {k: v for k, v in dataclasses.asdict(ref).items() if v is not None}
+                             for ref in record["related"] if ref not in embargoed]
         if not record["related"]:
             del record["related"]
-    if record.get("supersedes") in embargoed:
-        del record["supersedes"]
+    for key in ("supersedes", "amends"):
+        if record.get(key) in embargoed:
+            del record[key]
+    for part, public in zip(d.exempt, record.get("exempt", [])):
+        if today is not None and part.content and part.is_released(today):
+            public["content"] = part.content
+    if d.amount is not None:
+        record["total"] = d.amount
     record["url"] = absolute_url(site_url, d.url)
     return record
 
@@ -138,7 +146,8 @@ def _cell(value: Any, field: Field | None) -> Any:
     """A field's value as one cell: lists joined, nested records as JSON; csv_cell formats the rest."""
     kind = field.kind if field else "text"
     if value is not None and kind == "list":
-        return LIST_SEPARATOR.join(value)
+        # related: a decision elsewhere is an object, written as JSON text among the references.
+        return LIST_SEPARATOR.join(v if isinstance(v, str) else _json_text(v) for v in value)
     if value is not None and kind in ("records", "mapping"):
         return _json_text(value)
     return value
@@ -190,7 +199,7 @@ def csv_bytes(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> bytes:
 def decision_records(pub: Publication, site_url: str) -> list[dict[str, Any]]:
     """The public record of every published decision, newest first."""
     embargoed = {e.reference for e in pub.withheld.embargoed}
-    return [decision_record(d, embargoed, site_url) for d in pub.decisions]
+    return [decision_record(d, embargoed, site_url, pub.today) for d in pub.decisions]
 
 
 def decisions_csv(records: list[dict[str, Any]]) -> bytes:
@@ -296,6 +305,8 @@ def grant_left_out(row: GrantRow) -> str | None:
         return "names no recipient (360Giving requires a recipient organisation)"
     if row.amount is None:
         return f"gives no amount for {row.recipient.name}"
+    if row.recipient.count:
+        return f"gives {row.recipient.name} as one line for {row.recipient.count} organisations not named one by one (360Giving describes a grant to one named organisation)"
     if row.decision.status != "approved":
         return f"was {row.decision.status}, so nothing was awarded"
     return None
@@ -327,7 +338,7 @@ def _grant(pub: Publication, row: GrantRow, site_url: str) -> dict[str, Any]:
         "id": grant_id(pub, row),
         "title": d.title,
         "description": render.plain_text(d.summary),
-        "currency": d.financial.currency if d.financial else "GBP",
+        "currency": d.currency,
         "amountAwarded": row.amount,
         "awardDate": d.date,
         "recipientOrganization": [{
@@ -341,11 +352,20 @@ def _grant(pub: Publication, row: GrantRow, site_url: str) -> dict[str, Any]:
         grant["url"] = absolute_url(site_url, d.url)
     if row.funding_stream in pub.streams:
         grant["grantProgramme"] = [{"code": row.funding_stream, "title": pub.streams[row.funding_stream][1].name}]
-    period = d.procurement
-    if period and period.contract_start:
-        grant["plannedDates"] = [{"startDate": period.contract_start, **({"endDate": period.contract_end} if period.contract_end else {})}]
+    start, end = _grant_dates(d)
+    if start:
+        grant["plannedDates"] = [{"startDate": start, **({"endDate": end} if end else {})}]
     grant["dateModified"] = _timestamp(d.published)
     return grant
+
+
+def _grant_dates(d: Decision) -> tuple[dt.date | None, dt.date | None]:
+    """The period the grant covers; else the contract period of its procurement."""
+    if d.period and d.period.start:
+        return d.period.start, d.period.end
+    if d.procurement and d.procurement.contract_start:
+        return d.procurement.contract_start, d.procurement.contract_end
+    return None, None
 
 
 def grants(pub: Publication, site_url: str) -> list[dict[str, Any]]:
@@ -377,8 +397,9 @@ def grants_360(pub: Publication, site_url: str) -> bytes | None:
 # Open Contracting ------------------------------------------------------------------------
 
 def contract_awards(pub: Publication) -> list[Decision]:
-    """Every published decision procured other than by grant round, whatever its value."""
-    return [d for d in pub.decisions if d.is_contract]
+    """Every published decision procured other than by grant round, whatever its value: awards,
+    extensions and variations, and intentions to go to market as planned tenders."""
+    return [d for d in pub.decisions if d.is_procurement]
 
 
 def _organisation(org_id: str | None, name: str, fallback: str) -> dict[str, Any]:
@@ -403,8 +424,9 @@ def _release(pub: Publication, d: Decision, site_url: str) -> dict[str, Any]:
     proc = d.procurement
     buyer = _organisation(publisher.org_id, publisher.name, "buyer")
     suppliers = [_organisation(r.org_id, r.name, f"supplier-{i + 1}") for i, r in enumerate(d.recipients)]
-    value = {"amount": d.amount, "currency": d.financial.currency} if d.amount is not None else None
-    tender: dict[str, Any] = {"id": d.reference, "title": d.title, "status": "complete",
+    value = {"amount": d.amount, "currency": d.currency} if d.amount is not None else None
+    planned = proc.stage == "intention"
+    tender: dict[str, Any] = {"id": d.reference, "title": d.title, "status": "planned" if planned else "complete",
                               "procurementMethodDetails": render.label(proc.route)}
     if proc.route in OCDS_METHODS:
         tender["procurementMethod"] = OCDS_METHODS[proc.route]
@@ -412,6 +434,25 @@ def _release(pub: Publication, d: Decision, site_url: str) -> dict[str, Any]:
         tender["numberOfTenderers"] = proc.bids_received
     if proc.portal:
         tender["submissionMethodDetails"] = f"Advertised on {proc.portal}"
+    if planned:
+        # A decision to go to market: what is planned, and no award that has not been made.
+        tender["description"] = render.plain_text(d.summary)
+        if value:
+            tender["value"] = value
+        period = _period(proc.contract_start, proc.contract_end)
+        if period:
+            tender["contractPeriod"] = period
+        return {
+            "ocid": ocid(pub, d),
+            "id": f"{d.reference}-{d.published.isoformat()}",
+            "date": _timestamp(d.published),
+            "tag": ["planning"],
+            "initiationType": "tender",
+            "language": "en",
+            "parties": [{**buyer, "roles": ["buyer", "procuringEntity"]}],
+            "buyer": {"id": buyer["id"], "name": buyer["name"]},
+            "tender": tender,
+        }
     award: dict[str, Any] = {"id": d.reference, "title": d.title, "description": render.plain_text(d.summary),
                              "status": OCDS_AWARD_STATUS[d.status], "date": _timestamp(d.date)}
     if value:
@@ -539,8 +580,8 @@ GRANT_KEYS = (
     ("grants[].url", "The decision's page on this site."),
     ("grants[].grantProgramme[].code", "financial.funding_stream: the funding stream's id."),
     ("grants[].grantProgramme[].title", "The funding stream's name, from the funding tables."),
-    ("grants[].plannedDates[].startDate", "procurement.contract_start, where the record gives it."),
-    ("grants[].plannedDates[].endDate", "procurement.contract_end, where the record gives it."),
+    ("grants[].plannedDates[].startDate", "period.start, else procurement.contract_start, where the record gives it."),
+    ("grants[].plannedDates[].endDate", "period.end, else procurement.contract_end, where the record gives it."),
     ("grants[].dateModified", "The decision's publication date, at midnight UTC."),
 )
 OCDS_KEYS = (
@@ -555,11 +596,12 @@ OCDS_KEYS = (
     ("license", "Web address of the licence."),
     ("publicationPolicy", "This page."),
     ("releases", "One release per published decision whose procurement route is not a grant round, whatever "
-                 "its value."),
+                 "its value; income and decisions noted or endorsed are left out, as they award nothing."),
     ("releases[].ocid", "The ocid prefix set in mkdocs.yml and the decision's reference: <prefix>-<reference>."),
     ("releases[].id", "The reference and the publication date of the decision."),
     ("releases[].date", "Publication date of the decision, at midnight UTC."),
-    ("releases[].tag", "award; and contract where the decision was approved."),
+    ("releases[].tag", "award, and contract where the decision was approved; planning for a decision to go to "
+                       "market (procurement.stage intention), which has no award."),
     ("releases[].initiationType", "Always tender."),
     ("releases[].language", "Always en."),
     ("releases[].parties[].id", "The org-id.guide identifier of the office or the supplier; supplier-<n> for a "
@@ -572,7 +614,14 @@ OCDS_KEYS = (
     ("releases[].buyer.name", "The office's name."),
     ("releases[].tender.id", "The decision's reference."),
     ("releases[].tender.title", "Title of the decision."),
-    ("releases[].tender.status", "Always complete: the decision awarded the contract."),
+    ("releases[].tender.status", "complete where the decision awarded, extended or varied the contract; planned "
+                                 "for a decision to go to market."),
+    ("releases[].tender.description", "For a planned tender: summary of the decision, as plain text."),
+    ("releases[].tender.value.amount", "For a planned tender: the decision's amount (financial.amount, or the sum "
+                                       "of its breakdown or its recipients' amounts)."),
+    ("releases[].tender.value.currency", "For a planned tender: financial.currency."),
+    ("releases[].tender.contractPeriod.startDate", "For a planned tender: procurement.contract_start."),
+    ("releases[].tender.contractPeriod.endDate", "For a planned tender: procurement.contract_end."),
     ("releases[].tender.procurementMethod", "procurement.route in the standard's terms: open-tender is open, "
                                             "restricted-tender is selective, direct-award is direct; left out for "
                                             "frameworks and other routes."),
@@ -585,7 +634,7 @@ OCDS_KEYS = (
     ("releases[].awards[].status", "status of the decision: approved is active, rejected unsuccessful, withdrawn "
                                    "cancelled, deferred pending."),
     ("releases[].awards[].date", "Date of the decision, at midnight UTC."),
-    ("releases[].awards[].value.amount", "financial.amount."),
+    ("releases[].awards[].value.amount", "The decision's amount: financial.amount, or the sum of its breakdown or of its recipients' amounts."),
     ("releases[].awards[].value.currency", "financial.currency."),
     ("releases[].awards[].suppliers[].id", "As parties[].id."),
     ("releases[].awards[].suppliers[].name", "recipients[].name."),
@@ -599,6 +648,6 @@ OCDS_KEYS = (
     ("releases[].contracts[].title", "Title of the decision."),
     ("releases[].contracts[].period.startDate", "procurement.contract_start, at midnight UTC."),
     ("releases[].contracts[].period.endDate", "procurement.contract_end, at midnight UTC."),
-    ("releases[].contracts[].value.amount", "financial.amount."),
+    ("releases[].contracts[].value.amount", "The decision's amount, as in the award."),
     ("releases[].contracts[].value.currency", "financial.currency."),
 )

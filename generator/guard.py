@@ -180,6 +180,8 @@ def secrets(publication: Publication, relative: Callable[[Path], str] = str) -> 
         found += _secrets_of(f"the reference of {decision.reference}, {until}", where, decision.reference)
         found += _secrets_of(f"the title of {decision.reference}, {until}", where, decision.title, TITLE_WORDS)
         found += _secrets_of(f"the summary of {decision.reference}, {until}", where, decision.summary, TITLE_WORDS)
+    for decision, name, text in withheld.whole:
+        found += _secrets_of(f"the {name} of {decision.reference}, withheld as a whole", relative(decision.source), text, TITLE_WORDS)
     # Text copied from an internal document into a public one is a leak like any other, unless
     # staff declared the passage as shared (shared_text, checked by validation).
     for document in withheld.internal:

@@ -6,6 +6,8 @@ Templates, search and exports read these objects; nothing downstream reads YAML 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +16,26 @@ from typing import Any
 from .source import SourceMap
 
 STAGES = ("analyse", "plan", "do", "review")
+# The status a decision withheld as a whole is published with: its outcome is withheld too.
+WITHHELD_STATUS = "withheld"
+# Outcomes of decisions that are not about awarding money, whatever was decided: a report
+# noted, support for another body's decision, and a decision withheld as a whole.
+NOT_AWARDING = ("noted", "endorsed", WITHHELD_STATUS)
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(reference: str) -> str:
+    """decision-2024-25-0008 for 'Decision 2024/25 – 0008': the file and page name of a reference."""
+    ascii_text = unicodedata.normalize("NFKD", reference).encode("ascii", "ignore").decode("ascii")
+    return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
+
+
+def record_file_name(reference: str) -> str:
+    """The file of a record: WYPCC-2020-014.yaml as written where the reference is its own slug
+    but for case, else the slug (decision-2024-25-0008.yaml)."""
+    slug = slugify(reference)
+    return f"{reference if reference.lower() == slug else slug}.yaml"
 
 
 @dataclass(frozen=True)
@@ -21,6 +43,18 @@ class Recipient:
     name: str
     org_id: str | None = None
     amount: Decimal | None = None
+    # A line standing for this many organisations not named one by one.
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of the money: an amount charged to one financial year and funding stream."""
+
+    amount: Decimal
+    financial_year: str | None = None
+    funding_stream: str | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -29,15 +63,54 @@ class Financial:
     currency: str = "GBP"
     funding_stream: str | None = None
     financial_year: str | None = None
+    # None where the record does not say: exact and spend.
+    amount_basis: str | None = None
+    vat: str | None = None
+    direction: str | None = None
+    breakdown: tuple[Part, ...] = ()
+
+    @property
+    def total(self) -> Decimal | None:
+        if self.amount is not None:
+            return self.amount
+        return sum((p.amount for p in self.breakdown), Decimal(0)) if self.breakdown else None
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class ElsewhereDecision:
+    """A related decision in another register: not checked, linked by its url."""
+
+    reference: str
+    url: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Withholding:
+    reason: str
 
 
 @dataclass(frozen=True)
 class Procurement:
+    stage: str | None = None  # None where the record does not say: an award
     route: str | None = None
     portal: str | None = None
     bids_received: int | None = None
     contract_start: dt.date | None = None
     contract_end: dt.date | None = None
+    options: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +134,11 @@ class ExemptPart:
     reason: str
     # Kept for staff; never published. Everything that renders or exports skips it.
     content: str | None = field(default=None, repr=False)
+    release_on: dt.date | None = None
+    review_on: dt.date | None = None
+
+    def is_released(self, today: dt.date) -> bool:
+        return self.release_on is not None and self.release_on <= today
 
 
 @dataclass
@@ -72,6 +150,10 @@ class Decision:
     status: str
     summary: str
     published: dt.date
+    other_references: list[str] = field(default_factory=list)
+    signed_by: Signatory | None = None
+    delegation: str | None = None
+    joint_with: list[str] = field(default_factory=list)
     category: str | None = None
     decision: str | None = None
     background: str | None = None
@@ -83,12 +165,16 @@ class Decision:
     implications: dict[str, str] = field(default_factory=dict)
     financial: Financial | None = None
     recipients: list[Recipient] = field(default_factory=list)
+    period: Period | None = None
     procurement: Procurement | None = None
     documents: list[Document] = field(default_factory=list)
-    related: list[str] = field(default_factory=list)
+    # References in this register, and decisions published elsewhere.
+    related: list[str | ElsewhereDecision] = field(default_factory=list)
     supersedes: str | None = None
+    amends: str | None = None
     tags: list[str] = field(default_factory=list)
     exempt: list[ExemptPart] = field(default_factory=list)
+    withheld: Withholding | None = None
     source: Path = field(default=Path(), repr=False, compare=False)
     source_map: SourceMap = field(default_factory=SourceMap, repr=False, compare=False)
 
@@ -98,7 +184,7 @@ class Decision:
 
     @property
     def slug(self) -> str:
-        return self.reference.lower()
+        return slugify(self.reference)
 
     @property
     def url(self) -> str:
@@ -107,15 +193,64 @@ class Decision:
 
     @property
     def amount(self) -> Decimal | None:
-        return self.financial.amount if self.financial else None
+        """The decision's total: financial.amount, else the sum of its breakdown, else of its
+        recipients' amounts where every recipient has one."""
+        total = self.financial.total if self.financial else None
+        if total is None and self.recipients and all(r.amount is not None for r in self.recipients):
+            return sum((r.amount for r in self.recipients), Decimal(0))
+        return total
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """The money by year and stream: the breakdown, or the whole amount as its one part."""
+        if not self.financial:
+            return ()
+        if self.financial.breakdown:
+            return self.financial.breakdown
+        total = self.amount
+        return (Part(total, self.financial.financial_year, self.financial.funding_stream),) if total is not None else ()
+
+    @property
+    def currency(self) -> str:
+        return self.financial.currency if self.financial else "GBP"
+
+    @property
+    def amount_basis(self) -> str:
+        return (self.financial.amount_basis if self.financial else None) or "exact"
+
+    @property
+    def is_income(self) -> bool:
+        return self.financial is not None and self.financial.direction == "income"
+
+    @property
+    def about_awarding(self) -> bool:
+        """Whether the decision is one to award (or not award) money: registers, 360Giving and
+        OCDS leave out reports noted, decisions endorsed and decisions withheld as a whole."""
+        return self.status not in NOT_AWARDING
+
+    @property
+    def related_here(self) -> list[str]:
+        return [r for r in self.related if isinstance(r, str)]
+
+    @property
+    def related_elsewhere(self) -> list[ElsewhereDecision]:
+        return [r for r in self.related if isinstance(r, ElsewhereDecision)]
 
     @property
     def is_grant(self) -> bool:
+        if self.is_income or not self.about_awarding:
+            return False
         return self.category == "grants" or (self.procurement is not None and self.procurement.route == "grant-round")
 
     @property
     def is_contract(self) -> bool:
-        return self.procurement is not None and self.procurement.route not in (None, "grant-round")
+        """Bought goods or services: an award, extension or variation, not an intention to go to market."""
+        return self.is_procurement and self.procurement.stage != "intention"
+
+    @property
+    def is_procurement(self) -> bool:
+        return (not self.is_income and self.about_awarding and self.procurement is not None
+                and self.procurement.route not in (None, "grant-round"))
 
     @property
     def days_to_publication(self) -> int:
@@ -202,6 +337,8 @@ def decision_from_data(data: dict[str, Any], source: Path, source_map: SourceMap
     (whose missing fields stay None: such a record is only checked, never published)."""
     fin = data.get("financial")
     proc = data.get("procurement")
+    period = data.get("period")
+    signed_by = data.get("signed_by")
     return Decision(
         reference=data.get("reference"),
         title=data.get("title"),
@@ -210,6 +347,10 @@ def decision_from_data(data: dict[str, Any], source: Path, source_map: SourceMap
         status=data.get("status"),
         summary=data.get("summary"),
         published=as_date(data.get("published")) or as_date(data.get("date")),
+        other_references=list(data.get("other_references") or []),
+        signed_by=Signatory(signed_by["name"], signed_by.get("role")) if signed_by else None,
+        delegation=data.get("delegation"),
+        joint_with=list(data.get("joint_with") or []),
         category=data.get("category"),
         decision=data.get("decision"),
         background=data.get("background"),
@@ -224,26 +365,38 @@ def decision_from_data(data: dict[str, Any], source: Path, source_map: SourceMap
             currency=fin.get("currency", "GBP"),
             funding_stream=fin.get("funding_stream"),
             financial_year=fin.get("financial_year"),
+            amount_basis=fin.get("amount_basis"),
+            vat=fin.get("vat"),
+            direction=fin.get("direction"),
+            breakdown=tuple(Part(as_money(p["amount"]), p.get("financial_year"), p.get("funding_stream"), p.get("description"))
+                            for p in fin.get("breakdown") or []),
         )
         if fin
         else None,
         recipients=[
-            Recipient(r["name"], r.get("org_id"), as_money(r.get("amount"))) for r in data.get("recipients") or []
+            Recipient(r["name"], r.get("org_id"), as_money(r.get("amount")), r.get("count")) for r in data.get("recipients") or []
         ],
+        period=Period(as_date(period.get("start")), as_date(period.get("end"))) if period else None,
         procurement=Procurement(
+            stage=proc.get("stage"),
             route=proc.get("route"),
             portal=proc.get("portal"),
             bids_received=proc.get("bids_received"),
             contract_start=as_date(proc.get("contract_start")),
             contract_end=as_date(proc.get("contract_end")),
+            options=proc.get("options"),
         )
         if proc
         else None,
         documents=[Document(d["title"], d.get("file"), d.get("url")) for d in data.get("documents") or []],
-        related=list(data.get("related") or []),
+        related=[r if isinstance(r, str) else ElsewhereDecision(r["reference"], r["url"], r.get("title"))
+                 for r in data.get("related") or []],
         supersedes=data.get("supersedes"),
+        amends=data.get("amends"),
         tags=list(data.get("tags") or []),
-        exempt=[ExemptPart(e["title"], e["reason"], e.get("content")) for e in data.get("exempt") or []],
+        exempt=[ExemptPart(e["title"], e["reason"], e.get("content"), as_date(e.get("release_on")), as_date(e.get("review_on")))
+                for e in data.get("exempt") or []],
+        withheld=Withholding(data["withheld"]["reason"]) if data.get("withheld") else None,
         source=source,
         source_map=source_map,
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from .model import record_file_name, slugify
 from .settings import Settings
 
 
@@ -59,7 +60,30 @@ def _existing(decisions_dir: Path) -> list[re.Match]:
     return [m for p in decisions_dir.glob("*/*.yaml") if (m := REFERENCE.match(p.stem))]
 
 
+# Stands for the number while a reference_format is turned into the pattern of its file names.
+_SENTINEL = 987654321
+
+
+def _formatted_reference(settings: Settings, year: int, prefix: str) -> str:
+    """The next reference in the office's own reference_format, e.g. PCD {number}: one more than
+    the highest number among the record files that the format would have named."""
+    form = settings.reference_format
+    try:
+        sample = form.format(prefix=prefix, year=year, number=_SENTINEL)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise NewRecordError(f"reference_format '{form}' is not valid: use {{prefix}}, {{year}} and {{number}}, like PCD {{number}} ({exc})") from None
+    head, found, tail = slugify(sample).partition(str(_SENTINEL))
+    if not found:
+        raise NewRecordError(f"reference_format '{form}' has no {{number}}: add one, like PCD {{number}}")
+    pattern = re.compile(re.escape(head) + r"(\d+)" + re.escape(tail))
+    folder = settings.path("decisions_dir")
+    used = [int(m[1]) for p in folder.glob("*/*.yaml") if (m := pattern.fullmatch(p.stem.lower()))] if folder.is_dir() else []
+    return form.format(prefix=prefix, year=year, number=max(used, default=0) + 1)
+
+
 def next_reference(settings: Settings, year: int, prefix: str | None = None) -> str:
+    if settings.reference_format != Settings.reference_format:
+        return _formatted_reference(settings, year, prefix or settings.reference_prefix)
     existing = _existing(settings.path("decisions_dir"))
     prefix = prefix or settings.reference_prefix
     if not prefix:
@@ -71,17 +95,23 @@ def next_reference(settings: Settings, year: int, prefix: str | None = None) -> 
     return f"{prefix}-{year}-{max(used, default=0) + 1:0{width}d}"
 
 
+def _quoted(text: str) -> str:
+    # A JSON string is a YAML double-quoted one, except for characters YAML does not take
+    # raw (DEL, C1 controls, U+FFFE/U+FFFF) or folds (NEL, U+0085): escape those too.
+    return _UNSAFE_IN_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
 def write_decision(settings: Settings, title: str, date: dt.date, prefix: str | None = None) -> Path:
     reference = next_reference(settings, date.year, prefix)
     folder = settings.path("decisions_dir") / str(date.year)
-    path = folder / f"{reference}.yaml"
+    path = folder / record_file_name(reference)
     schema_path = os.path.relpath(Path(__file__).parent / "schemas" / "decision.schema.json", folder)
     template = Environment(loader=PackageLoader("generator"), undefined=StrictUndefined, keep_trailing_newline=True)
     text = template.get_template("new-decision.yaml.j2").render(
-        reference=reference,
-        # A JSON string is a YAML double-quoted one, except for characters YAML does not take
-        # raw (DEL, C1 controls, U+FFFE/U+FFFF) or folds (NEL, U+0085): escape those too.
-        title=_UNSAFE_IN_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(title, ensure_ascii=False)),
+        # A reference in another scheme may read as a number or a date: quoted, it stays text.
+        reference=reference if REFERENCE.match(reference) else _quoted(reference),
+        file_name=path.name,
+        title=_quoted(title),
         date=date.isoformat(),
         schema=Path(schema_path).as_posix(),
         check=check_command(os.path.relpath(path, settings.root)),

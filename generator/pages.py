@@ -77,7 +77,7 @@ def decision_sections(d: Decision, pub: Publication) -> tuple[TocEntry, ...]:
         entries.append(TocEntry(2, "withheld", "Withheld information"))
     if d.interests_declared:
         entries.append(TocEntry(2, "interests-declared", "Interests declared"))
-    if pub.related.get(d.reference):
+    if pub.related.get(d.reference) or d.related_elsewhere:
         entries.append(TocEntry(2, "related", "Related decisions"))
     return tuple(entries)
 
@@ -105,10 +105,10 @@ def decision_structured_data(d: Decision, pub: Publication, site_url: str) -> di
         data["publisher"]["url"] = publisher.url
     if d.tags:
         data["keywords"] = ", ".join(d.tags)
-    if d.amount is not None:
+    if d.amount is not None and not d.is_income:
         grant: dict[str, Any] = {
             "@type": "MonetaryGrant",
-            "amount": {"@type": "MonetaryAmount", "value": float(d.amount), "currency": d.financial.currency},
+            "amount": {"@type": "MonetaryAmount", "value": float(d.amount), "currency": d.currency},
             "funder": {"@type": "GovernmentOrganization", "name": publisher.name},
         }
         if d.recipients:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .load import Records
-from .model import Decision, FundingRow, FundingTable, ToolkitDocument
+from .model import WITHHELD_STATUS, Decision, FundingRow, FundingTable, ToolkitDocument
 from .settings import Settings
 
 
@@ -25,7 +25,8 @@ class StreamSpend:
     financial_year: str
     allocation: Decimal | None
     spent: Decimal
-    decisions: tuple[Decision, ...]
+    # Each decision with the part of its money charged to this stream in this year.
+    charges: tuple[tuple[Decision, Decimal], ...]
 
     @property
     def overspent(self) -> bool:
@@ -42,6 +43,8 @@ class Withheld:
     internal: list[ToolkitDocument] = field(default_factory=list)
     # Files under docs_dir that are not copied: path under docs_dir -> (file, why).
     files: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    # The texts of decisions withheld as a whole: (decision as staff wrote it, which text, text).
+    whole: list[tuple[Decision, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -54,6 +57,7 @@ class Publication:
     withheld: Withheld
     by_reference: dict[str, Decision] = field(default_factory=dict)
     superseded_by: dict[str, list[Decision]] = field(default_factory=dict)
+    amended_by: dict[str, list[Decision]] = field(default_factory=dict)
     related: dict[str, list[Decision]] = field(default_factory=dict)
     streams: dict[str, tuple[FundingTable, FundingRow]] = field(default_factory=dict)
     spend: dict[str, list[StreamSpend]] = field(default_factory=dict)
@@ -76,6 +80,10 @@ class Publication:
     def latest(self, n: int | None = None) -> list[Decision]:
         return self.decisions[: n or self.settings.latest]
 
+    def income(self) -> list[Decision]:
+        """Money the office bid for or received: never counted as spending."""
+        return [d for d in self.decisions if d.is_income]
+
     def overspent_streams(self) -> list[tuple[FundingRow, StreamSpend]]:
         return [(self.streams[sid][1], s) for sid, spends in self.spend.items() for s in spends if s.overspent]
 
@@ -87,12 +95,15 @@ def _newest_first(decision: Decision) -> tuple:
 def publish(records: Records) -> Publication:
     today = records.settings.today
     docs_dir = records.settings.path("docs_dir")
-    published = sorted((d for d in records.decisions if not d.is_embargoed(today)), key=_newest_first, reverse=True)
+    visible = [d for d in records.decisions if not d.is_embargoed(today)]
+    published = sorted((notice(d) if d.withheld else d for d in visible), key=_newest_first, reverse=True)
     withheld = Withheld(
-        exempt=[(d.reference, part.content) for d in records.decisions for part in d.exempt if part.content],
+        exempt=[(d.reference, part.content) for d in records.decisions if not (d.withheld and d in visible)
+                for part in d.exempt if part.content and not part.is_released(today)],
         embargoed=[d for d in records.decisions if d.is_embargoed(today)],
         internal=[t for t in records.toolkit if t.is_internal] + records.internal_pages,
         files={path.relative_to(docs_dir).as_posix(): (path, why) for path, why in sorted(records.withheld_files.items())},
+        whole=[(d, name, text) for d in visible if d.withheld for name, text in _texts(d)],
     )
     publication = Publication(
         settings=records.settings,
@@ -105,33 +116,64 @@ def publish(records: Records) -> Publication:
     by_reference = {d.reference: d for d in published}
     publication.by_reference = by_reference
     superseded_by: dict[str, list[Decision]] = defaultdict(list)
+    amended_by: dict[str, list[Decision]] = defaultdict(list)
     related: dict[str, list[Decision]] = defaultdict(list)
     for d in published:
         if d.supersedes in by_reference:
             superseded_by[d.supersedes].append(d)
-        for other in d.related:
+        if d.amends in by_reference:
+            amended_by[d.amends].append(d)
+        for other in d.related_here:
             if other in by_reference and other != d.reference:
                 related[d.reference].append(by_reference[other])
                 related[other].append(d)
     publication.superseded_by = dict(superseded_by)
+    publication.amended_by = dict(amended_by)
     publication.related = {ref: sorted({x.reference: x for x in ds}.values(), key=_newest_first, reverse=True) for ref, ds in related.items()}
     publication.streams = {row.id: (table, row) for table in publication.funding_tables for row in table.rows}
     publication.spend = _spend(publication)
     return publication
 
 
+def notice(d: Decision) -> Decision:
+    """What is published of a decision withheld as a whole: its reference, date, decision maker
+    and the reason. Every other field is left empty, so no page or export can show it."""
+    return Decision(
+        reference=d.reference, title="Withheld decision", date=d.date, decision_maker=d.decision_maker,
+        status=WITHHELD_STATUS, summary=f"This decision is withheld: {d.withheld.reason}", published=d.published,
+        withheld=d.withheld, source=d.source, source_map=d.source_map,
+    )
+
+
+def _texts(d: Decision) -> list[tuple[str, str]]:
+    """Everything staff wrote in a decision that its notice leaves out."""
+    texts = [("title", d.title), ("summary", d.summary)]
+    texts += [(name.replace("_", " "), getattr(d, name)) for name in ("decision", "background", "options_considered",
+                                                                      "interests_declared", "lead_officer", "delegation")]
+    texts += [(f"{heading} implications", text) for heading, text in d.implications.items()]
+    texts += [("recipient", r.name) for r in d.recipients]
+    texts += [(f"exempt part '{part.title}'", part.content) for part in d.exempt]
+    return [(name, text) for name, text in texts if text]
+
+
 def _spend(publication: Publication) -> dict[str, list[StreamSpend]]:
-    charged: dict[tuple[str, str], list[Decision]] = defaultdict(list)
+    # Each part of a decision's money counts against its own stream and year.
+    charged: dict[tuple[str, str], dict[str, tuple[Decision, Decimal]]] = defaultdict(dict)
     for d in publication.decisions:
-        f = d.financial
-        if f and f.funding_stream and f.financial_year and f.amount is not None and d.status == "approved":
-            charged[(f.funding_stream, f.financial_year)].append(d)
+        if not d.financial or d.is_income or d.status != "approved":
+            continue
+        for part in d.parts:
+            if part.funding_stream and part.financial_year:
+                key = (part.funding_stream, part.financial_year)
+                _, before = charged[key].get(d.reference, (d, Decimal(0)))
+                charged[key][d.reference] = (d, before + part.amount)
     result: dict[str, list[StreamSpend]] = defaultdict(list)
-    for (stream, year), decisions in sorted(charged.items()):
+    for (stream, year), by_decision in sorted(charged.items()):
         if stream not in publication.streams:
             continue
         table, row = publication.streams[stream]
         allocation = row.values[table.columns.index(year)] if year in table.columns else None
-        spent = sum((d.amount for d in decisions), Decimal(0))
-        result[stream].append(StreamSpend(year, allocation, spent, tuple(sorted(decisions, key=_newest_first))))
+        charges = sorted(by_decision.values(), key=lambda c: _newest_first(c[0]))
+        spent = sum((amount for _, amount in charges), Decimal(0))
+        result[stream].append(StreamSpend(year, allocation, spent, tuple(charges)))
     return dict(result)

@@ -13,12 +13,12 @@ from .publication import Publication
 CONTRACT_COLUMNS = (
     "reference", "title", "date", "published", "days_to_publication", "suppliers", "supplier_org_ids",
     "value", "currency", "route", "portal", "bids_received", "contract_start", "contract_end",
-    "decision_url", "documents",
+    "decision_url", "documents", "stage", "amount_basis", "vat",
 )
 GRANT_COLUMNS = (
     "reference", "recipient", "recipient_org_id", "amount", "currency", "date", "published",
     "days_to_publication", "financial_year", "funding_stream", "funding_stream_name", "decision_title",
-    "decision_status", "decision_url",
+    "decision_status", "decision_url", "recipient_count", "amount_basis",
 )
 def _documents(d: Decision, site_url: str) -> str:
     links = []
@@ -42,7 +42,7 @@ def contract_records(pub: Publication, site_url: str = "") -> list[dict[str, Any
             "suppliers": "; ".join(r.name for r in d.recipients),
             "supplier_org_ids": "; ".join(r.org_id or "" for r in d.recipients),
             "value": d.amount,
-            "currency": d.financial.currency,
+            "currency": d.currency,
             "route": p.route or "",
             "portal": p.portal,
             "bids_received": p.bids_received,
@@ -50,6 +50,9 @@ def contract_records(pub: Publication, site_url: str = "") -> list[dict[str, Any
             "contract_end": p.contract_end,
             "decision_url": render.absolute_url(site_url, d.url),
             "documents": _documents(d, site_url),
+            "stage": p.stage or "award",
+            "amount_basis": d.amount_basis,
+            "vat": d.financial.vat or "" if d.financial else "",
         })
     return records
 
@@ -63,7 +66,7 @@ def grant_records(pub: Publication, site_url: str = "") -> list[dict[str, Any]]:
             "recipient": row.recipient.name if row.recipient else "",
             "recipient_org_id": row.recipient.org_id if row.recipient else "",
             "amount": row.amount,
-            "currency": d.financial.currency if d.financial else "GBP",
+            "currency": d.currency,
             "date": d.date,
             "published": d.published,
             "days_to_publication": d.days_to_publication,
@@ -73,6 +76,8 @@ def grant_records(pub: Publication, site_url: str = "") -> list[dict[str, Any]]:
             "decision_title": d.title,
             "decision_status": d.status,
             "decision_url": render.absolute_url(site_url, d.url),
+            "recipient_count": (row.recipient.count or 1) if row.recipient else None,
+            "amount_basis": d.amount_basis,
         })
     return records
 

@@ -29,11 +29,21 @@ class GrantRow:
 
     @property
     def financial_year(self) -> str | None:
-        return self.decision.financial.financial_year if self.decision.financial else None
+        return _one_or_all(self.decision, "financial_year")
 
     @property
     def funding_stream(self) -> str | None:
-        return self.decision.financial.funding_stream if self.decision.financial else None
+        return _one_or_all(self.decision, "funding_stream")
+
+
+def _one_or_all(d: Decision, key: str) -> str | None:
+    """The financial year or funding stream of a decision; of a breakdown, its parts' in order, joined."""
+    if not d.financial:
+        return None
+    if not d.financial.breakdown:
+        return getattr(d.financial, key)
+    values = list(dict.fromkeys(getattr(p, key) for p in d.financial.breakdown if getattr(p, key)))
+    return ", ".join(values) or None
 
 
 def grant_rows(pub: Publication) -> list[GrantRow]:

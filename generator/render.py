@@ -73,6 +73,14 @@ def money(amount: Decimal | None, currency: str = "GBP") -> str:
     return f"{sign}{amount:,.2f}"
 
 
+# How a notice states an amount: "up to £29,250,000.00", "about £5,000.00", "£12,000.00 a year".
+_BASIS_WORDS = {"exact": "{}", "maximum": "up to {}", "estimate": "about {}", "annual": "{} a year"}
+
+
+def stated_amount(amount: Decimal | None, currency: str = "GBP", basis: str = "exact") -> str:
+    return _BASIS_WORDS[basis].format(money(amount, currency)) if amount is not None else ""
+
+
 def long_date(day: dt.date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day else ""
 
@@ -152,6 +160,7 @@ def environment() -> Environment:
     env.filters.update(
         markdown=markdown_to_html,
         money=money,
+        stated_amount=stated_amount,
         long_date=long_date,
         safe_url=safe_url,
         file_size=file_size,

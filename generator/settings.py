@@ -48,6 +48,10 @@ class Settings:
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     # Prefix of new references (`transparency new decision`), e.g. WYPCC.
     reference_prefix: str = ""
+    # A regular expression every reference must match: the office's house style, if it wants one enforced.
+    reference_pattern: str = ""
+    # How `transparency new decision` writes a reference: {prefix}, {year} and {number}.
+    reference_format: str = "{prefix}-{year}-{number:03d}"
     # The date embargoes are judged against; else SOURCE_DATE_EPOCH, else today.
     build_date: dt.date | None = None
     latest: int = 10

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Iterator
 
 from . import newrecord
 from .load import Records, report
-from .model import WHERE_MET, Decision, ToolkitDocument
+from .model import WHERE_MET, Decision, ToolkitDocument, record_file_name
 from .schema import suggest
 from .settings import Settings
 from .textmatch import is_distinctive_figure, words
@@ -68,29 +69,52 @@ def _financial_year(path: FieldPath, text: str) -> list[Problem]:
 def _check_decisions(records: Records, stream_ids: set[str]) -> None:
     settings = records.settings
     by_reference: dict[str, Decision] = {}
+    by_slug: dict[str, Decision] = {}
     checked = records.decisions + records.partial_decisions
-    counts = Counter(d.reference for d in checked if d.reference)
-    # A record whose file name is its reference holds it; another with the same one is the copy.
-    for decision in sorted(checked, key=lambda d: (d.source.stem != d.reference, d.source)):
+    counts = Counter(d.slug for d in checked if d.reference)
+    # A record whose file is named by its reference holds it; another with the same one is the copy.
+    for decision in sorted(checked, key=lambda d: (not d.reference or d.source.stem.lower() != d.slug, d.source)):
         if decision.reference:
             by_reference.setdefault(decision.reference, decision)
+            by_slug.setdefault(decision.slug, decision)
     files_dir = settings.path("files_dir")
+    pattern = _reference_pattern(records)
     for decision in checked:
-        problems = list(_decision_problems(decision, by_reference, counts, stream_ids, settings.categories, files_dir, records))
+        problems = list(_decision_problems(decision, by_reference, by_slug, counts, stream_ids, settings.categories, files_dir, records))
+        if pattern is not None and decision.reference and not pattern.fullmatch(decision.reference):
+            problems.append(Problem(("reference",), False, f"'{decision.reference}' does not follow the office's reference pattern {pattern.pattern} (reference_pattern in mkdocs.yml)"))
         report(records, decision.source, decision.source_map, problems)
 
 
-def _decision_problems(d: Decision, by_reference: dict[str, Decision], counts: Counter, stream_ids: set[str],
-                       categories: tuple[str, ...], files_dir: Path, records: Records) -> Iterator[Problem]:
+def _reference_pattern(records: Records) -> re.Pattern | None:
+    text = records.settings.reference_pattern
+    if not text:
+        return None
+    try:
+        return re.compile(text)
+    except re.error as exc:
+        records.diagnostics.error("mkdocs.yml", 1, 1, f"reference_pattern '{text}' is not a regular expression: {exc}")
+        return None
+
+
+def _decision_problems(d: Decision, by_reference: dict[str, Decision], by_slug: dict[str, Decision], counts: Counter,
+                       stream_ids: set[str], categories: tuple[str, ...], files_dir: Path, records: Records) -> Iterator[Problem]:
     path = d.source
-    if d.reference and path.stem != d.reference:
-        yield _mismatch(d, by_reference, counts, records)
+    if d.reference and not d.slug:
+        yield Problem(("reference",), False, f"'{d.reference}' has no letter or digit to name its file and page by")
+    elif d.reference and path.stem.lower() != d.slug:
+        yield _mismatch(d, by_slug, counts, records)
     if d.date and path.parent.name != str(d.year):
         yield Problem(("date",), False, f"the decision is dated {d.year} but its file is in {path.parent.name}/: move it to decisions/{d.year}/")
-    if d.reference and counts[d.reference] > 1 and path.stem == d.reference:
-        first = by_reference[d.reference]
+    if d.reference and d.slug and counts[d.slug] > 1 and path.stem.lower() == d.slug:
+        first = by_slug[d.slug]
         if first is not d:
-            yield Problem(("reference",), False, f"'{d.reference}' is already used by {records.relative(first.source)}")
+            if first.reference == d.reference:
+                yield Problem(("reference",), False, f"'{d.reference}' is already used by {records.relative(first.source)}")
+            else:
+                yield Problem(("reference",), False, f"'{d.reference}' gives the same file and page name ({d.slug}) as '{first.reference}' "
+                                                     f"in {records.relative(first.source)}: the references of {records.relative(d.source)} and "
+                                                     f"{records.relative(first.source)} must differ in letters or digits")
     yield from _guidance(d)
     if d.category is not None and d.category not in categories:
         yield Problem(("category",), False, f"'{d.category}' is not one of the site's categories: {', '.join(categories)}{suggest(d.category, list(categories))}")
@@ -109,6 +133,7 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], counts: C
             yield Problem(("financial", "funding_stream"), False, f"'{d.financial.funding_stream}' is not the id of any funding stream in the funding tables{suggest(d.financial.funding_stream, known)}")
         if d.financial.financial_year:
             yield from _financial_year(("financial", "financial_year"), d.financial.financial_year)
+        yield from _breakdown_problems(d, stream_ids)
     for i, recipient in enumerate(d.recipients):
         if recipient.amount is not None and (wrong := _money(recipient.amount)):
             yield Problem(("recipients", i, "amount"), False, wrong)
@@ -122,6 +147,12 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], counts: C
         missing = next(i for i, r in enumerate(d.recipients) if r.amount is None)
         yield Problem(("recipients", missing), False, "a grant to several recipients needs each recipient's amount for the grants register", warning=True,
                       kind="grant recipient without an amount")
+    if d.period and d.period.start and d.period.end and d.period.end < d.period.start:
+        yield Problem(("period", "end"), False, f"the period ends ({d.period.end}) before it starts ({d.period.start})")
+    for i, part in enumerate(d.exempt):
+        if part.review_on is not None and part.review_on < records.settings.today:
+            yield Problem(("exempt", i, "review_on"), False, f"the review of '{part.title}' was due on {part.review_on}: check whether it is still exempt",
+                          warning=True, kind="exempt part due for review")
     if d.procurement and d.procurement.contract_start and d.procurement.contract_end:
         if d.procurement.contract_end < d.procurement.contract_start:
             yield Problem(("procurement", "contract_end"), False, f"the contract ends ({d.procurement.contract_end}) before it starts ({d.procurement.contract_start})")
@@ -139,6 +170,8 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], counts: C
             else:
                 d.documents[i] = dataclasses.replace(document, size=target.stat().st_size)
     for i, reference in enumerate(d.related):
+        if not isinstance(reference, str):
+            continue  # a decision in another register: its url is its only check
         if reference == d.reference:
             yield Problem(("related", i), False, "a decision cannot be related to itself")
         elif reference not in by_reference and reference not in records.invalid_references:
@@ -148,6 +181,30 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], counts: C
             yield Problem(("supersedes",), False, "a decision cannot supersede itself")
         elif d.supersedes not in by_reference and d.supersedes not in records.invalid_references:
             yield Problem(("supersedes",), False, f"no decision has the reference '{d.supersedes}'")
+    if d.amends is not None:
+        if d.amends == d.reference:
+            yield Problem(("amends",), False, "a decision cannot amend itself")
+        elif d.amends not in by_reference and d.amends not in records.invalid_references:
+            yield Problem(("amends",), False, f"no decision has the reference '{d.amends}'")
+
+
+def _breakdown_problems(d: Decision, stream_ids: set[str]) -> Iterator[Problem]:
+    parts = d.financial.breakdown
+    for i, part in enumerate(parts):
+        if wrong := _money(part.amount):
+            yield Problem(("financial", "breakdown", i, "amount"), False, wrong)
+        if part.funding_stream is not None and part.funding_stream not in stream_ids:
+            yield Problem(("financial", "breakdown", i, "funding_stream"), False,
+                          f"'{part.funding_stream}' is not the id of any funding stream in the funding tables{suggest(part.funding_stream, sorted(stream_ids))}")
+        if part.financial_year:
+            yield from _financial_year(("financial", "breakdown", i, "financial_year"), part.financial_year)
+    amount = d.financial.amount
+    if parts and amount is not None and (d.financial.amount_basis or "exact") == "exact" and all(p.amount.is_finite() for p in parts) and amount.is_finite():
+        total = sum((p.amount for p in parts), Decimal(0))
+        if total != amount:
+            line = d.source_map.value(("financial", "breakdown")).line
+            yield Problem(("financial", "amount"), False,
+                          f"the amount {amount:.2f} is not the sum of the breakdown (line {line}), which adds up to {total:.2f}: correct one or the other")
 
 
 def _too_short_to_withhold(content: str) -> str | None:
@@ -167,13 +224,13 @@ def _file_name(name: str) -> str | None:
     return None
 
 
-def _mismatch(d: Decision, by_reference: dict[str, Decision], counts: Counter, records: Records) -> Problem:
-    """A reference that is not its file's name: say which of the two to change."""
+def _mismatch(d: Decision, by_slug: dict[str, Decision], counts: Counter, records: Records) -> Problem:
+    """A reference that does not name its file: say which of the two to change."""
     name = d.source.stem
-    name_is_free = bool(newrecord.REFERENCE.match(name)) and counts[name] == 0
-    if counts[d.reference] > 1:
+    name_is_free = _could_be_reference(name, records.settings) and counts[name.lower()] == 0
+    if counts[d.slug] > 1:
         # A copied record that kept the reference of the one it was copied from.
-        first = by_reference[d.reference]
+        first = by_slug[d.slug]
         free = name if name_is_free else _next_free(d, records.settings)
         where = (f"'{d.reference}' is already used by {records.relative(first.source)}" if first is not d
                  else f"'{d.reference}' is used by another record too")
@@ -181,10 +238,20 @@ def _mismatch(d: Decision, by_reference: dict[str, Decision], counts: Counter, r
             return Problem(("reference",), False, f"{where}: give this record a reference of its own and name the file after it")
         if free == name:
             return Problem(("reference",), False, f"{where}: give this record the reference {free}, its file's name, which is free")
-        return Problem(("reference",), False, f"{where}: give this record the next free reference, {free}, and name the file {free}.yaml")
+        return Problem(("reference",), False, f"{where}: give this record the next free reference, {free}, and name the file {record_file_name(free)}")
     if name_is_free:
         return Problem(("reference",), False, f"'{d.reference}' does not match the file name {d.source.name}: correct the reference to {name} (keep the file name)")
-    return Problem(("reference",), False, f"'{d.reference}' does not match the file name: name the file {d.reference}.yaml")
+    return Problem(("reference",), False, f"'{d.reference}' does not match the file name: name the file {record_file_name(d.reference)}")
+
+
+def _could_be_reference(name: str, settings: Settings) -> bool:
+    """Whether a file's name is itself a reference of the office's scheme (not a slug of one)."""
+    if settings.reference_pattern:
+        try:
+            return re.fullmatch(settings.reference_pattern, name) is not None
+        except re.error:
+            return False
+    return newrecord.REFERENCE.match(name) is not None
 
 
 def _next_free(d: Decision, settings: Settings) -> str | None:

@@ -319,3 +319,46 @@ def test_unknown_and_wrongly_typed_options_are_errors_at_their_lines(tmp_path):
     ]
     github = run_cli("validate", "--format", "github", site=site)
     assert f"::error file={config},line=18,col=15::transparency.latest: expected a whole number, found text 'ten'" in github.output.splitlines()
+
+
+def set_reference_format(site: Path, form: str) -> None:
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      reference_prefix: OPCC\n",
+                                                 f"      reference_prefix: OPCC\n      reference_format: \"{form}\"\n"))
+
+
+def test_new_decision_in_the_offices_own_reference_format(tmp_path):
+    site = make_site(tmp_path)
+    set_reference_format(site, "PCD {number}")
+    (site / "decisions/2020/pcd-1691.yaml").write_text(
+        (site / "decisions/2020/OPCC-2020-001.yaml").read_text().replace("reference: OPCC-2020-001", "reference: PCD 1691"))
+    result = new_decision(site, "--title", "Victims services grant", "--date", "2021-08-01")
+    assert result.exit_code == 0, result.output
+    # The numbers run on across years, as PCD numbers do; the file is named by the slug.
+    path = site / "decisions/2021/pcd-1692.yaml"
+    assert parse_record(path)["reference"] == "PCD 1692"
+    # Nothing but the summary the template leaves for staff to write.
+    assert [d.field for d in load_site(site).diagnostics] == ["summary"]
+
+
+def test_a_reference_format_with_year_and_padding(tmp_path):
+    site = make_site(tmp_path)
+    set_reference_format(site, "Decision {year}/{number:04d}")
+    assert new_decision(site, "--title", "First", "--date", "2021-05-01").exit_code == 0
+    assert new_decision(site, "--title", "Second", "--date", "2021-05-01").exit_code == 0
+    assert parse_record(site / "decisions/2021/decision-2021-0002.yaml")["reference"] == "Decision 2021/0002"
+
+
+def test_a_reference_that_reads_as_a_number_is_written_as_text(tmp_path):
+    site = make_site(tmp_path)
+    set_reference_format(site, "{number}")
+    assert new_decision(site, "--title", "First", "--date", "2021-05-01").exit_code == 0
+    assert parse_record(site / "decisions/2021/1.yaml")["reference"] == "1"
+
+
+def test_a_reference_format_without_a_number_is_a_one_line_error(tmp_path):
+    site = make_site(tmp_path)
+    set_reference_format(site, "PCD {year}")
+    result = new_decision(site, "--title", "First", "--date", "2021-05-01")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: reference_format 'PCD {year}' has no {number}: add one, like PCD {number}"

@@ -21,7 +21,7 @@ BROKEN_STATUS = ("decisions/2020/FIX-2020-001.yaml", "status: approved", "status
 BROKEN_AMOUNT = ("decisions/2020/FIX-2020-002.yaml", "amount: ", "amount: '£' # ")
 ERRORS = [
     "decisions/2020/FIX-2020-001.yaml:8:9: error: status: 'aproved' is not one of: approved, rejected, "
-    "deferred, withdrawn (did you mean 'approved'?)",
+    "deferred, withdrawn, noted, endorsed (did you mean 'approved'?)",
 ]
 
 

@@ -146,7 +146,7 @@ def test_validate_takes_paths_from_the_records_folder_too(repository):
         assert result.returncode == 1, (cwd, result.stderr)
         assert [line for line in result.stderr.splitlines() if ": error: " in line] == [
             "decisions/2020/WYPCC-2020-004.yaml:11:9: error: status: 'aproved' is not one of: approved, rejected, "
-            "deferred, withdrawn (did you mean 'approved'?)"], cwd
+            "deferred, withdrawn, noted, endorsed (did you mean 'approved'?)"], cwd
 
 
 def test_make_validate_options_from_the_readme(repository):

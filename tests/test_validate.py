@@ -114,13 +114,19 @@ def test_money_keeps_its_pence_exactly(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("reference: OPCC-2021-002", "reference: opcc-2021-002",
-         [f"{F}:1:12: error: reference: 'opcc-2021-002' is not a valid reference: use capital letters, digits and hyphens, like WYPCC-2020-014"]),
+        ("reference: OPCC-2021-002", 'reference: "OPCC-2021-002\\n"',
+         [f"{F}:1:12: error: reference: 'OPCC-2021-002\\n' is not a valid reference: write 1 to 60 characters on one line, like WYPCC-2020-014 or Decision 2024/25 – 0008"]),
+        ("reference: OPCC-2021-002", "reference: " + "X" * 61,
+         [f"{F}:1:12: error: reference: '{'X' * 56}...' is not a valid reference: write 1 to 60 characters on one line, like WYPCC-2020-014 or Decision 2024/25 – 0008"]),
         ("reference: OPCC-2021-002", "reference: OPCC2021002",
-         [f"{F}:1:12: error: reference: 'OPCC2021002' is not a valid reference: use capital letters, digits and hyphens, like WYPCC-2020-014"]),
+         [f"{F}:1:12: error: reference: 'OPCC2021002' does not match the file name OPCC-2021-002.yaml: correct the reference to OPCC-2021-002 (keep the file name)"]),
+        ("reference: OPCC-2021-002", "reference: OPCC 2021/0002",
+         [f"{F}:1:12: error: reference: 'OPCC 2021/0002' does not match the file name OPCC-2021-002.yaml: correct the reference to OPCC-2021-002 (keep the file name)"]),
+        ("reference: OPCC-2021-002", 'reference: "///"',
+         [f"{F}:1:12: error: reference: '///' has no letter or digit to name its file and page by"]),
         ("title: Domestic abuse helpline grant", 'title: ""', [f"{F}:2:8: error: title: must not be empty"]),
         ("decision_maker: Police and Crime Commissioner", 'decision_maker: ""', [f"{F}:4:17: error: decision_maker: must not be empty"]),
-        ("status: approved", "status:", [f"{F}:5:8: error: status: an empty value is not one of: approved, rejected, deferred, withdrawn"]),
+        ("status: approved", "status:", [f"{F}:5:8: error: status: an empty value is not one of: approved, rejected, deferred, withdrawn, noted, endorsed"]),
         ("date: 2021-04-12", "date: 2021-02-29",
          [f"{F}:3:7: error: date: '2021-02-29' is not a valid date: write it as YYYY-MM-DD, like 2020-07-17"]),
         ("date: 2021-04-12", "date: '2021-04-12'", []),  # a quoted date is a date too
@@ -150,7 +156,7 @@ def test_money_keeps_its_pence_exactly(tmp_path):
         ("recipients:\n", "recipients: Exampleshire Women's Aid\nx_recipients:\n",
          [f"{F}:14:13: error: recipients: expected a list, found text 'Exampleshire Women's Aid'",
           f"{F}:15:1: error: x_recipients: unknown field 'x_recipients' (did you mean 'recipients'?)"]),
-        ("financial:\n", "financial:\n  vat: 0\n", [f"{F}:11:3: error: financial.vat: unknown field 'vat'"]),
+        ("financial:\n", "financial:\n  vat: 0\n", [f"{F}:11:8: error: financial.vat: 0 is not one of: excluded, included, not-applicable"]),
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None,
 )
@@ -229,7 +235,7 @@ def test_rules_across_files_are_skipped_for_files_with_errors_of_their_own(tmp_p
           (site / "decisions/2021/OPCC-2021-001.yaml").read_text().replace("status: approved", "status: aproved"))
     write(site, F, NEW_DECISION + "related: [OPCC-2021-001]\nsupersedes: OPCC-2021-001\n")
     assert lines_of(load_site(site)) == [
-        "decisions/2021/OPCC-2021-001.yaml:5:9: error: status: 'aproved' is not one of: approved, rejected, deferred, withdrawn (did you mean 'approved'?)"
+        "decisions/2021/OPCC-2021-001.yaml:5:9: error: status: 'aproved' is not one of: approved, rejected, deferred, withdrawn, noted, endorsed (did you mean 'approved'?)"
     ]
 
 
@@ -432,7 +438,7 @@ def broken_site(tmp_path: Path) -> Path:
 
 ERRORS = [
     f"{D}:3:8: error: stage: 'done' is not one of: analyse, plan, do, review (did you mean 'do'?)",
-    f"{F}:5:9: error: status: 'aproved' is not one of: approved, rejected, deferred, withdrawn (did you mean 'approved'?)",
+    f"{F}:5:9: error: status: 'aproved' is not one of: approved, rejected, deferred, withdrawn, noted, endorsed (did you mean 'approved'?)",
 ]
 
 
@@ -448,7 +454,7 @@ def test_github_format_prints_workflow_annotations_on_standard_output(tmp_path):
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         f"::error file={D},line=3,col=8::stage: 'done' is not one of: analyse, plan, do, review (did you mean 'do'?)",
-        f"::error file={F},line=5,col=9::status: 'aproved' is not one of: approved, rejected, deferred, withdrawn (did you mean 'approved'?)",
+        f"::error file={F},line=5,col=9::status: 'aproved' is not one of: approved, rejected, deferred, withdrawn, noted, endorsed (did you mean 'approved'?)",
     ]
     assert result.stderr == ""
 
@@ -644,10 +650,12 @@ def test_every_decision_field_is_described_for_editors():
 
 
 def test_the_reference_pattern_is_the_one_staff_were_promised():
+    """Any office's own scheme: 1 to 60 characters on one line, spaces, slashes and dashes included."""
     pattern = re.compile(schema.load_schema("decision")["properties"]["reference"]["pattern"])
-    for good in ("WYPCC-2020-014", "OPCC-2021-001", "A-1", "NYPFCC-2019-A12"):
+    for good in ("WYPCC-2020-014", "OPCC-2021-001", "A-1", "NYPFCC-2019-A12", "DMPCD 2015 44", "PCD 1691", "2024/22",
+                 "Decision 2024/25 – 0008", "57 – 2014", "EXE0037/17", "X" * 60):
         assert pattern.match(good), good
-    for bad in ("wypcc-2020-014", "WYPCC", "WYPCC-", "WYPCC-2020-", "-2020-014", "WYPCC 2020 014", "2020-014"):
+    for bad in ("", "X" * 61, "WYPCC-2020-014\n", "WYPCC\t2020", "A\x85B"):
         assert not pattern.match(bad), bad
 
 
@@ -719,3 +727,137 @@ def test_the_format_version_is_not_a_field_of_the_open_data(tmp_path):
     from generator.datadictionary import decision_columns, decision_fields
 
     assert "schema_version" not in {f.name for f in decision_fields()} | {c.name for c in decision_columns()}
+
+
+# --- Decision records as offices write them (issue 13) --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ('other_references: [OPCC/2021/2, "PCD 2"]\n', []),
+        ('other_references: [""]\n', [f"{F}:18:20: error: other_references[0]: '' is not a valid reference: write 1 to 60 characters on one line"]),
+        ("signed_by:\n  name: Jane Example\n  role: Police and Crime Commissioner\n", []),
+        ("signed_by:\n  role: Police and Crime Commissioner\n", [f"{F}:19:3: error: signed_by.name: this required field is missing"]),
+        ('delegation: "Scheme of delegation, para 4.2: Chief Finance Officer"\n', []),
+        ("joint_with: [Chief Constable]\n", []),
+        ("joint_with: Chief Constable\n", [f"{F}:18:13: error: joint_with: expected a list, found text 'Chief Constable'"]),
+        ("period:\n  start: 2021-04-01\n  end: 2022-03-31\n", []),
+        ("period:\n  start: 2021-04-01\n  end: 2021-03-31\n", [f"{F}:20:8: error: period.end: the period ends (2021-03-31) before it starts (2021-04-01)"]),
+        ("amends: OPCC-2021-001\n", []),
+        ("amends: OPCC-2021-099\n", [f"{F}:18:9: error: amends: no decision has the reference 'OPCC-2021-099'"]),
+        ("amends: OPCC-2021-002\n", [f"{F}:18:9: error: amends: a decision cannot amend itself"]),
+        ("related:\n  - OPCC-2021-001\n  - reference: PCD 1691\n    title: Joint decision\n    url: https://www.example.org/pcd-1691\n", []),
+        ("related:\n  - reference: PCD 1691\n    title: Joint decision\n", [f"{F}:19:5: error: related[0].url: this required field is missing"]),
+        ("related:\n  - reference: PCD 1691\n    url: javascript:alert(1)\n",
+         [f"{F}:20:10: error: related[0].url: 'javascript:alert(1)' is not a web address: it must start with https:// or http://"]),
+        ("exempt:\n  - title: Annex\n    reason: Section 43 FOIA - commercial interests\n    release_on: 2022-01-01\n    review_on: 2021-05-01\n",
+         [f"{F}:22:16: warning: exempt[0].review_on: the review of 'Annex' was due on 2021-05-01: check whether it is still exempt"]),
+        ("exempt:\n  - title: Annex\n    reason: Section 43 FOIA - commercial interests\n    review_on: 2021-07-01\n", []),
+        ("withheld:\n  reason: Section 24 FOIA - national security\n", []),
+        ('withheld:\n  reason: ""\n', [f"{F}:19:11: error: withheld.reason: must not be empty"]),
+        ("withheld: true\n", [f"{F}:18:11: error: withheld: expected a mapping of fields, found true/false true"]),
+        ("procurement:\n  stage: intention\n  route: open-tender\n  options: Two optional extensions of a year\n", []),
+        ("procurement:\n  stage: tender\n", [f"{F}:19:10: error: procurement.stage: 'tender' is not one of: intention, award, extension, variation"]),
+    ],
+    ids=lambda v: v.split(":")[0] if isinstance(v, str) else None,
+)
+def test_fields_of_real_notices(tmp_path, extra, expected):
+    assert decision_lines(tmp_path, NEW_DECISION + extra) == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("  amount: 45000.00\n", "  amount: 45000.00\n  amount_basis: maximum\n  vat: excluded\n  direction: spend\n", []),
+        ("  amount: 45000.00\n", "  amount: 45000.00\n  amount_basis: up-to\n",
+         [f"{F}:12:17: error: financial.amount_basis: 'up-to' is not one of: exact, maximum, estimate, annual"]),
+        ("  amount: 45000.00\n", "  amount: 45000.00\n  direction: in\n",
+         [f"{F}:12:14: error: financial.direction: 'in' is not one of: spend, income"]),
+        ('  financial_year: "2021/22"\n', '  financial_year: "2021/22"\n  breakdown:\n    - amount: 30000\n      financial_year: "2021/22"\n'
+                                         '    - amount: 15000\n      financial_year: "2022/23"\n      funding_stream: moj-victims-witnesses\n', []),
+        # The parts must add up to an exact amount: the message names the line of each.
+        ('  financial_year: "2021/22"\n', '  financial_year: "2021/22"\n  breakdown:\n    - amount: 30000\n    - amount: 10000\n',
+         [f"{F}:11:11: error: financial.amount: the amount 45000.00 is not the sum of the breakdown (line 15), which adds up to 40000.00: correct one or the other"]),
+        # "Up to" an amount: the parts decided so far may be less.
+        ("  amount: 45000.00\n", "  amount: 45000.00\n  amount_basis: maximum\n  breakdown:\n    - amount: 30000\n", []),
+        ('  financial_year: "2021/22"\n', '  financial_year: "2021/22"\n  breakdown:\n    - amount: 45000.00\n      funding_stream: no-such-fund\n'
+                                         '      financial_year: "2021/23"\n',
+         [f"{F}:16:23: error: financial.breakdown[0].funding_stream: 'no-such-fund' is not the id of any funding stream in the funding tables",
+          f"{F}:17:23: error: financial.breakdown[0].financial_year: '2021/23' is not a financial year: the second part must be the year after the first, like 2021/22"]),
+        ("    org_id: GB-CHC-1098765\n    amount: 45000.00\n", "    org_id: GB-CHC-1098765\n    amount: 45000.00\n    count: 1\n",
+         [f"{F}:18:12: error: recipients[0].count: 1 must be 2 or more"]),
+        ("    org_id: GB-CHC-1098765\n    amount: 45000.00\n", "    org_id: GB-CHC-1098765\n    amount: 45000.00\n    count: 12\n", []),
+        ("status: approved", "status: noted", []),
+        ("status: approved", "status: endorsed", []),
+    ],
+)
+def test_money_as_notices_state_it(tmp_path, old, new, expected):
+    assert decision_lines(tmp_path, replace(old, new)) == expected
+
+
+@pytest.mark.parametrize(
+    ("reference", "file_name"),
+    [("DMPCD 2015 44", "dmpcd-2015-44"), ("PCD 1691", "pcd-1691"), ("2024/22", "2024-22"),
+     ("Decision 2024/25 – 0008", "decision-2024-25-0008"), ("57 – 2014", "57-2014"), ("EXE0037/17", "exe0037-17"),
+     ("Décision 2021 № 2", "decision-2021-no-2"), ("OPCC-2021-002", "OPCC-2021-002"), ("OPCC-2021-002", "opcc-2021-002")],
+)
+def test_real_reference_schemes_name_their_files_by_slug(tmp_path, reference, file_name):
+    text = replace("reference: OPCC-2021-002", f'reference: "{reference}"')
+    assert decision_lines(tmp_path, text, f"decisions/2021/{file_name}.yaml") == []
+
+
+def test_the_slug_is_ascii_lower_case_with_one_hyphen_per_run():
+    from generator.model import slugify
+
+    assert slugify("Decision 2024/25 – 0008") == "decision-2024-25-0008"
+    assert slugify("  --Ünïcode  ref//  ") == "unicode-ref"
+    assert slugify("///") == ""
+
+
+def test_two_references_with_the_same_slug_name_both_files(tmp_path):
+    site = make_site(tmp_path)
+    write(site, "decisions/2021/pcd-1691.yaml", replace("reference: OPCC-2021-002", "reference: PCD 1691"))
+    write(site, "decisions/2021/PCD-1691.yaml", replace("reference: OPCC-2021-002", "reference: PCD/1691"))
+    assert lines_of(load_site(site)) == [
+        "decisions/2021/pcd-1691.yaml:1:12: error: reference: 'PCD 1691' gives the same file and page name (pcd-1691) as "
+        "'PCD/1691' in decisions/2021/PCD-1691.yaml: the references of decisions/2021/pcd-1691.yaml and "
+        "decisions/2021/PCD-1691.yaml must differ in letters or digits"
+    ]
+
+
+def test_the_office_may_enforce_its_own_reference_pattern(tmp_path):
+    site = make_site(tmp_path)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      reference_prefix: OPCC\n",
+                                                 "      reference_prefix: OPCC\n      reference_pattern: '^OPCC-[0-9]{4}-[0-9]{3}$'\n"))
+    write(site, "decisions/2021/opcc-2021-2.yaml", replace("reference: OPCC-2021-002", "reference: opcc 2021 2"))
+    assert lines_of(load_site(site)) == [
+        "decisions/2021/opcc-2021-2.yaml:1:12: error: reference: 'opcc 2021 2' does not follow the office's reference "
+        "pattern ^OPCC-[0-9]{4}-[0-9]{3}$ (reference_pattern in mkdocs.yml)"
+    ]
+
+
+def test_a_reference_pattern_that_is_not_a_regular_expression_is_one_error(tmp_path):
+    site = make_site(tmp_path)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      reference_prefix: OPCC\n", "      reference_prefix: OPCC\n      reference_pattern: '^OPCC-[0-9'\n"))
+    lines = lines_of(load_site(site))
+    assert len(lines) == 1 and lines[0].startswith("mkdocs.yml:1:1: error: reference_pattern '^OPCC-[0-9' is not a regular expression")
+
+
+def test_the_example_sets_west_yorkshires_reference_pattern():
+    settings = read_settings(REPO / "mkdocs.yml")
+    assert settings.reference_pattern
+    assert re.fullmatch(settings.reference_pattern, "WYPCC-2020-014")
+    assert not re.fullmatch(settings.reference_pattern, "PCD 1691")
+
+
+def test_the_total_of_a_decision_comes_from_its_parts_where_no_amount_is_given(tmp_path):
+    site = make_site(tmp_path)
+    write(site, F, replace("  amount: 45000.00\n", "  breakdown:\n    - amount: 30000\n    - amount: 15000.50\n"))
+    decision = next(d for d in load_site(site).decisions if d.reference == "OPCC-2021-002")
+    assert decision.amount == Decimal("45000.50")
+    write(site, F, replace("  amount: 45000.00\n  funding_stream: moj-victims-witnesses\n  financial_year: \"2021/22\"\n", "  currency: GBP\n"))
+    decision = next(d for d in load_site(site).decisions if d.reference == "OPCC-2021-002")
+    assert decision.amount == Decimal("45000.00")  # the recipients' amounts
