@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -135,10 +136,11 @@ def _odt(text: str) -> bytes:
 
 def _pdf(text: str) -> bytes:
     """A one-page PDF holding the text, written out by hand (no PDF writer in the dependencies)."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    # Compressed, as PDF writers do: the text is not in the file's bytes as they are.
+    stream = zlib.compress(f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1"))
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     out, offsets = io.BytesIO(), []
     out.write(b"%PDF-1.4\n")
@@ -196,8 +198,10 @@ def test_files_an_internal_document_links_to_and_internal_folders_are_never_copi
     (internal / "minutes.txt").write_text("Minutes of the group, not for publication.")
     (internal / "images").mkdir()
     (internal / "images" / "org-chart.svg").write_text("<svg/>")
+    # Linked from the internal document, but kept beside public documents.
+    (folder / "content" / "toolkit" / "cycle" / "board-paper.txt").write_text("Board paper CANARYBOARD, not for publication.")
     replace_in(folder, "content/toolkit/internal/work-plan.md", "must never be published.",
-               "must never be published. See [the minutes](minutes.txt).")
+               "must never be published. See [the minutes](minutes.txt) and [the paper](../cycle/board-paper.txt).")
     # A page outside the toolkit, marked internal: a whole folder of staff notes.
     (folder / "content" / "staff").mkdir()
     (folder / "content" / "staff" / "notes.md").write_text("---\naudience: internal\n---\n# Staff notes\n\nStaff notes "
@@ -210,7 +214,7 @@ def test_files_an_internal_document_links_to_and_internal_folders_are_never_copi
     assert result.exit_code == 0, result.output
     built = {p.relative_to(folder / "site").as_posix() for p in (folder / "site").rglob("*")}
     for withheld in ("toolkit/internal/minutes.txt", "toolkit/internal/images/org-chart.svg", "toolkit/internal/internal-budget.csv",
-                     "staff/notes/index.html", "staff/rota.csv", "staff"):
+                     "toolkit/cycle/board-paper.txt", "staff/notes/index.html", "staff/rota.csv", "staff"):
         assert withheld not in built
     assert all("CANARYSTAFFPAGE" not in text and "CANARYROTA" not in text for text in tree_text(folder / "site"))
 
@@ -301,6 +305,8 @@ ATTACKS = [
     ("content/how-to-use.md", "", "---\ntitle: \"</title><script>alert('page title')</script>\"\n---\n"),
     ("decisions/2020/FIX-2020-002.yaml", "title: ", "title: \"</title><svg onload=alert('decision title')> \" # "),
     ("content/specified-information.yaml", "  - title: The Commissioner", "  - title: \"<b onmouseover=alert('group')>x</b>\""),
+    # A title taken from a page's first heading, escaped in Markdown so that only striptags would undo it.
+    ("content/contacts.md", None, "# &lt;/title&gt;&lt;script&gt;alert('heading title')&lt;/script&gt;Contacts\n\nCall us.\n"),
 ]
 
 
@@ -309,6 +315,9 @@ def hostile_site(tmp_path_factory):
     folder = copy_site(tmp_path_factory.mktemp("hostile") / "source")
     for name, old, new in ATTACKS:
         path = folder / name
+        if old is None:
+            path.write_text(new, encoding="utf-8")
+            continue
         text = path.read_text(encoding="utf-8")
         assert old in text, name
         path.write_text(text.replace(old, new, 1) if old else new + text, encoding="utf-8")
