@@ -28,6 +28,7 @@ from mkdocs.exceptions import MkDocsException
 from . import check, guard, links, sitedir
 from .diagnostics import for_people
 from .publication import Publication
+from .load import Records
 from .settings import OptionsError, Settings, read_settings
 
 STEPS = ("validating records", "building pages, exports and search index", "checking links",
@@ -138,13 +139,13 @@ def _settings(config_file: Path) -> Settings:
         raise BuildFailed([f"{config_file}: cannot read the transparency plugin's options: {' '.join(str(exc).split())}"])
 
 
-def _validate(settings: Settings, progress: Progress) -> list[str]:
+def _validate(settings: Settings, progress: Progress) -> Records:
     """Check every record first: validation's messages point at lines, MkDocs' would not."""
     records = check.check(settings)
     if records.diagnostics.errors:
         raise BuildFailed([d.text() for d in records.diagnostics.errors])
     progress.notes += for_people(records.diagnostics.warnings)
-    return [d.text() for d in records.diagnostics.warnings]
+    return records
 
 
 @contextmanager
@@ -162,8 +163,10 @@ def _load_config(config_file: Path, strict: bool, log: _Collect) -> MkDocsConfig
         return load_config(config_file=str(config_file), strict=strict)
 
 
-def _mkdocs(config: MkDocsConfig, config_file: Path, log: _Collect) -> Publication:
+def _mkdocs(config: MkDocsConfig, config_file: Path, log: _Collect, records: Records) -> Publication:
     """Build the site into config.site_dir; the plugin's on_post_build adds exports and search."""
+    if (plugin := config.plugins.get("transparency")) is not None:
+        plugin.loaded = records  # validated at step 1: not loaded a second time
     with _mkdocs_errors(config_file, log):
         config.plugins.on_startup(command="build", dirty=False)
         try:
@@ -222,7 +225,8 @@ def build(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = None, 
         raise BuildFailed([f"{config_file}: no such file: run this in the site's folder or give --config"])
     settings = _settings(config_file)
     with progress.step(1):
-        shown = set(_validate(settings, progress))
+        records = _validate(settings, progress)
+        shown = {d.text() for d in records.diagnostics.warnings}
     # Material's notice about MkDocs 2.0 is for theme authors, not for staff publishing a decision.
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     build_dir = None
@@ -240,7 +244,7 @@ def build(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = None, 
             build_dir = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
             config.site_dir = str(build_dir)
             try:
-                publication = _mkdocs(config, config_file, log)
+                publication = _mkdocs(config, config_file, log, records)
             finally:
                 # The plugin logs the records' warnings again: they were shown at step 1.
                 progress.notes += [f"warning: mkdocs: {w}" for w in log.lines(logging.WARNING) if w not in shown]

@@ -26,6 +26,7 @@ from mkdocs.structure.toc import get_toc
 from . import exports, load, pages, render, search, sitedir, statutory
 from .config import TransparencyConfig
 from .diagnostics import Diagnostic, Severity
+from .load import Records
 from .publication import Publication, publish
 from .schema import field_name
 from .settings import Settings, check_options
@@ -88,6 +89,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
     # `mkdocs serve` shows the records' errors in the browser; `mkdocs build` fails on them.
     serving = False
 
+    # Records a caller has already loaded for this build (see build.py).
+    loaded: Records | None = None
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
@@ -107,14 +111,16 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         if refused := sitedir.problem(Path(config.site_dir), self.settings, others_files=not self.serving):
             raise PluginError(refused)
         self.errors: list[str] = []
-        records = load.load(self.settings)
+        # `transparency build` has loaded and validated the records already: once per build.
+        loaded, self.loaded = self.loaded, None
+        records = loaded if loaded is not None and loaded.settings == self.settings else load.load(self.settings)
         if records.diagnostics.errors:
             self._stop(records.diagnostics.errors, "the records")
             config.nav = []
             return config
         self.publication: Publication = publish(records)
         self.specified = records.specified
-        self._log([*records.diagnostics, *statutory.build_warnings(self.publication, self.specified)])
+        self._log(dict.fromkeys([*records.diagnostics, *statutory.build_warnings(self.publication, self.specified)]))
         if config.nav is not None:
             config.nav = _escape_nav([self._expand_nav(item) for item in config.nav])
         # Our page templates sit between the site's own overrides and Material's.

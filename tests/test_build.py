@@ -512,3 +512,13 @@ def test_pre_commit_hook_runs_transparency_validate_on_records():
         for path in ("generator/cli.py", "mkdocs.yml", "decisions/README.txt", "tests/fixtures/site/decisions/2020/FIX-2020-001.yaml"):
             assert not pattern.search(path), path
     assert used["files"] == offered["files"]
+
+
+def test_the_build_loads_and_validates_the_records_once(tmp_path, monkeypatch):
+    folder = copy_site(tmp_path / "source")
+    calls = []
+    real = load.load
+    monkeypatch.setattr(load, "load", lambda *args, **kwargs: calls.append(args) or real(*args, **kwargs))
+    result = transparency(folder, monkeypatch, "build")
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 1
