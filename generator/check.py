@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Iterable
 
 from . import load, statutory
+from .records import Records
 from .publication import publish
 from .settings import Settings
 
 
-def check(settings: Settings, only: Iterable[Path] | None = None) -> load.Records:
+def check(settings: Settings, only: Iterable[Path] | None = None) -> Records:
     """Load and validate every record; add the build's warnings about what would be published.
 
     `only` limits which files' problems are kept, as for load.load."""

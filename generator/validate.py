@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import newrecord
-from .load import Records, report
+from .records import Records, report
 from .model import WHERE_MET, Decision, ToolkitDocument, record_file_name
 from .schema import suggest
 from .settings import Settings
