@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from . import __version__, registercsv, render
-from .render import absolute_url
+from .addresses import LICENCE_NAME, LICENCE_URL, absolute_url, document_path
 from .datadictionary import LIST_SEPARATOR, Field, decision_columns, decision_fields, funding_columns
 from .model import Decision
 from .publication import Publication
@@ -32,8 +32,6 @@ SCHEMA_VERSION = "1.0"
 # Which generator made a file, so a re-user can match it to the CHANGELOG.
 PACKAGE = "opcc-transparency"
 GENERATOR = {"name": PACKAGE, "version": __version__}
-LICENCE_NAME = "Open Government Licence v3.0"
-LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -463,7 +461,7 @@ def _release(pub: Publication, d: Decision, site_url: str) -> dict[str, Any]:
     if period:
         award["contractPeriod"] = period
     documents = [{"id": str(i + 1), "title": doc.title,
-                  "url": doc.url or absolute_url(site_url, f"decisions/files/{doc.file}")}
+                  "url": doc.url or absolute_url(site_url, document_path(pub.settings, doc.file))}
                  for i, doc in enumerate(d.documents) if doc.url or doc.file]
     if documents:
         award["documents"] = documents

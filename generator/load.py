@@ -33,7 +33,7 @@ def read_text(records: Records, path: Path) -> str | None:
         size = path.stat().st_size
         if size > limit:
             records.diagnostics.error(rel, 1, 1, f"the file is {size:,} bytes, over the limit of {limit:,} (record_size_limit): "
-                                                 "split it, or move long text into a document under decisions/files/")
+                                                 f"split it, or move long text into a document under {records.relative(records.settings.path('files_dir'))}/")
             return None
         raw = path.read_bytes()
     except OSError as exc:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import charts, datadictionary, exports, registers, render, statutory
+from .addresses import LICENCE_URL, absolute_url, documents_folder, page_url, relative_url
 from .model import STAGES, Decision, FundingTable, SpecifiedInformation
 from .publication import Publication
 
@@ -49,13 +50,14 @@ class Page:
 
     @property
     def url(self) -> str:
-        return render.page_url(self.src_uri)
+        return page_url(self.src_uri)
 
     def link(self, target: str) -> str:
-        return render.relative_url(target, self.url)
+        return relative_url(target, self.url)
 
     def html(self, publication: Publication) -> str:
-        return render.render(self.template, page=self, pub=publication, link=self.link, **self.context)
+        return render.render(self.template, page=self, pub=publication, link=self.link,
+                             documents_folder=documents_folder(publication.settings), **self.context)
 
 
 def decision_sections(d: Decision, pub: Publication) -> tuple[TocEntry, ...]:
@@ -97,10 +99,10 @@ def decision_structured_data(d: Decision, pub: Publication, site_url: str) -> di
         "author": {"@type": "Person", "jobTitle": d.decision_maker},
         "publisher": {"@type": "GovernmentOrganization", "name": publisher.name},
         "inLanguage": "en-GB",
-        "license": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+        "license": LICENCE_URL,
     }
     if site_url:
-        data["url"] = render.absolute_url(site_url, d.url)
+        data["url"] = absolute_url(site_url, d.url)
     if publisher.url:
         data["publisher"]["url"] = publisher.url
     if d.tags:

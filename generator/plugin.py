@@ -24,6 +24,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
 from . import exports, load, pages, render, search, sitedir, statutory
+from .addresses import document_path, page_url, relative_url
 from .config import TransparencyConfig
 from .diagnostics import Diagnostic, Severity
 from .publication import Publication, publish
@@ -169,7 +170,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             files.append(file)
         files_dir = self.settings.path("files_dir")
         for name in sorted({doc.file for d in self.publication.decisions for doc in d.documents if doc.file}):
-            files.append(File.generated(config, f"decisions/files/{name}", abs_src_path=str(files_dir / name)))
+            files.append(File.generated(config, document_path(self.settings, name), abs_src_path=str(files_dir / name)))
         # The open data files are files of the site MkDocs knows, so a page may link to them.
         for path, content in exports.site_exports(self.publication, config.site_url or ""):
             files.append(File.generated(config, path, content=content))
@@ -202,12 +203,12 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             doc = self.toolkit[uri]
             meta = render.render("toolkit-meta.html", doc=doc, pub=self.publication,
                                  stage_title=pages.STAGE_TITLES.get(doc.stage or "", "Across the cycle"),
-                                 link=lambda target: render.relative_url(target, render.page_url(uri)))
+                                 link=lambda target: relative_url(target, page_url(uri)))
             body = render.sanitise(html)
             return f'<div data-pagefind-body data-pagefind-filter="type:Toolkit">{_heading(body, page)}{meta}{body}</div>'
         if page.is_homepage:
             return html + render.render("home.html", pub=self.publication,
-                                        link=lambda target: render.relative_url(target, ""))
+                                        link=lambda target: relative_url(target, ""))
         return html
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from . import registers, render
+from .addresses import page_url
 from .diagnostics import Diagnostics
 from .model import Decision, SpecifiedInformation, SpecifiedItem
 from .publication import Publication
@@ -69,7 +70,7 @@ def where_met(item: SpecifiedItem, pub: Publication) -> Where:
         return Where(DERIVED_PAGES[item.derived], item.title or _derived_text(item.derived, pub))
     if item.page is not None:
         address = page_address(item.page)
-        target = render.page_url(address) if address.endswith(".md") else ("" if address == "./" else address)
+        target = page_url(address) if address.endswith(".md") else ("" if address == "./" else address)
         fragment = item.page.partition("#")[2]
         return Where(target + (f"#{fragment}" if fragment else ""), item.title or "On this site")
     if item.url is not None:
