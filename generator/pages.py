@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import charts, datadictionary, exports, registers, render, statutory
-from .addresses import LICENCE_URL, absolute_url, documents_folder, page_url, relative_url
+from .addresses import LICENCE_NAME, LICENCE_URL, absolute_url, documents_folder, page_url, relative_url
 from .model import STAGES, Decision, FundingTable, SpecifiedInformation
 from .publication import Publication
 
@@ -146,7 +146,7 @@ def _funding_page(table: FundingTable, pub: Publication) -> Page:
 
 def register_pages(pub: Publication, specified: SpecifiedInformation | None, docs_dir: str) -> list[Page]:
     """The registers the Specified Information Order asks for, and the map of where each item is met."""
-    derived = {"registers": registers}
+    derived = {"registers": registers.derive(pub)}
     pages = [
         Page("registers/index.md", "Registers", "register-index.html", context=derived,
              description="Registers of contracts, grants and decisions of significant public interest, made from the decision records."),
@@ -175,8 +175,18 @@ def open_data_page(pub: Publication, site_url: str) -> Page:
                 ("record-formats", "Record formats"), ("left-out", "What the files leave out"),
                 ("changes", "Changes to the files"))
     return Page("open-data.md", "Open data", "open-data.html",
-                context={"x": exports, "site_url": site_url, "dictionary": datadictionary.decision_dictionary(),
-                         "funding_columns": datadictionary.funding_columns(), "left_out": exports.grants_left_out(pub)},
+                context={"dictionary": datadictionary.decision_dictionary(),
+                         "funding_columns": datadictionary.funding_columns(), "left_out": exports.grants_left_out(pub),
+                         "grant_count": len(exports.grants(pub, site_url)), "contract_count": len(exports.contract_awards(pub)),
+                         "decisions_csv": exports.DECISIONS_CSV, "decisions_json": exports.DECISIONS_JSON,
+                         "funding_csv": exports.FUNDING_CSV, "grants_360giving": exports.GRANTS_360, "ocds": exports.OCDS,
+                         "feed": exports.FEED, "category_feeds": [(c, exports.category_feed(c)) for c in pub.categories],
+                         "schema_files": [(name, exports.schema_file(name)) for name in exports.SCHEMAS],
+                         "schema_addresses": {name: absolute_url(site_url, exports.schema_file(name)) for name in exports.SCHEMAS},
+                         "record_json_example": absolute_url(site_url, pub.decisions[0].url + exports.RECORD_JSON) if pub.decisions
+                         else "decisions/<year>/<reference>/record.json",
+                         "envelope_keys": exports.ENVELOPE_KEYS, "grant_keys": exports.GRANT_KEYS, "ocds_keys": exports.OCDS_KEYS,
+                         "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL, "schema_version": exports.SCHEMA_VERSION},
                 description="Every published decision and funding table as open data: CSV, JSON, Atom, 360Giving "
                             "and Open Contracting, under the Open Government Licence.",
                 toc=tuple(TocEntry(2, anchor, title) for anchor, title in sections))
