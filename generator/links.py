@@ -12,7 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from .addresses import document_path, page_url, page_url_of
@@ -143,7 +143,7 @@ def attached_files(publication: Publication, docs_dir: Path) -> list[str]:
     return found
 
 
-def sources(publication: Publication, docs_dir: Path, relative=str) -> dict[str, str]:
+def sources(publication: Publication, docs_dir: Path, relative: Callable[[Path], str] = str) -> dict[str, str]:
     """Which file staff edit to change each built page: a Markdown page or a record."""
     found = {}
     for path in docs_dir.rglob("*.md"):

@@ -41,7 +41,8 @@ def _one_or_all(d: Decision, key: str) -> str | None:
     if not d.financial:
         return None
     if not d.financial.breakdown:
-        return getattr(d.financial, key)
+        value: str | None = getattr(d.financial, key)
+        return value
     values = list(dict.fromkeys(getattr(p, key) for p in d.financial.breakdown if getattr(p, key)))
     return ", ".join(values) or None
 

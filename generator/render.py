@@ -100,10 +100,11 @@ def json_for_script(data: Any) -> Markup:
 def file_size(size: int | None) -> str:
     if size is None:
         return ""
+    amount: float = size
     for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
+        if amount < 1024 or unit == "GB":
+            return f"{size} {unit}" if unit == "bytes" else f"{amount:.1f} {unit}"
+        amount /= 1024
     return ""
 
 
