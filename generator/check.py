@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from . import load, statutory
+from . import load, registers, statutory
 from .records import Records
 from .publication import publish
 from .settings import Settings
@@ -17,7 +17,8 @@ def check(settings: Settings, only: Iterable[Path] | None = None) -> Records:
 
     `only` limits which files' problems are kept, as for load.load."""
     records = load.load(settings)
-    records.diagnostics.extend(statutory.build_warnings(publish(records), records.specified))
+    publication = publish(records)
+    records.diagnostics.extend(statutory.build_warnings(publication, registers.derive(publication), records.specified))
     if only is not None:
         load.keep_only(records, only)
     records.diagnostics[:] = records.diagnostics.sorted()

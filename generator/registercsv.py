@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import registers, render
+from . import render
 from .addresses import absolute_url, document_path
 from .model import Decision
 from .publication import Publication
+from .registers import Registers, stream_name
 from .settings import Settings
 
 CONTRACT_COLUMNS = (
@@ -31,9 +32,9 @@ def _documents(d: Decision, settings: Settings, site_url: str) -> str:
     return " | ".join(links)
 
 
-def contract_records(pub: Publication, site_url: str = "") -> list[dict[str, Any]]:
+def contract_records(pub: Publication, registers: Registers, site_url: str = "") -> list[dict[str, Any]]:
     records = []
-    for d in registers.contracts(pub):
+    for d in registers.contracts:
         p = d.procurement
         records.append({
             "reference": d.reference,
@@ -59,9 +60,9 @@ def contract_records(pub: Publication, site_url: str = "") -> list[dict[str, Any
     return records
 
 
-def grant_records(pub: Publication, site_url: str = "") -> list[dict[str, Any]]:
+def grant_records(pub: Publication, registers: Registers, site_url: str = "") -> list[dict[str, Any]]:
     records = []
-    for row in registers.grant_rows(pub):
+    for row in registers.grants:
         d = row.decision
         records.append({
             "reference": d.reference,
@@ -74,7 +75,7 @@ def grant_records(pub: Publication, site_url: str = "") -> list[dict[str, Any]]:
             "days_to_publication": d.days_to_publication,
             "financial_year": row.financial_year or "",
             "funding_stream": row.funding_stream or "",
-            "funding_stream_name": registers.stream_name(pub, row.funding_stream) if row.funding_stream else "",
+            "funding_stream_name": stream_name(pub, row.funding_stream) if row.funding_stream else "",
             "decision_title": d.title,
             "decision_status": d.status,
             "decision_url": absolute_url(site_url, d.url),

@@ -126,7 +126,8 @@ def _awarded(rows: list[GrantRow]) -> list[GrantRow]:
 
 @dataclass(frozen=True)
 class Registers:
-    """The registers of one publication, worked out once for every page that shows them."""
+    """The registers of one publication, worked out once per build and shared by the pages, the
+    exports and the build's warnings."""
 
     contracts: list[Decision]
     contract_threshold: Decimal
@@ -134,6 +135,8 @@ class Registers:
     without_value: list[Decision]
     grants: list[GrantRow]
     significant: list[Decision]
+    # Decisions published more than publication_days after they were made.
+    late: list[Decision]
     totals_by_year: list[GrantTotal]
     totals_by_stream: list[GrantTotal]
 
@@ -147,6 +150,7 @@ def derive(pub: Publication) -> Registers:
         without_value=without_value(pub),
         grants=grants,
         significant=significant(pub),
+        late=late(pub),
         totals_by_year=grant_totals(awarded, lambda row: row.financial_year or "Not stated"),
         totals_by_stream=grant_totals(awarded, lambda row: stream_name(pub, row.funding_stream)),
     )
