@@ -4,6 +4,7 @@ is met, and the gaps a build reports (a contract with no document, a decision pu
 from __future__ import annotations
 
 import os
+from collections.abc import Sized
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -80,7 +81,8 @@ def where_met(item: SpecifiedItem, registers: Registers) -> Where:
 
 
 def _derived_text(kind: str, registers: Registers) -> str:
-    count = len({"decisions": registers.significant, "contracts": registers.contracts, "grants": registers.grants}[kind])
+    rows: dict[str, Sized] = {"decisions": registers.significant, "contracts": registers.contracts, "grants": registers.grants}
+    count = len(rows[kind])
     noun = {
         "decisions": ("decision of significant public interest", "decisions of significant public interest"),
         "contracts": ("contract over the threshold", "contracts over the threshold"),
@@ -126,7 +128,7 @@ def register_warnings(pub: Publication, registers: Registers) -> Diagnostics:
     return found
 
 
-def _keys(d: Decision) -> set[str]:
+def _keys(d: Decision) -> set[str | int]:
     return {path[0] for path in d.source_map.keys if len(path) == 1}
 
 
