@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site serve test browser-deps validate new import bench-validate bench-site bench-search clean
+.PHONY: site serve test lint browser-deps validate new import bench-validate bench-site bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,7 +66,12 @@ NODE_STAMP := node_modules/.installed
 $(NODE_STAMP): package.json package-lock.json | browser-deps
 	if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $@; fi
 
-test: $(TEST_STAMP) browser-deps $(NODE_STAMP)
+# Lint and type checks (configured in pyproject.toml): `make test` stops on any problem they find.
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/mypy
+
+test: $(TEST_STAMP) browser-deps $(NODE_STAMP) lint
 	$(BIN)/python -m pytest
 
 bench-validate: $(STAMP)

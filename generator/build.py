@@ -28,7 +28,7 @@ from mkdocs.exceptions import MkDocsException
 from . import check, guard, links, sitedir
 from .diagnostics import for_people
 from .publication import Publication
-from .load import Records
+from .records import Records
 from .settings import OptionsError, Settings, read_settings
 
 STEPS = ("validating records", "building pages, exports and search index", "checking links",

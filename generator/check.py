@@ -6,17 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from . import load, statutory
+from . import load, registers, statutory
+from .records import Records
 from .publication import publish
 from .settings import Settings
 
 
-def check(settings: Settings, only: Iterable[Path] | None = None) -> load.Records:
+def check(settings: Settings, only: Iterable[Path] | None = None) -> Records:
     """Load and validate every record; add the build's warnings about what would be published.
 
     `only` limits which files' problems are kept, as for load.load."""
     records = load.load(settings)
-    records.diagnostics.extend(statutory.build_warnings(publish(records), records.specified))
+    publication = publish(records)
+    records.diagnostics.extend(statutory.build_warnings(publication, registers.derive(publication), records.specified))
     if only is not None:
         load.keep_only(records, only)
     records.diagnostics[:] = records.diagnostics.sorted()

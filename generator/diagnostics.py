@@ -34,7 +34,7 @@ class Diagnostic:
         return f"::{self.severity.value} file={self.path},line={self.line},col={self.column}::{message}"
 
 
-class Diagnostics(list):
+class Diagnostics(list["Diagnostic"]):
     """A list of diagnostics with helpers to add to it and ask about it."""
 
     def error(self, path: str | Path, line: int, column: int, message: str, field: str = "", kind: str = "") -> None:

@@ -21,19 +21,17 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from . import __version__, registercsv, render
-from .render import absolute_url
+from .addresses import LICENCE_NAME, LICENCE_URL, absolute_url, document_path
 from .datadictionary import LIST_SEPARATOR, Field, decision_columns, decision_fields, funding_columns
 from .model import Decision
 from .publication import Publication
-from .registers import GrantRow, grant_rows
+from .registers import GrantRow, Registers
 
 # The version of the shapes below. Later versions only add keys and columns.
 SCHEMA_VERSION = "1.0"
 # Which generator made a file, so a re-user can match it to the CHANGELOG.
 PACKAGE = "opcc-transparency"
 GENERATOR = {"name": PACKAGE, "version": __version__}
-LICENCE_NAME = "Open Government Licence v3.0"
-LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -318,10 +316,10 @@ class LeftOut:
     reason: str
 
 
-def grants_left_out(pub: Publication) -> list[LeftOut]:
+def grants_left_out(rows: list[GrantRow]) -> list[LeftOut]:
     """The grant decisions, or some of their recipients, that 360Giving cannot express, and why."""
     left_out: dict[tuple[str, str], LeftOut] = {}
-    for row in grant_rows(pub):
+    for row in rows:
         reason = grant_left_out(row)
         if reason:
             left_out.setdefault((row.decision.reference, reason), LeftOut(row.decision, reason))
@@ -368,14 +366,14 @@ def _grant_dates(d: Decision) -> tuple[dt.date | None, dt.date | None]:
     return None, None
 
 
-def grants(pub: Publication, site_url: str) -> list[dict[str, Any]]:
+def grants(pub: Publication, rows: list[GrantRow], site_url: str) -> list[dict[str, Any]]:
     """One 360Giving grant per recipient of every awarded grant, from the grants register's rows."""
-    return [_grant(pub, row, site_url) for row in grant_rows(pub) if grant_left_out(row) is None]
+    return [_grant(pub, row, site_url) for row in rows if grant_left_out(row) is None]
 
 
-def grants_360(pub: Publication, site_url: str) -> bytes | None:
+def grants_360(pub: Publication, rows: list[GrantRow], site_url: str) -> bytes | None:
     """The 360Giving grant package; None when there is no grant, as the standard needs one."""
-    awarded = grants(pub, site_url)
+    awarded = grants(pub, rows, site_url)
     if not awarded:
         return None
     publisher = pub.settings.publisher
@@ -463,7 +461,7 @@ def _release(pub: Publication, d: Decision, site_url: str) -> dict[str, Any]:
     if period:
         award["contractPeriod"] = period
     documents = [{"id": str(i + 1), "title": doc.title,
-                  "url": doc.url or absolute_url(site_url, f"decisions/files/{doc.file}")}
+                  "url": doc.url or absolute_url(site_url, document_path(pub.settings, doc.file))}
                  for i, doc in enumerate(d.documents) if doc.url or doc.file]
     if documents:
         award["documents"] = documents
@@ -519,13 +517,13 @@ def schema_bytes(name: str) -> bytes:
     return resources.files("generator").joinpath(f"schemas/{name}.schema.json").read_bytes()
 
 
-def site_exports(pub: Publication, site_url: str) -> Iterator[tuple[str, bytes]]:
+def site_exports(pub: Publication, registers: Registers, site_url: str) -> Iterator[tuple[str, bytes]]:
     """Every open data file as (path in the site, content), made one at a time."""
     records = decision_records(pub, site_url)
     yield DECISIONS_CSV, decisions_csv(records)
     yield DECISIONS_JSON, decisions_json(pub, records)
     yield FUNDING_CSV, funding_csv(pub)
-    for path, content in ((GRANTS_360, grants_360(pub, site_url)), (OCDS, ocds_package(pub, site_url))):
+    for path, content in ((GRANTS_360, grants_360(pub, registers.grants, site_url)), (OCDS, ocds_package(pub, site_url))):
         if content is not None:
             yield path, content
     yield from feeds(pub, site_url)
@@ -534,7 +532,7 @@ def site_exports(pub: Publication, site_url: str) -> Iterator[tuple[str, bytes]]
     for d, record in zip(pub.decisions, records):
         yield d.url + RECORD_JSON, record_json(pub, record)
     for path, (columns, rows) in registercsv.DOWNLOADS.items():
-        yield path, csv_bytes(columns, ([row[c] for c in columns] for row in rows(pub, site_url)))
+        yield path, csv_bytes(columns, ([row[c] for c in columns] for row in rows(pub, registers, site_url)))
 
 
 # What each key of the JSON files means, for the Open data page. The tests check that every

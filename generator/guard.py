@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from . import filetext
 from .publication import Publication
@@ -64,7 +64,7 @@ class Leak:
         return f"contains {self.secret.what} (kept in {self.secret.source}): it must not be published"
 
 
-def _json_unescape(match: re.Match) -> str:
+def _json_unescape(match: re.Match[str]) -> str:
     if match.group(1):
         return chr(int(match.group(1), 16))
     return match.group(2) or " "
@@ -114,7 +114,7 @@ def _variants(text: str) -> list[tuple[str, ...]]:
     return list(dict.fromkeys(t for t in (tuple(words(text)), tuple(words(rendered))) if t))
 
 
-def _windows(variant: tuple[str, ...], shared: list[tuple[str, ...]] = ()) -> Iterator[tuple[str, ...]]:
+def _windows(variant: tuple[str, ...], shared: Sequence[tuple[str, ...]] = ()) -> Iterator[tuple[str, ...]]:
     """The whole text when short, else every run of WINDOW words; none that lies wholly inside
     the passages a document declares it shares with published ones."""
     covered = [False] * len(variant)
@@ -128,7 +128,7 @@ def _windows(variant: tuple[str, ...], shared: list[tuple[str, ...]] = ()) -> It
             yield variant[start : start + size]
 
 
-def _needles(text: str, minimum: int = 1, shared: list[str] = ()) -> Iterator[tuple[str, ...]]:
+def _needles(text: str, minimum: int = 1, shared: Sequence[str] = ()) -> Iterator[tuple[str, ...]]:
     """What to look for: the whole text when short, else every run of WINDOW words."""
     passages = [tuple(words(passage)) for passage in shared]
     for variant in _variants(text):
@@ -136,7 +136,7 @@ def _needles(text: str, minimum: int = 1, shared: list[str] = ()) -> Iterator[tu
             yield from _windows(variant, [p for p in passages if p])
 
 
-def _secrets_of(what: str, source: str, text: str, minimum: int = 1, shared: list[str] = ()) -> Iterator[Secret]:
+def _secrets_of(what: str, source: str, text: str, minimum: int = 1, shared: Sequence[str] = ()) -> Iterator[Secret]:
     for needle in dict.fromkeys(_needles(text, minimum, shared)):
         yield Secret(what, source, needle)
 

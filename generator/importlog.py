@@ -22,7 +22,8 @@ import yaml
 
 from . import schema
 from .diagnostics import Diagnostics, Severity
-from .load import Records, load
+from .load import load
+from .records import Records
 from .model import decision_from_data, record_file_name, slugify
 from .settings import Settings
 from .source import SourceMap

@@ -12,11 +12,11 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
+from .addresses import document_path, page_url, page_url_of
 from .publication import Publication
-from .render import page_url
 
 # Generated HTML quotes its attributes; Markdown written by staff may use single quotes.
 _LINK = re.compile(r"""<[a-zA-Z][^<>]*?\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -70,11 +70,6 @@ class _Site:
                 return f"'{inside}' is a folder: end the link with '/'"
             return index, unquote(parts.fragment)
         return f"there is no {inside or 'home page'} in the built site"
-
-
-def page_url_of(built: str) -> str:
-    """The address (inside the site) a built HTML file is served at."""
-    return built.removesuffix("index.html") if built == "index.html" or built.endswith("/index.html") else built
 
 
 def _scan(root: Path, base: str, site_url: str) -> _Site:
@@ -134,7 +129,7 @@ def check(root: Path, publication: Publication, site_url: str = "", sources: dic
                 broken.append(BrokenLink(page, line, link, problem, sources.get(page, "") if in_text else ""))
     for decision in publication.decisions:
         for document in decision.documents:
-            if document.file and f"decisions/files/{document.file}" not in site.files:
+            if document.file and document_path(publication.settings, document.file) not in site.files:
                 page = decision.url + "index.html"
                 broken.append(BrokenLink(page, 0, document.file, "the document is listed in the record but is not in the built site",
                                          sources.get(page, str(decision.source))))
@@ -143,12 +138,12 @@ def check(root: Path, publication: Publication, site_url: str = "", sources: dic
 
 def attached_files(publication: Publication, docs_dir: Path) -> list[str]:
     """The files inside the site copied from staff's sources: documents and files beside pages."""
-    found = [f"decisions/files/{document.file}" for d in publication.decisions for document in d.documents if document.file]
+    found = [document_path(publication.settings, document.file) for d in publication.decisions for document in d.documents if document.file]
     found += [path.relative_to(docs_dir).as_posix() for path in docs_dir.rglob("*") if path.is_file() and path.suffix != ".md"]
     return found
 
 
-def sources(publication: Publication, docs_dir: Path, relative=str) -> dict[str, str]:
+def sources(publication: Publication, docs_dir: Path, relative: Callable[[Path], str] = str) -> dict[str, str]:
     """Which file staff edit to change each built page: a Markdown page or a record."""
     found = {}
     for path in docs_dir.rglob("*.md"):

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
 import frontmatter
 
-from . import schema, source
-from .diagnostics import Diagnostics
+from . import schema, source, validate
 from .model import (
-    Decision,
-    FundingTable,
     SpecifiedInformation,
     ToolkitDocument,
     as_date,
@@ -23,55 +19,9 @@ from .model import (
     funding_table_from_data,
     specified_information_from_data,
 )
+from .records import Records, one_line, report
 from .settings import Settings
-from .source import Problem, SourceMap
-
-
-@dataclass
-class Records:
-    """Everything the repository holds, valid or not, with the problems found."""
-
-    settings: Settings
-    decisions: list[Decision] = field(default_factory=list)
-    funding_tables: list[FundingTable] = field(default_factory=list)
-    toolkit: list[ToolkitDocument] = field(default_factory=list)
-    specified: SpecifiedInformation | None = None
-    diagnostics: Diagnostics = field(default_factory=Diagnostics)
-    # References of records that exist but have errors, so rules about other records
-    # (related, supersedes) do not also call them missing.
-    invalid_references: set[str] = field(default_factory=set)
-    # The sound fields of decision records that have errors: not published, only checked by the
-    # rules across fields and files, so that every problem of a file shows in one run.
-    partial_decisions: list[Decision] = field(default_factory=list)
-    # Pages outside the toolkit marked `audience: internal`: withheld like internal toolkit documents.
-    internal_pages: list[ToolkitDocument] = field(default_factory=list)
-    # Files under docs_dir that must not be published, and why: what an internal document
-    # attaches, links to or embeds, and every file in a folder whose documents are all internal.
-    withheld_files: dict[Path, str] = field(default_factory=dict)
-
-    def relative(self, path: Path) -> str:
-        try:
-            return os.path.relpath(path, self.settings.root)
-        except ValueError:  # another drive on Windows
-            return str(path)
-
-
-_LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
-
-
-def one_line(text: str) -> str:
-    """Field names and values quoted in a message, with line breaks and control characters
-    escaped, so every problem stays one output line."""
-    return _LINE_BREAKING.sub(lambda m: repr(m.group())[1:-1], text)
-
-
-def report(records: Records, path: Path, source_map: SourceMap, problems: Iterable[Problem]) -> None:
-    """Add problems about fields of one file, each at the position of its value (or key)."""
-    for problem in problems:
-        add = records.diagnostics.warning if problem.warning else records.diagnostics.error
-        where = source_map.key(problem.path) if problem.at_key else source_map.value(problem.path)
-        add(records.relative(path), where.line, where.column, one_line(problem.message), one_line(schema.field_name(problem.path)),
-            problem.kind)
+from .source import SourceMap
 
 
 def read_text(records: Records, path: Path) -> str | None:
@@ -83,7 +33,7 @@ def read_text(records: Records, path: Path) -> str | None:
         size = path.stat().st_size
         if size > limit:
             records.diagnostics.error(rel, 1, 1, f"the file is {size:,} bytes, over the limit of {limit:,} (record_size_limit): "
-                                                 "split it, or move long text into a document under decisions/files/")
+                                                 f"split it, or move long text into a document under {records.relative(records.settings.path('files_dir'))}/")
             return None
         raw = path.read_bytes()
     except OSError as exc:
@@ -297,8 +247,6 @@ def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
     `only` limits which files' problems are reported: the rest are still read, since
     cross-file rules (unique references, related decisions) need the whole repository.
     """
-    from . import validate  # validate builds on this module's Records
-
     records = Records(settings)
     files_dir = settings.path("files_dir")
     decision_files = [p for p in _files(settings.path("decisions_dir"), "*/*.yaml") if not p.is_relative_to(files_dir)]

@@ -54,7 +54,7 @@ _UNSAFE_IN_YAML = re.compile("[\x7f-\x9f\ufffe\uffff]")
 REFERENCE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<year>\d{4})-(?P<number>\d+)$")
 
 
-def _existing(decisions_dir: Path) -> list[re.Match]:
+def _existing(decisions_dir: Path) -> list[re.Match[str]]:
     if not decisions_dir.is_dir():
         return []
     return [m for p in decisions_dir.glob("*/*.yaml") if (m := REFERENCE.match(p.stem))]

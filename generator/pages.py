@@ -10,9 +10,11 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import charts, datadictionary, exports, registers, render, statutory
+from . import charts, datadictionary, exports, render, statutory
+from .addresses import LICENCE_NAME, LICENCE_URL, absolute_url, documents_folder, page_url, relative_url
 from .model import STAGES, Decision, FundingTable, SpecifiedInformation
 from .publication import Publication
+from .registers import Registers
 
 STAGE_TITLES = {
     "analyse": "Analyse",
@@ -49,13 +51,14 @@ class Page:
 
     @property
     def url(self) -> str:
-        return render.page_url(self.src_uri)
+        return page_url(self.src_uri)
 
     def link(self, target: str) -> str:
-        return render.relative_url(target, self.url)
+        return relative_url(target, self.url)
 
     def html(self, publication: Publication) -> str:
-        return render.render(self.template, page=self, pub=publication, link=self.link, **self.context)
+        return render.render(self.template, page=self, pub=publication, link=self.link,
+                             documents_folder=documents_folder(publication.settings), **self.context)
 
 
 def decision_sections(d: Decision, pub: Publication) -> tuple[TocEntry, ...]:
@@ -97,10 +100,10 @@ def decision_structured_data(d: Decision, pub: Publication, site_url: str) -> di
         "author": {"@type": "Person", "jobTitle": d.decision_maker},
         "publisher": {"@type": "GovernmentOrganization", "name": publisher.name},
         "inLanguage": "en-GB",
-        "license": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+        "license": LICENCE_URL,
     }
     if site_url:
-        data["url"] = render.absolute_url(site_url, d.url)
+        data["url"] = absolute_url(site_url, d.url)
     if publisher.url:
         data["publisher"]["url"] = publisher.url
     if d.tags:
@@ -142,7 +145,7 @@ def _funding_page(table: FundingTable, pub: Publication) -> Page:
     )
 
 
-def register_pages(pub: Publication, specified: SpecifiedInformation | None, docs_dir: str) -> list[Page]:
+def register_pages(registers: Registers, specified: SpecifiedInformation | None, docs_dir: str) -> list[Page]:
     """The registers the Specified Information Order asks for, and the map of where each item is met."""
     derived = {"registers": registers}
     pages = [
@@ -158,14 +161,14 @@ def register_pages(pub: Publication, specified: SpecifiedInformation | None, doc
     ]
     if specified is not None:
         pages.append(Page("transparency/specified-information/index.md", "Specified information", "specified-information.html",
-                          context={"info": specified, "where_met": lambda item: statutory.where_met(item, pub)},
+                          context={"info": specified, "where_met": lambda item: statutory.where_met(item, registers)},
                           edit_uri=os.path.relpath(specified.source, docs_dir).replace(os.sep, "/"),
                           toc=tuple(TocEntry(2, f"group-{i + 1}", g.title) for i, g in enumerate(specified.groups)),
                           description="Where the office publishes each item of information the law requires of a Police and Crime Commissioner."))
     return pages
 
 
-def open_data_page(pub: Publication, site_url: str) -> Page:
+def open_data_page(pub: Publication, registers: Registers, site_url: str) -> Page:
     """The page that lists the open data files and documents every column and key."""
     sections = (("licence", "Licence"), ("files", "The files"), ("feeds", "Feeds"),
                 ("decisions-dictionary", "Data dictionary: decisions"), ("funding-dictionary", "Data dictionary: funding"),
@@ -173,14 +176,25 @@ def open_data_page(pub: Publication, site_url: str) -> Page:
                 ("record-formats", "Record formats"), ("left-out", "What the files leave out"),
                 ("changes", "Changes to the files"))
     return Page("open-data.md", "Open data", "open-data.html",
-                context={"x": exports, "site_url": site_url, "dictionary": datadictionary.decision_dictionary(),
-                         "funding_columns": datadictionary.funding_columns(), "left_out": exports.grants_left_out(pub)},
+                context={"dictionary": datadictionary.decision_dictionary(),
+                         "funding_columns": datadictionary.funding_columns(), "left_out": exports.grants_left_out(registers.grants),
+                         "grant_count": len(exports.grants(pub, registers.grants, site_url)), "contract_count": len(exports.contract_awards(pub)),
+                         "decisions_csv": exports.DECISIONS_CSV, "decisions_json": exports.DECISIONS_JSON,
+                         "funding_csv": exports.FUNDING_CSV, "grants_360giving": exports.GRANTS_360, "ocds": exports.OCDS,
+                         "feed": exports.FEED, "category_feeds": [(c, exports.category_feed(c)) for c in pub.categories],
+                         "schema_files": [(name, exports.schema_file(name)) for name in exports.SCHEMAS],
+                         "schema_addresses": {name: absolute_url(site_url, exports.schema_file(name)) for name in exports.SCHEMAS},
+                         "record_json_example": absolute_url(site_url, pub.decisions[0].url + exports.RECORD_JSON) if pub.decisions
+                         else "decisions/<year>/<reference>/record.json",
+                         "envelope_keys": exports.ENVELOPE_KEYS, "grant_keys": exports.GRANT_KEYS, "ocds_keys": exports.OCDS_KEYS,
+                         "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL, "schema_version": exports.SCHEMA_VERSION},
                 description="Every published decision and funding table as open data: CSV, JSON, Atom, 360Giving "
                             "and Open Contracting, under the Open Government Licence.",
                 toc=tuple(TocEntry(2, anchor, title) for anchor, title in sections))
 
 
-def site_pages(pub: Publication, docs_dir: str, site_url: str = "", specified: SpecifiedInformation | None = None) -> list[Page]:
+def site_pages(pub: Publication, registers: Registers, docs_dir: str, site_url: str = "",
+               specified: SpecifiedInformation | None = None) -> list[Page]:
     """Every page the publication generates."""
     pages: list[Page] = [
         Page("decisions/index.md", "Decisions", "decisions-index.html",
@@ -202,8 +216,8 @@ def site_pages(pub: Publication, docs_dir: str, site_url: str = "", specified: S
     pages.append(Page("toolkit/index.md", "Commissioning toolkit", "toolkit-index.html",
                       context={"stages": STAGES, "stage_titles": STAGE_TITLES, "stage_summaries": STAGE_SUMMARIES},
                       description="How the office commissions services: the four stages of the commissioning cycle."))
-    pages.extend(register_pages(pub, specified, docs_dir))
-    pages.append(open_data_page(pub, site_url))
+    pages.extend(register_pages(registers, specified, docs_dir))
+    pages.append(open_data_page(pub, registers, site_url))
     return pages
 
 

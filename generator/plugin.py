@@ -23,10 +23,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
-from . import exports, load, pages, render, search, sitedir, statutory
+from . import exports, load, pages, registers, render, search, sitedir, statutory
+from .addresses import document_path, page_url, relative_url
 from .config import TransparencyConfig
 from .diagnostics import Diagnostic, Severity
-from .load import Records
+from .records import Records
 from .publication import Publication, publish
 from .schema import field_name
 from .settings import Settings, check_options
@@ -119,8 +120,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             config.nav = []
             return config
         self.publication: Publication = publish(records)
+        self.registers = registers.derive(self.publication)
         self.specified = records.specified
-        self._log(dict.fromkeys([*records.diagnostics, *statutory.build_warnings(self.publication, self.specified)]))
+        self._log(dict.fromkeys([*records.diagnostics, *statutory.build_warnings(self.publication, self.registers, self.specified)]))
         if config.nav is not None:
             config.nav = _escape_nav([self._expand_nav(item) for item in config.nav])
         # Our page templates sit between the site's own overrides and Material's.
@@ -157,7 +159,8 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             if (file.src_uri in withheld or (path and path.parent == funding_dir and path.suffix == ".yaml")
                     or path == self.settings.path("specified_information")):
                 files.remove(file)
-        generated = pages.site_pages(self.publication, str(self.settings.path("docs_dir")), config.site_url or "", self.specified)
+        generated = pages.site_pages(self.publication, self.registers, str(self.settings.path("docs_dir")), config.site_url or "",
+                                     self.specified)
         taken = [file for file in files if file.src_uri in {page.src_uri for page in generated}]
         if taken:
             self._stop([Diagnostic(os.path.relpath(file.abs_src_path or file.src_uri, self.settings.root), 1, 1, Severity.ERROR,
@@ -175,9 +178,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             files.append(file)
         files_dir = self.settings.path("files_dir")
         for name in sorted({doc.file for d in self.publication.decisions for doc in d.documents if doc.file}):
-            files.append(File.generated(config, f"decisions/files/{name}", abs_src_path=str(files_dir / name)))
+            files.append(File.generated(config, document_path(self.settings, name), abs_src_path=str(files_dir / name)))
         # The open data files are files of the site MkDocs knows, so a page may link to them.
-        for path, content in exports.site_exports(self.publication, config.site_url or ""):
+        for path, content in exports.site_exports(self.publication, self.registers, config.site_url or ""):
             files.append(File.generated(config, path, content=content))
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/transparency/{asset.name}", abs_src_path=str(asset)))
@@ -208,12 +211,12 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             doc = self.toolkit[uri]
             meta = render.render("toolkit-meta.html", doc=doc, pub=self.publication,
                                  stage_title=pages.STAGE_TITLES.get(doc.stage or "", "Across the cycle"),
-                                 link=lambda target: render.relative_url(target, render.page_url(uri)))
+                                 link=lambda target: relative_url(target, page_url(uri)))
             body = render.sanitise(html)
             return f'<div data-pagefind-body data-pagefind-filter="type:Toolkit">{_heading(body, page)}{meta}{body}</div>'
         if page.is_homepage:
             return html + render.render("home.html", pub=self.publication,
-                                        link=lambda target: render.relative_url(target, ""))
+                                        link=lambda target: relative_url(target, ""))
         return html
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:

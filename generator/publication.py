@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .load import Records
+from .records import Records
 from .model import WITHHELD_STATUS, Decision, FundingRow, FundingTable, ToolkitDocument
 from .settings import Settings
 

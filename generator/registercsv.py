@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import registers, render
+from . import render
+from .addresses import absolute_url, document_path
 from .model import Decision
 from .publication import Publication
+from .registers import Registers, stream_name
+from .settings import Settings
 
 CONTRACT_COLUMNS = (
     "reference", "title", "date", "published", "days_to_publication", "suppliers", "supplier_org_ids",
@@ -20,18 +23,18 @@ GRANT_COLUMNS = (
     "days_to_publication", "financial_year", "funding_stream", "funding_stream_name", "decision_title",
     "decision_status", "decision_url", "recipient_count", "amount_basis",
 )
-def _documents(d: Decision, site_url: str) -> str:
+def _documents(d: Decision, settings: Settings, site_url: str) -> str:
     links = []
     for doc in d.documents:
-        href = render.absolute_url(site_url, "decisions/files/" + doc.file) if doc.file else render.safe_url(doc.url or "")
+        href = absolute_url(site_url, document_path(settings, doc.file)) if doc.file else render.safe_url(doc.url or "")
         if href:
             links.append(f"{doc.title} <{href}>")
     return " | ".join(links)
 
 
-def contract_records(pub: Publication, site_url: str = "") -> list[dict[str, Any]]:
+def contract_records(pub: Publication, registers: Registers, site_url: str = "") -> list[dict[str, Any]]:
     records = []
-    for d in registers.contracts(pub):
+    for d in registers.contracts:
         p = d.procurement
         records.append({
             "reference": d.reference,
@@ -48,8 +51,8 @@ def contract_records(pub: Publication, site_url: str = "") -> list[dict[str, Any
             "bids_received": p.bids_received,
             "contract_start": p.contract_start,
             "contract_end": p.contract_end,
-            "decision_url": render.absolute_url(site_url, d.url),
-            "documents": _documents(d, site_url),
+            "decision_url": absolute_url(site_url, d.url),
+            "documents": _documents(d, pub.settings, site_url),
             "stage": p.stage or "award",
             "amount_basis": d.amount_basis,
             "vat": d.financial.vat or "" if d.financial else "",
@@ -57,9 +60,9 @@ def contract_records(pub: Publication, site_url: str = "") -> list[dict[str, Any
     return records
 
 
-def grant_records(pub: Publication, site_url: str = "") -> list[dict[str, Any]]:
+def grant_records(pub: Publication, registers: Registers, site_url: str = "") -> list[dict[str, Any]]:
     records = []
-    for row in registers.grant_rows(pub):
+    for row in registers.grants:
         d = row.decision
         records.append({
             "reference": d.reference,
@@ -72,10 +75,10 @@ def grant_records(pub: Publication, site_url: str = "") -> list[dict[str, Any]]:
             "days_to_publication": d.days_to_publication,
             "financial_year": row.financial_year or "",
             "funding_stream": row.funding_stream or "",
-            "funding_stream_name": registers.stream_name(pub, row.funding_stream) if row.funding_stream else "",
+            "funding_stream_name": stream_name(pub, row.funding_stream) if row.funding_stream else "",
             "decision_title": d.title,
             "decision_status": d.status,
-            "decision_url": render.absolute_url(site_url, d.url),
+            "decision_url": absolute_url(site_url, d.url),
             "recipient_count": (row.recipient.count or 1) if row.recipient else None,
             "amount_basis": d.amount_basis,
         })

@@ -41,7 +41,8 @@ def _one_or_all(d: Decision, key: str) -> str | None:
     if not d.financial:
         return None
     if not d.financial.breakdown:
-        return getattr(d.financial, key)
+        value: str | None = getattr(d.financial, key)
+        return value
     values = list(dict.fromkeys(getattr(p, key) for p in d.financial.breakdown if getattr(p, key)))
     return ", ".join(values) or None
 
@@ -118,14 +119,38 @@ def stream_name(pub: Publication, stream: str | None) -> str:
     return pub.streams[stream][1].name if stream in pub.streams else stream
 
 
-def awarded(pub: Publication) -> list[GrantRow]:
+def _awarded(rows: list[GrantRow]) -> list[GrantRow]:
     """The rows whose decision was approved: what the office actually granted, which the totals add up."""
-    return [row for row in grant_rows(pub) if row.decision.status == "approved"]
+    return [row for row in rows if row.decision.status == "approved"]
 
 
-def totals_by_year(pub: Publication) -> list[GrantTotal]:
-    return grant_totals(awarded(pub), lambda row: row.financial_year or "Not stated")
+@dataclass(frozen=True)
+class Registers:
+    """The registers of one publication, worked out once per build and shared by the pages, the
+    exports and the build's warnings."""
+
+    contracts: list[Decision]
+    contract_threshold: Decimal
+    # Contracts that state no value: the register cannot tell whether they belong on it.
+    without_value: list[Decision]
+    grants: list[GrantRow]
+    significant: list[Decision]
+    # Decisions published more than publication_days after they were made.
+    late: list[Decision]
+    totals_by_year: list[GrantTotal]
+    totals_by_stream: list[GrantTotal]
 
 
-def totals_by_stream(pub: Publication) -> list[GrantTotal]:
-    return grant_totals(awarded(pub), lambda row: stream_name(pub, row.funding_stream))
+def derive(pub: Publication) -> Registers:
+    grants = grant_rows(pub)
+    awarded = _awarded(grants)
+    return Registers(
+        contracts=contracts(pub),
+        contract_threshold=contract_threshold(pub),
+        without_value=without_value(pub),
+        grants=grants,
+        significant=significant(pub),
+        late=late(pub),
+        totals_by_year=grant_totals(awarded, lambda row: row.financial_year or "Not stated"),
+        totals_by_stream=grant_totals(awarded, lambda row: stream_name(pub, row.funding_stream)),
+    )

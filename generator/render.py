@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import posixpath
 from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
@@ -13,6 +12,8 @@ import markdown
 import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
+
+from .addresses import page_url
 
 # What staff may use in Markdown, in record fields and toolkit documents alike. Anything else
 # (script, style, iframe, forms, event handlers, images) is removed; links keep only http(s)
@@ -90,26 +91,6 @@ def safe_url(url: str) -> str | None:
     return url if url.lower().startswith(("https://", "http://")) else None
 
 
-def relative_url(target: str, page_url: str) -> str:
-    """A link from the page at page_url (site-relative, like 'decisions/2020/x/') to target.
-
-    Relative links keep working under whatever sub-path the site is published at.
-    """
-    path, _, fragment = target.partition("#")
-    base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
-    rel = posixpath.relpath("/" + path, "/" + base)
-    if path.endswith("/") and not rel.endswith("/"):
-        rel += "/"
-    if rel == "./":
-        rel = "./"
-    return rel + (f"#{fragment}" if fragment else "")
-
-
-def absolute_url(site_url: str, path: str) -> str:
-    """A path from the site's root as a full web address, when the site says where it is published."""
-    return site_url.rstrip("/") + "/" + path if site_url else path
-
-
 def json_for_script(data: Any) -> Markup:
     """JSON that is safe inside a <script> element: no '</script>' can close it early."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -119,10 +100,11 @@ def json_for_script(data: Any) -> Markup:
 def file_size(size: int | None) -> str:
     if size is None:
         return ""
+    amount: float = size
     for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
+        if amount < 1024 or unit == "GB":
+            return f"{size} {unit}" if unit == "bytes" else f"{amount:.1f} {unit}"
+        amount /= 1024
     return ""
 
 
@@ -132,13 +114,6 @@ def percent_change(before: Decimal | None, after: Decimal | None) -> str:
         return ""
     change = (after - before) / before * 100
     return f"{'+' if change > 0 else '−' if change < 0 else ''}{abs(change):.1f}%"
-
-
-def page_url(src_uri: str) -> str:
-    """Where MkDocs (with directory URLs) publishes a Markdown file."""
-    if src_uri == "index.md" or src_uri.endswith("/index.md"):
-        return src_uri.removesuffix("index.md")
-    return src_uri.removesuffix(".md") + "/"
 
 
 def label(slug: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import cbor
+import cbor2
 
 BUNDLE = "pagefind"
 # Pagefind also writes its own ready-made interfaces; the site has its own on Pagefind's JS API
@@ -51,12 +51,12 @@ def _read(path: Path) -> Any:
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(_SIGNATURE):
         raise SearchIndexError(f"{path}: error: not a Pagefind index file")
-    return cbor.decode(data[len(_SIGNATURE):])
+    return cbor2.loads(data[len(_SIGNATURE):])
 
 
 def _write(folder: Path, pattern: str, language: str, digits: int, value: Any) -> str:
     """Write value as a Pagefind file named, as Pagefind names it, by a hash of its content."""
-    data = _SIGNATURE + cbor.encode(value)
+    data = _SIGNATURE + cbor2.dumps(value)
     name = f"{language}_{hashlib.sha256(data).hexdigest()[:digits]}"
     (folder / pattern.format(name)).write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
     return name

@@ -4,13 +4,16 @@ is met, and the gaps a build reports (a contract with no document, a decision pu
 from __future__ import annotations
 
 import os
+from collections.abc import Sized
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from . import registers, render
+from . import render
+from .addresses import page_url
 from .diagnostics import Diagnostics
 from .model import Decision, SpecifiedInformation, SpecifiedItem
 from .publication import Publication
+from .registers import Registers
 from .schema import field_name
 
 # The pages this site makes for the items it derives from the decision records.
@@ -64,12 +67,12 @@ class Where:
     external: bool = False
 
 
-def where_met(item: SpecifiedItem, pub: Publication) -> Where:
+def where_met(item: SpecifiedItem, registers: Registers) -> Where:
     if item.derived is not None:
-        return Where(DERIVED_PAGES[item.derived], item.title or _derived_text(item.derived, pub))
+        return Where(DERIVED_PAGES[item.derived], item.title or _derived_text(item.derived, registers))
     if item.page is not None:
         address = page_address(item.page)
-        target = render.page_url(address) if address.endswith(".md") else ("" if address == "./" else address)
+        target = page_url(address) if address.endswith(".md") else ("" if address == "./" else address)
         fragment = item.page.partition("#")[2]
         return Where(target + (f"#{fragment}" if fragment else ""), item.title or "On this site")
     if item.url is not None:
@@ -77,12 +80,9 @@ def where_met(item: SpecifiedItem, pub: Publication) -> Where:
     return Where(None, "Not yet published")
 
 
-def _derived_text(kind: str, pub: Publication) -> str:
-    count = {
-        "decisions": lambda: len(registers.significant(pub)),
-        "contracts": lambda: len(registers.contracts(pub)),
-        "grants": lambda: len(registers.grant_rows(pub)),
-    }[kind]()
+def _derived_text(kind: str, registers: Registers) -> str:
+    rows: dict[str, Sized] = {"decisions": registers.significant, "contracts": registers.contracts, "grants": registers.grants}
+    count = len(rows[kind])
     noun = {
         "decisions": ("decision of significant public interest", "decisions of significant public interest"),
         "contracts": ("contract over the threshold", "contracts over the threshold"),
@@ -91,11 +91,11 @@ def _derived_text(kind: str, pub: Publication) -> str:
     return f"Register of {kind}: {count} {noun}"
 
 
-def build_warnings(pub: Publication, info: SpecifiedInformation | None) -> Diagnostics:
+def build_warnings(pub: Publication, registers: Registers, info: SpecifiedInformation | None) -> Diagnostics:
     """What a build reports without failing: duties not yet met, gaps in the registers, and
     funding streams whose decisions exceed their allocation."""
     found = unpublished(info, str(pub.settings.root)) if info is not None else Diagnostics()
-    found.extend(register_warnings(pub))
+    found.extend(register_warnings(pub, registers))
     for row, spend in pub.overspent_streams():
         table = pub.streams[row.id][0]
         path = ("rows", table.rows.index(row), "id")
@@ -107,28 +107,28 @@ def build_warnings(pub: Publication, info: SpecifiedInformation | None) -> Diagn
     return found
 
 
-def register_warnings(pub: Publication) -> Diagnostics:
+def register_warnings(pub: Publication, registers: Registers) -> Diagnostics:
     """Gaps in what the registers can show, for the build log; published records only."""
     found = Diagnostics()
     root = str(pub.settings.root)
-    limit = render.money(registers.contract_threshold(pub))
-    for d in registers.contracts(pub):
+    limit = render.money(registers.contract_threshold)
+    for d in registers.contracts:
         if not d.documents:
             _warn(found, d, root, ("procurement",),
                   f"a contract over {limit} has no document attached: add the invitation to tender or the contract to documents",
               "contract without a document")
-    for d in registers.without_value(pub):
+    for d in registers.without_value:
         _warn(found, d, root, ("procurement",),
               f"the contract states no value (financial.amount), so the contracts register cannot say whether it is over {limit}",
               "contract without a value")
-    for d in registers.late(pub):
+    for d in registers.late:
         _warn(found, d, root, ("published",) if "published" in _keys(d) else ("date",),
               f"published {d.days_to_publication} days after the decision, more than the {pub.settings.publication_days} days allowed (publication_days)",
               "late publication")
     return found
 
 
-def _keys(d: Decision) -> set[str]:
+def _keys(d: Decision) -> set[str | int]:
     return {path[0] for path in d.source_map.keys if len(path) == 1}
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import newrecord
-from .load import Records, report
+from .records import Records, report
 from .model import WHERE_MET, Decision, ToolkitDocument, record_file_name
 from .schema import suggest
 from .settings import Settings
@@ -164,7 +164,7 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], by_slug: 
         elif document.file is not None:
             target = _resolve(files_dir / document.file)
             if target is not None and not target.is_relative_to(files_dir):
-                yield Problem(("documents", i, "file"), False, f"'{document.file}' is outside decisions/files/")
+                yield Problem(("documents", i, "file"), False, f"'{document.file}' is outside {records.relative(files_dir)}/")
             elif target is None or not _is_file(target):
                 yield Problem(("documents", i, "file"), False, f"'{document.file}' does not exist in {records.relative(files_dir)}/")
             else:

@@ -67,7 +67,7 @@ def test_command_prints_exactly_the_expected_lines_and_fails(case, tmp_path):
     assert result.exit_code == 1, result.output
     # Errors first, then warnings.
     expected = expected_lines(case)
-    assert diagnostic_lines(result.stderr) == [l for l in expected if ": error: " in l] + [l for l in expected if ": warning: " in l]
+    assert diagnostic_lines(result.stderr) == [line for line in expected if ": error: " in line] + [line for line in expected if ": warning: " in line]
     # Every line of output is a diagnostic or the closing count: nothing else leaks out.
     other = [line for line in result.output.splitlines() if not DIAGNOSTIC.match(line)]
     assert len(other) == 1 and SUMMARY.match(other[0]), other

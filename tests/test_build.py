@@ -23,7 +23,6 @@ import yaml
 from click.testing import CliRunner
 
 from conftest import CANARIES, FIXTURE_SITE, SOURCE_DATE_EPOCH, build_site, copy_site
-from generator import build as pipeline
 from generator import guard, links, load, render, sitedir
 from generator.cli import main
 from generator.model import ExemptPart

@@ -201,7 +201,7 @@ def test_without_a_date_the_decision_is_dated_today(tmp_path):
     result = new_decision(site, "--title", "Today")
     assert result.exit_code == 0, result.output
     written = Path(result.stdout.splitlines()[0].removeprefix("wrote "))
-    data = parse_record(written)
+    parse_record(written)
     assert yaml.safe_load(written.read_text("utf-8"))["date"] == dt.date.today() and written.parent.name == str(dt.date.today().year)
 
 

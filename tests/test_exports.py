@@ -102,8 +102,8 @@ def test_embargoed_record_has_no_file_and_no_mention(site, pub):
 
 def test_site_files_are_exactly_the_core_output(site, pub):
     """The plugin writes what generator.exports makes, and making it twice gives the same bytes."""
-    first = dict(exports.site_exports(pub, SITE_URL))
-    assert first == dict(exports.site_exports(pub, SITE_URL))
+    first = dict(exports.site_exports(pub, registers.derive(pub), SITE_URL))
+    assert first == dict(exports.site_exports(pub, registers.derive(pub), SITE_URL))
     for path, content in first.items():
         assert (site / path).read_bytes() == content, path
     assert {str(p.relative_to(site)) for p in export_paths(site)} == set(first)
@@ -376,14 +376,15 @@ def test_grants_360giving_cannot_express_are_left_out_and_named(records, giving_
                             recipients=[Recipient("Refused Charity", None, Decimal(5))]),
     ]
     pub = publish(dataclasses.replace(records, decisions=records.decisions + extra))
-    assert len(registers.grant_rows(pub)) == 3 + 1 + 1
-    package = json.loads(exports.grants_360(pub, SITE_URL))
+    rows = registers.grant_rows(pub)
+    assert len(rows) == 3 + 1 + 1
+    package = json.loads(exports.grants_360(pub, rows, SITE_URL))
     assert {g["id"].rsplit("-", 1)[0] for g in package["grants"]} == {"360G-fixture-FIX-2020-001"}
     assert errors(giving_validator, package) == []
-    left_out = {(item.decision.reference, item.reason) for item in exports.grants_left_out(pub)}
+    left_out = {(item.decision.reference, item.reason) for item in exports.grants_left_out(rows)}
     assert left_out == {("FIX-2020-010", "names no recipient (360Giving requires a recipient organisation)"),
                         ("FIX-2020-011", "was rejected, so nothing was awarded")}
-    html = pages.open_data_page(pub, SITE_URL).html(pub)
+    html = pages.open_data_page(pub, registers.derive(pub), SITE_URL).html(pub)
     assert "FIX-2020-010</a>: names no recipient" in html and "FIX-2020-011</a>: was rejected" in html
 
 

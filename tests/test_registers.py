@@ -423,3 +423,18 @@ def test_registers_work_without_javascript(example_site):
     # Without the script the headers are plain headers and the rows are in date order.
     assert "<button" not in html.split("<article", 1)[1].split("</article>", 1)[0]
     assert 'aria-sort="descending">Date</th>' in html
+
+
+def test_a_build_works_out_the_grant_rows_once(tmp_path, monkeypatch):
+    """The register pages, the Specified Information page, the CSV downloads, the 360Giving file
+    and the build's warnings all read the registers one build derived."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    calls = []
+    grant_rows = registers.grant_rows
+    monkeypatch.setattr(registers, "grant_rows", lambda pub: calls.append(pub) or grant_rows(pub))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1622505600")
+    build(load_config(config_file=str(FIXTURE_SITE / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    assert (tmp_path / "site/data/360giving.json").is_file() and (tmp_path / "site/registers/grants/index.html").is_file()
+    assert len(calls) == 1

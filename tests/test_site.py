@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 
 import conftest
 from conftest import CANARIES, FIXTURE_BASE_PATH, FIXTURE_SITE, build_site, copy_site, site_files
@@ -726,3 +727,19 @@ def test_a_validation_error_fails_mkdocs_build_with_the_validators_message(tmp_p
     assert errors[0] in built.stderr
     assert "Traceback" not in built.stderr
     assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_documents_are_published_where_files_dir_says(tmp_path):
+    """files_dir decides the documents' address in the site, on the page and in the links check."""
+    source = copy_site(tmp_path / "source")
+    (source / "decisions/files").rename(source / "documents")
+    config = source / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      reference_prefix: FIX\n", "      reference_prefix: FIX\n      files_dir: documents\n"))
+    out = tmp_path / "site"
+    result = build_site(source, out)
+    assert result.returncode == 0, result.stderr
+    assert (out / "documents/FIX-2020-001-notice.txt").read_bytes() == (source / "documents/FIX-2020-001-notice.txt").read_bytes()
+    assert not (out / "decisions/files").exists()
+    page = BeautifulSoup((out / DECISION / "index.html").read_text(encoding="utf-8"), "html.parser")
+    hrefs = {a["href"] for a in page.select("a[download]")}
+    assert "../../../documents/FIX-2020-001-notice.txt" in hrefs

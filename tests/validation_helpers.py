@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 
 from generator.cli import main
 from generator.check import check
-from generator.load import Records
+from generator.records import Records
 from generator.settings import read_settings
 
 BROKEN = Path(__file__).parent / "broken"
