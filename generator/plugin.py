@@ -48,6 +48,13 @@ def _heading(html: str, page: MkDocsPage) -> str:
     return f'<h1 id="title">{escape(page.title)}</h1>'
 
 
+def _hide_empty_toc(page: MkDocsPage) -> None:
+    """A written page whose contents list would hold no section (its title at most) leaves out
+    the contents column: Material keeps the column, empty, and the page's tables lose its width."""
+    if not any(entry.level > 1 or entry.children for entry in page.toc):
+        page.meta["hide"] = [*page.meta.get("hide", []), "toc"]
+
+
 def _escaped(text: Any) -> Any:
     return Markup(escape(text)) if isinstance(text, str) else text
 
@@ -204,7 +211,10 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
                                  stage_title=pages.STAGE_TITLES.get(doc.stage or "", "Across the cycle"),
                                  link=lambda target: render.relative_url(target, render.page_url(uri)))
             body = render.sanitise(html)
-            return f'<div data-pagefind-body data-pagefind-filter="type:Toolkit">{_heading(body, page)}{meta}{body}</div>'
+            heading = _heading(body, page)
+            _hide_empty_toc(page)
+            return f'<div data-pagefind-body data-pagefind-filter="type:Toolkit">{heading}{meta}{body}</div>'
+        _hide_empty_toc(page)
         if page.is_homepage:
             return html + render.render("home.html", pub=self.publication,
                                         link=lambda target: render.relative_url(target, ""))

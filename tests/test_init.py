@@ -174,6 +174,9 @@ def test_builds_with_no_records_then_with_a_new_decision(new_site):
     assert "0 decisions" in built.stdout
     home = BeautifulSoup((new_site / "site/index.html").read_text(), "html.parser")
     assert home.h1.get_text(strip=True) == "Decisions, funding and toolkit"
+    # The new site's staff guide renders its fenced commands as code, as the example's does.
+    guide = BeautifulSoup((new_site / "site/publishing/index.html").read_text(), "html.parser")
+    assert "`" * 3 not in guide.article.get_text() and len(guide.find_all("h1")) == 1
 
     record = fill_in_new_decision(new_site)
     assert record.name == "TSPCC-2021-001.yaml"
