@@ -67,9 +67,10 @@ def decision_sections(d: Decision, pub: Publication) -> tuple[TocEntry, ...]:
             entries.append(TocEntry(2, key.replace("_", "-"), title))
     if d.implications:
         entries.append(TocEntry(2, "implications", "Implications"))
-    if d.financial or d.recipients:
+    # The amount, stream and year are key facts at the top: Money holds what they leave out.
+    if d.recipients or (d.financial and (d.financial.vat or d.financial.breakdown)):
         entries.append(TocEntry(2, "money", "Money"))
-    if d.procurement:
+    if d.procurement and any(value is not None for value in vars(d.procurement).values()):
         entries.append(TocEntry(2, "procurement", "Procurement"))
     if d.documents:
         entries.append(TocEntry(2, "documents", "Documents"))
@@ -122,7 +123,8 @@ def _decision_page(d: Decision, pub: Publication, docs_dir: str, site_url: str) 
         src_uri=d.url + "index.md",
         title=f"{d.reference}: {d.title}",
         template="decision.html",
-        context={"d": d},
+        # The sections the page shows: a heading renders only with something under it.
+        context={"d": d, "sections": {entry.id for entry in decision_sections(d, pub)}},
         in_nav=False,
         edit_uri=os.path.relpath(d.source, docs_dir).replace(os.sep, "/"),
         description=render.plain_text(d.summary)[:300],

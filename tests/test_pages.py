@@ -12,9 +12,13 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build_site
+from browser import DESKTOP, PHONE, browser, load, serve, set_viewport  # noqa: F401 - `browser` is a fixture
+from conftest import FIXTURE_BASE_PATH, build_site
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+NOTICES = Path(__file__).parent / "fixtures" / "notices"
+# Where the example's mkdocs.yml publishes it.
+EXAMPLE_BASE_PATH = "/our-business/making-decisions/"
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +37,14 @@ def _html_pages(site_dir: Path) -> dict[str, BeautifulSoup]:
 @pytest.fixture(scope="module")
 def example_pages(example_site) -> dict[str, BeautifulSoup]:
     return _html_pages(example_site)
+
+
+@pytest.fixture(scope="module")
+def notices_pages(tmp_path_factory) -> dict[str, BeautifulSoup]:
+    site_dir = tmp_path_factory.mktemp("notices-pages") / "site"
+    result = build_site(NOTICES, site_dir)
+    assert result.returncode == 0, result.stderr
+    return _html_pages(site_dir)
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +96,75 @@ def test_a_page_with_no_sections_has_no_contents_column(example_pages):
     toc = example_pages["index.html"].select_one(".md-sidebar--secondary")
     assert toc is None or toc.has_attr("hidden")
     assert not example_pages["publishing/index.html"].select_one(".md-sidebar--secondary").has_attr("hidden")
+
+
+# The decision page's key facts -------------------------------------------------------------
+
+
+def key_facts(soup: BeautifulSoup) -> dict[str, BeautifulSoup]:
+    box = soup.find("article").select_one(".tr-key-facts")
+    assert box is not None, "no key facts box"
+    return {div.dt.get_text(strip=True): div.dd for div in box.select("dl.tr-facts > div")}
+
+
+def test_key_facts_come_straight_after_the_title(fixture_pages):
+    article = fixture_pages["decisions/2020/fix-2020-001/index.html"].find("article")
+    h1 = article.find("h1")
+    assert h1.find_next(["div", "dl", "h2", "p"], class_=lambda c: c != "tr-kicker")["class"] == ["tr-key-facts"]
+
+
+def test_key_facts_say_how_much_to_whom_from_which_stream_and_what_is_withheld(fixture_pages):
+    soup = fixture_pages["decisions/2020/fix-2020-001/index.html"]
+    shown = key_facts(soup)
+    assert [k for k in shown] == ["Status", "Date of decision", "Decision maker", "Amount", "Recipients",
+                                  "Funding stream", "Financial year", "Withheld"]
+    assert shown["Amount"].get_text() == "£30,000.50"
+    assert [s.get_text() for s in shown["Recipients"].select(".tr-party")] == [
+        "First Charity: £10,000.00", "Second Charity: £10,000.25", "Third Charity: £10,000.25"]
+    assert shown["Funding stream"].a.get_text() == "Victims fund"
+    flag = shown["Withheld"].a
+    assert flag.get_text() == "1 part withheld" and flag["href"] == "#withheld"
+    assert soup.find(id="withheld").name == "h2"
+
+
+def test_a_contract_with_no_value_says_so(example_pages):
+    shown = key_facts(example_pages["decisions/2020/wypcc-2020-004/index.html"])
+    assert shown["Amount"].get_text() == "Not stated"
+
+
+@pytest.mark.parametrize("basis, words", [("maximum", "up to £"), ("estimate", "about £"), ("annual", " a year")])
+def test_key_facts_give_the_amount_s_basis(notices_pages, basis, words):
+    found = [name for name, soup in notices_pages.items() if soup.find("article") and soup.select_one(".tr-key-facts")
+             and words in key_facts(soup).get("Amount", soup.new_tag("dd")).get_text()]
+    assert found, f"no decision page states an amount {words!r}"
+
+
+def test_no_empty_section_or_facts_box(fixture_pages, example_pages, notices_pages):
+    empty = []
+    for name, soup in {**fixture_pages, **example_pages, **notices_pages}.items():
+        for dl in soup.select("article dl.tr-facts"):
+            if not dl.find("dd"):
+                empty.append(f"{name}: an empty list of facts")
+        for h2 in soup.select("article h2"):
+            following = h2.find_next_sibling()
+            if following is None or following.name == "h2":
+                empty.append(f"{name}: nothing under {h2.get_text(strip=True)!r}")
+    assert empty == []
+
+
+# In Chromium --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(site, example_site):
+    with serve(site, FIXTURE_BASE_PATH) as fixture, serve(example_site, EXAMPLE_BASE_PATH) as example:
+        yield {"fixture": fixture, "example": example}
+
+
+@pytest.mark.parametrize("which, path", [("fixture", "decisions/2020/fix-2020-001/"),
+                                         ("example", "decisions/2020/wypcc-2020-003/")])
+def test_title_and_key_facts_fit_in_a_phone_s_first_screen_and_a_half(browser, served, which, path):
+    set_viewport(browser, *PHONE)
+    load(browser, served[which] + path)
+    bottom = browser.execute_script("return document.querySelector('.tr-key-facts').getBoundingClientRect().bottom + scrollY")
+    assert bottom <= 1.5 * PHONE[1], f"the key facts end {bottom:.0f} px down, on a screen {PHONE[1]} px tall"
