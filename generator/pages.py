@@ -152,8 +152,8 @@ def register_pages(pub: Publication, specified: SpecifiedInformation | None, doc
              description="Registers of contracts, grants and decisions of significant public interest, made from the decision records."),
         Page("registers/contracts/index.md", "Contracts register", "register-contracts.html", context=derived,
              description="Contracts worth more than the threshold, from the published decisions, with a CSV download."),
+        # No contents column: the register's eight columns need the width more than its two sections a list.
         Page("registers/grants/index.md", "Grants register", "register-grants.html", context=derived,
-             toc=(TocEntry(2, "grants", "Grants"), TocEntry(2, "totals", "Totals")),
              description="Every grant the office has made, one row per recipient, with totals and a CSV download."),
         Page("registers/decisions/index.md", "Decisions of significant public interest", "register-decisions.html",
              context=derived, description="Every published decision of significant public interest, newest first."),

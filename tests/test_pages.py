@@ -17,8 +17,9 @@ from conftest import FIXTURE_BASE_PATH, build_site
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTICES = Path(__file__).parent / "fixtures" / "notices"
-# Where the example's mkdocs.yml publishes it.
+# Where the example's and the notices' mkdocs.yml publish them.
 EXAMPLE_BASE_PATH = "/our-business/making-decisions/"
+NOTICES_BASE_PATH = "/decisions-test/"
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +41,16 @@ def example_pages(example_site) -> dict[str, BeautifulSoup]:
 
 
 @pytest.fixture(scope="module")
-def notices_pages(tmp_path_factory) -> dict[str, BeautifulSoup]:
+def notices_site(tmp_path_factory) -> Path:
     site_dir = tmp_path_factory.mktemp("notices-pages") / "site"
     result = build_site(NOTICES, site_dir)
     assert result.returncode == 0, result.stderr
-    return _html_pages(site_dir)
+    return site_dir
+
+
+@pytest.fixture(scope="module")
+def notices_pages(notices_site) -> dict[str, BeautifulSoup]:
+    return _html_pages(notices_site)
 
 
 @pytest.fixture(scope="module")
@@ -156,9 +162,10 @@ def test_no_empty_section_or_facts_box(fixture_pages, example_pages, notices_pag
 
 
 @pytest.fixture(scope="module")
-def served(site, example_site):
-    with serve(site, FIXTURE_BASE_PATH) as fixture, serve(example_site, EXAMPLE_BASE_PATH) as example:
-        yield {"fixture": fixture, "example": example}
+def served(site, example_site, notices_site):
+    with (serve(site, FIXTURE_BASE_PATH) as fixture, serve(example_site, EXAMPLE_BASE_PATH) as example,
+          serve(notices_site, NOTICES_BASE_PATH) as notices):
+        yield {"fixture": fixture, "example": example, "notices": notices}
 
 
 @pytest.mark.parametrize("which, path", [("fixture", "decisions/2020/fix-2020-001/"),
@@ -168,3 +175,73 @@ def test_title_and_key_facts_fit_in_a_phone_s_first_screen_and_a_half(browser, s
     load(browser, served[which] + path)
     bottom = browser.execute_script("return document.querySelector('.tr-key-facts').getBoundingClientRect().bottom + scrollY")
     assert bottom <= 1.5 * PHONE[1], f"the key facts end {bottom:.0f} px down, on a screen {PHONE[1]} px tall"
+
+
+# Every page type with a table, on the site where its tables are widest.
+TABLE_PAGES = [
+    ("example", ""), ("example", "decisions/"), ("example", "registers/grants/"),
+    ("fixture", "decisions/2020/"), ("fixture", "decisions/category/contracts/"),
+    ("fixture", "decisions/2020/fix-2020-001/"), ("fixture", "funding/streams/"), ("fixture", "registers/contracts/"), ("fixture", "registers/grants/"),
+    ("fixture", "registers/decisions/"), ("fixture", "transparency/specified-information/"),
+    ("notices", "decisions/"), ("notices", "registers/contracts/"), ("notices", "registers/grants/"),
+    ("notices", "funding/"),
+]
+
+# Each table that needs sideways scrolling or runs past the article, and each word (a run of
+# letters and digits) a table's cell breaks across two lines.
+_TABLES_THAT_DO_NOT_FIT = """
+const article = document.querySelector('article').getBoundingClientRect();
+const found = [];
+for (const table of document.querySelectorAll('article table')) {
+  if (!table.getClientRects().length) continue;
+  const name = table.caption ? table.caption.textContent.trim() : table.rows[0].textContent.trim().slice(0, 40);
+  const box = table.closest('.tr-table-wrap, .md-typeset__scrollwrap') || table.parentElement;
+  if (box.scrollWidth > box.clientWidth + 1 || table.getBoundingClientRect().right > article.right + 1)
+    found.push(`${name}: ${table.scrollWidth} px wide in ${box.clientWidth} px`);
+  const texts = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
+  for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+    for (const word of node.data.matchAll(/[\\p{L}\\p{N}]+/gu)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (lines.size > 1) found.push(`${name}: '${word[0]}' broken across lines`);
+    }
+  }
+}
+return found;
+"""
+
+# Cells of register and funding tables shown otherwise than as labelled lines of a card.
+_CELLS_NOT_CARDS = """
+return [...document.querySelectorAll('article table.tr-register td, article table.tr-funding td')]
+  .filter(td => td.getClientRects().length)
+  .filter(td => getComputedStyle(td).display !== 'block' || !getComputedStyle(td, '::before').content.includes(td.dataset.label))
+  .map(td => td.textContent.trim().slice(0, 40));
+"""
+
+
+@pytest.mark.parametrize("which, path", TABLE_PAGES, ids=[f"{w}:{p or 'home'}" for w, p in TABLE_PAGES])
+def test_tables_fit_a_desktop_without_breaking_words(browser, served, which, path):
+    set_viewport(browser, *DESKTOP)
+    load(browser, served[which] + path)
+    assert browser.execute_script("return document.querySelectorAll('article table').length") > 0
+    assert browser.execute_script(_TABLES_THAT_DO_NOT_FIT) == []
+
+
+@pytest.mark.parametrize("which, path", TABLE_PAGES, ids=[f"{w}:{p or 'home'}" for w, p in TABLE_PAGES])
+def test_tables_are_labelled_cards_on_a_phone(browser, served, which, path):
+    set_viewport(browser, *PHONE)
+    load(browser, served[which] + path)
+    assert browser.execute_script(_TABLES_THAT_DO_NOT_FIT) == []
+    assert browser.execute_script(_CELLS_NOT_CARDS) == []
+
+
+def test_the_fit_check_sees_a_table_too_wide_and_a_word_broken(browser, served):
+    set_viewport(browser, *DESKTOP)
+    load(browser, served["fixture"] + "registers/grants/")
+    browser.execute_script("const td = document.querySelector('article table.tr-register td');"
+                           "td.closest('table').style.minWidth = '3000px';"
+                           "td.style.cssText = 'width: 2em; max-width: 2em; word-break: break-all'; td.textContent = 'Reduction';")
+    found = browser.execute_script(_TABLES_THAT_DO_NOT_FIT)
+    assert any("px wide" in f for f in found) and any("'Reduction' broken" in f for f in found), found
