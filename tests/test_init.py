@@ -94,7 +94,9 @@ def test_writes_a_complete_site_repository(new_site):
     config = yaml.safe_load((new_site / "mkdocs.yml").read_text())
     [options] = [p["transparency"] for p in config["plugins"] if isinstance(p, dict) and "transparency" in p]
     assert options["publisher"] == {"name": "Police and Crime Commissioner for Testshire", "org_id": "GB-GOR-PC000999",
-                                     "url": "https://www.testshire-pcc.gov.uk/"}
+                                     "url": "https://www.testshire-pcc.gov.uk/",
+                                     "email": "info@testshire-pcc.gov.uk", "phone": "01234 567890"}
+    assert options["repository_links"] is False
     assert options["reference_prefix"] == "TSPCC"
 
 

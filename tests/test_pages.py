@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from browser import DESKTOP, PHONE, browser, load, serve, set_viewport  # noqa: F401 - `browser` is a fixture
-from conftest import FIXTURE_BASE_PATH, build_site
+from conftest import FIXTURE_BASE_PATH, build_site, copy_site
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTICES = Path(__file__).parent / "fixtures" / "notices"
@@ -245,3 +245,56 @@ def test_the_fit_check_sees_a_table_too_wide_and_a_word_broken(browser, served):
                            "td.style.cssText = 'width: 2em; max-width: 2em; word-break: break-all'; td.textContent = 'Reduction';")
     found = browser.execute_script(_TABLES_THAT_DO_NOT_FIT)
     assert any("px wide" in f for f in found) and any("'Reduction' broken" in f for f in found), found
+
+
+# The frame: the office, not the repository ---------------------------------------------------
+
+
+def test_public_pages_have_no_repository_link_or_edit_button(example_pages):
+    for name, soup in example_pages.items():
+        assert soup.select(".md-source, a[rel=edit], .md-content__button") == [], name
+        # The example's repository_url, a placeholder, is linked from nowhere.
+        assert not [a["href"] for a in soup.find_all("a", href=True) if "example-opcc" in a["href"]], name
+
+
+def test_an_option_turns_the_repository_link_and_edit_button_on(fixture_pages):
+    soup = fixture_pages["decisions/2020/fix-2020-001/index.html"]
+    assert soup.select_one(".md-source")["href"] == "https://github.com/example/site"
+    assert soup.select_one("a[rel=edit]")
+
+
+def test_every_page_s_footer_names_the_office_with_its_website_email_and_phone(fixture_pages, example_pages):
+    for name, soup in fixture_pages.items():
+        office = soup.select_one("footer address.tr-office")
+        assert office is not None, name
+        links = {a.get_text(strip=True): a["href"] for a in office.find_all("a")}
+        assert links == {"Example Office of the Police and Crime Commissioner": "https://example.org/",
+                         "contact@example.org": "mailto:contact@example.org", "0113 000 0000": "tel:01130000000"}, name
+    office = example_pages["404.html"].select_one("footer address.tr-office")
+    assert office.a["href"] == "https://www.westyorkshire-pcc.gov.uk/" and "Email" not in office.get_text()
+
+
+def test_the_accessibility_statement_says_how_to_contact_the_office(example_pages):
+    page = example_pages["accessibility/index.html"]
+    contact = page.find("h2", id="contact")
+    assert contact.get_text() == "Contact the office"
+    assert [a["href"] for a in contact.find_next_sibling("ul").find_all("a")] == ["https://www.westyorkshire-pcc.gov.uk/"]
+    assert "details on its main website" not in page.article.get_text()
+    assert page.article.find("a", href="#contact")
+
+
+def test_the_office_s_options_never_run_as_markup(tmp_path):
+    source = copy_site(tmp_path / "source")
+    config = source / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("name: Example Office of the Police and Crime Commissioner", "name: '<script>alert(1)</script> Office'")
+    text = text.replace("email: contact@example.org", "email: '\"><img src=x onerror=alert(2)>@example.org'")
+    text = text.replace("        url: https://example.org/\n", "        url: 'javascript:alert(3)'\n")
+    config.write_text(text, encoding="utf-8")
+    result = build_site(source, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    soup = BeautifulSoup((tmp_path / "site/index.html").read_text(encoding="utf-8"), "html.parser")
+    office = soup.select_one("footer address.tr-office")
+    assert office.find("script") is None and office.find("img") is None
+    assert "<script>alert(1)</script> Office" in office.get_text()
+    assert not [a for a in office.find_all("a") if a["href"].startswith("javascript:")]
