@@ -58,6 +58,16 @@ class Page:
         return render.render(self.template, page=self, pub=publication, link=self.link, **self.context)
 
 
+# Recipients the key facts name; more are in the Money section's table.
+KEY_FACTS_RECIPIENTS = 5
+
+
+def recipients_table(d: Decision) -> bool:
+    """Whether the recipients need a table beyond the key facts: for their identifiers, or
+    because the key facts name only the first few."""
+    return len(d.recipients) > KEY_FACTS_RECIPIENTS or any(r.org_id or r.count for r in d.recipients)
+
+
 def decision_sections(d: Decision, pub: Publication) -> tuple[TocEntry, ...]:
     """The headings a decision page shows, in order: also its table of contents."""
     entries = [TocEntry(2, "summary", "Summary")]
@@ -68,7 +78,7 @@ def decision_sections(d: Decision, pub: Publication) -> tuple[TocEntry, ...]:
     if d.implications:
         entries.append(TocEntry(2, "implications", "Implications"))
     # The amount, stream and year are key facts at the top: Money holds what they leave out.
-    if d.recipients or (d.financial and (d.financial.vat or d.financial.breakdown)):
+    if recipients_table(d) or (d.financial and (d.financial.vat or d.financial.breakdown)):
         entries.append(TocEntry(2, "money", "Money"))
     if d.procurement and any(value is not None for value in vars(d.procurement).values()):
         entries.append(TocEntry(2, "procurement", "Procurement"))
@@ -124,7 +134,8 @@ def _decision_page(d: Decision, pub: Publication, docs_dir: str, site_url: str) 
         title=f"{d.reference}: {d.title}",
         template="decision.html",
         # The sections the page shows: a heading renders only with something under it.
-        context={"d": d, "sections": {entry.id for entry in decision_sections(d, pub)}},
+        context={"d": d, "sections": {entry.id for entry in decision_sections(d, pub)},
+                 "key_recipients": d.recipients[:KEY_FACTS_RECIPIENTS], "recipients_table": recipients_table(d)},
         in_nav=False,
         edit_uri=os.path.relpath(d.source, docs_dir).replace(os.sep, "/"),
         description=render.plain_text(d.summary)[:300],

@@ -223,7 +223,11 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             body = render.sanitise(html)
             heading = _heading(body, page)
             _hide_empty_toc(page)
-            return f'<div data-pagefind-body data-pagefind-filter="type:Toolkit">{heading}{meta}{body}</div>'
+            # The title first, then the document's details: after its own h1, if it has one.
+            title_end = body.find("</h1>")
+            end = title_end + len("</h1>") if title_end >= 0 and not heading else 0
+            return (f'<div data-pagefind-body data-pagefind-filter="type:Toolkit">{heading}'
+                    f'{body[:end]}{meta}{body[end:]}</div>')
         if page.meta.get("contact"):
             html += render.render("contact.html", pub=self.publication)
             _add_to_toc(page, "contact", "Contact the office")

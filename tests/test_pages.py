@@ -298,3 +298,45 @@ def test_the_office_s_options_never_run_as_markup(tmp_path):
     assert office.find("script") is None and office.find("img") is None
     assert "<script>alert(1)</script> Office" in office.get_text()
     assert not [a for a in office.find_all("a") if a["href"].startswith("javascript:")]
+
+
+# Smaller things readers met ------------------------------------------------------------------
+
+
+def test_the_not_found_page_has_a_real_title_and_no_double_slashes(example_pages):
+    page = example_pages["404.html"]
+    assert page.title.get_text() == "Page not found - Commissioning decisions"
+    addresses = [tag.get(attr) for tag in page.find_all(["a", "link", "script", "img"])
+                 for attr in ("href", "src") if tag.get(attr)]
+    assert addresses and not [a for a in addresses if "//" in a.split("://", 1)[-1]]
+
+
+def test_the_latest_option_drives_the_home_page_s_list(example_pages, example_site):
+    rows = example_pages["index.html"].select("article table.tr-register tbody tr")
+    # The example sets no `latest`: its default, 10, and it has fewer decisions than that.
+    assert len(rows) == len(list((REPO_ROOT / "decisions").glob("*/*.yaml"))) == 7
+
+
+def test_the_search_order_says_what_it_does_without_words(example_pages):
+    options = [o.get_text(strip=True) for o in example_pages["index.html"].select("#tr-search-sort option")]
+    assert options[0] == "Best match (newest first with no search words)"
+
+
+@pytest.mark.parametrize("site_pages", ["fixture_pages", "example_pages"])
+def test_a_toolkit_document_shows_its_title_before_its_details(request, site_pages):
+    # The example's documents have their own "# Title"; the fixture's has none.
+    article = request.getfixturevalue(site_pages)["toolkit/cycle/analyse/index.html"].find("article")
+    h1, details = article.find("h1"), article.select_one(".tr-doc-meta")
+    assert h1 is not None and details is not None
+    assert details in h1.find_all_next()
+
+
+def test_tags_are_words_not_buttons(fixture_pages):
+    tags = fixture_pages["decisions/2020/fix-2020-001/index.html"].select_one(".tr-tag-list")
+    assert tags.get_text().startswith("Tags: ") and not tags.find(["a", "button"])
+
+
+def test_a_lone_recipient_with_nothing_more_to_say_gets_no_table(example_pages):
+    page = example_pages["decisions/2020/wypcc-2020-004/index.html"]
+    assert key_facts(page)["Supplier"].get_text() == "Restorative Solutions CIC"
+    assert page.find(id="money") is None and not page.select("article table")
