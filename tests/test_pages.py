@@ -340,3 +340,43 @@ def test_a_lone_recipient_with_nothing_more_to_say_gets_no_table(example_pages):
     page = example_pages["decisions/2020/wypcc-2020-004/index.html"]
     assert key_facts(page)["Supplier"].get_text() == "Restorative Solutions CIC"
     assert page.find(id="money") is None and not page.select("article table")
+
+
+# Printed --------------------------------------------------------------------------------------
+
+
+def printed_text(driver) -> list[str]:
+    """The text of each A4 page Chromium prints the current page to."""
+    import base64
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = driver.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": True})
+    reader = PdfReader(io.BytesIO(base64.b64decode(pdf["data"])))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def test_a_decision_prints_as_a_notice(browser, served):
+    url = served["fixture"] + "decisions/2020/fix-2020-001/"
+    set_viewport(browser, *DESKTOP)
+    load(browser, url)
+    pages = printed_text(browser)
+    text = " ".join(pages)
+    for expected in ("Grants to three victim services", "Status Approved", "Amount £30,000.50",
+                     "First Charity: £10,000.00", "1 part withheld", "Summary",
+                     "Grants to three services supporting victims of domestic abuse.",
+                     "Withheld information", "Applicants' bank details"):
+        assert expected in text, expected
+    # No navigation, search, skip link or footer links.
+    for furniture in ("Skip to content", "Search", "Grants register", "Contracts register", "This record as JSON",
+                      "contact@example.org", "Edit this page"):
+        assert furniture not in text, furniture
+    # Every sheet carries the address it was printed from and the date, in its margin.
+    today = browser.execute_script(
+        "return new Date().toLocaleDateString('en-GB', {day: 'numeric', month: 'long', year: 'numeric'})")
+    for number, page in enumerate(pages, start=1):
+        assert url in page.replace(" ", ""), page[-200:]
+        assert f"Printed {today}, page {number} of {len(pages)}" in page, page[-200:]
