@@ -61,6 +61,16 @@ class Page:
                              documents_folder=documents_folder(publication.settings), **self.context)
 
 
+# Recipients the key facts name; more are in the Money section's table.
+KEY_FACTS_RECIPIENTS = 5
+
+
+def recipients_table(d: Decision) -> bool:
+    """Whether the recipients need a table beyond the key facts: for their identifiers, or
+    because the key facts name only the first few."""
+    return len(d.recipients) > KEY_FACTS_RECIPIENTS or any(r.org_id or r.count for r in d.recipients)
+
+
 def decision_sections(d: Decision, pub: Publication) -> tuple[TocEntry, ...]:
     """The headings a decision page shows, in order: also its table of contents."""
     entries = [TocEntry(2, "summary", "Summary")]
@@ -70,9 +80,10 @@ def decision_sections(d: Decision, pub: Publication) -> tuple[TocEntry, ...]:
             entries.append(TocEntry(2, key.replace("_", "-"), title))
     if d.implications:
         entries.append(TocEntry(2, "implications", "Implications"))
-    if d.financial or d.recipients:
+    # The amount, stream and year are key facts at the top: Money holds what they leave out.
+    if recipients_table(d) or (d.financial and (d.financial.vat or d.financial.breakdown)):
         entries.append(TocEntry(2, "money", "Money"))
-    if d.procurement:
+    if d.procurement and any(value is not None for value in vars(d.procurement).values()):
         entries.append(TocEntry(2, "procurement", "Procurement"))
     if d.documents:
         entries.append(TocEntry(2, "documents", "Documents"))
@@ -125,7 +136,9 @@ def _decision_page(d: Decision, pub: Publication, docs_dir: str, site_url: str) 
         src_uri=d.url + "index.md",
         title=f"{d.reference}: {d.title}",
         template="decision.html",
-        context={"d": d},
+        # The sections the page shows: a heading renders only with something under it.
+        context={"d": d, "sections": {entry.id for entry in decision_sections(d, pub)},
+                 "key_recipients": d.recipients[:KEY_FACTS_RECIPIENTS], "recipients_table": recipients_table(d)},
         in_nav=False,
         edit_uri=os.path.relpath(d.source, docs_dir).replace(os.sep, "/"),
         description=render.plain_text(d.summary)[:300],
@@ -153,8 +166,8 @@ def register_pages(registers: Registers, specified: SpecifiedInformation | None,
              description="Registers of contracts, grants and decisions of significant public interest, made from the decision records."),
         Page("registers/contracts/index.md", "Contracts register", "register-contracts.html", context=derived,
              description="Contracts worth more than the threshold, from the published decisions, with a CSV download."),
+        # No contents column: the register's eight columns need the width more than its two sections a list.
         Page("registers/grants/index.md", "Grants register", "register-grants.html", context=derived,
-             toc=(TocEntry(2, "grants", "Grants"), TocEntry(2, "totals", "Totals")),
              description="Every grant the office has made, one row per recipient, with totals and a CSV download."),
         Page("registers/decisions/index.md", "Decisions of significant public interest", "register-decisions.html",
              context=derived, description="Every published decision of significant public interest, newest first."),

@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
-from mkdocs.structure.toc import get_toc
+from mkdocs.structure.toc import AnchorLink, get_toc
 
 from . import exports, load, pages, registers, render, search, sitedir, statutory
 from .addresses import document_path, page_url, relative_url
@@ -48,6 +48,20 @@ def _heading(html: str, page: MkDocsPage) -> str:
         return ""
     page.toc = get_toc([{"level": 1, "id": "title", "name": _escaped(page.title), "children": []}])
     return f'<h1 id="title">{escape(page.title)}</h1>'
+
+
+def _add_to_toc(page: MkDocsPage, anchor: str, title: str) -> None:
+    """A section the plugin adds to a written page, last in its contents, under its title."""
+    entry = AnchorLink(title, anchor, 2)
+    items = page.toc.items
+    (items[0].children if len(items) == 1 and items[0].level == 1 else items).append(entry)
+
+
+def _hide_empty_toc(page: MkDocsPage) -> None:
+    """A written page whose contents list would hold no section (its title at most) leaves out
+    the contents column: Material keeps the column, empty, and the page's tables lose its width."""
+    if not any(entry.level > 1 or entry.children for entry in page.toc):
+        page.meta["hide"] = [*page.meta.get("hide", []), "toc"]
 
 
 def _escaped(text: Any) -> Any:
@@ -125,6 +139,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         self._log(dict.fromkeys([*records.diagnostics, *statutory.build_warnings(self.publication, self.registers, self.specified)]))
         if config.nav is not None:
             config.nav = _escape_nav([self._expand_nav(item) for item in config.nav])
+        if not self.settings.repository_links:
+            # MkDocs makes no edit link without it, and Material no repository link.
+            config.repo_url = config.edit_uri = config.edit_uri_template = None
         # Our page templates sit between the site's own overrides and Material's.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
         config.extra_css.append("assets/transparency/transparency.css")
@@ -213,7 +230,17 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
                                  stage_title=pages.STAGE_TITLES.get(doc.stage or "", "Across the cycle"),
                                  link=lambda target: relative_url(target, page_url(uri)))
             body = render.sanitise(html)
-            return f'<div data-pagefind-body data-pagefind-filter="type:Toolkit">{_heading(body, page)}{meta}{body}</div>'
+            heading = _heading(body, page)
+            _hide_empty_toc(page)
+            # The title first, then the document's details: after its own h1, if it has one.
+            title_end = body.find("</h1>")
+            end = title_end + len("</h1>") if title_end >= 0 and not heading else 0
+            return (f'<div data-pagefind-body data-pagefind-filter="type:Toolkit">{heading}'
+                    f'{body[:end]}{meta}{body[end:]}</div>')
+        if page.meta.get("contact"):
+            html += render.render("contact.html", pub=self.publication)
+            _add_to_toc(page, "contact", "Contact the office")
+        _hide_empty_toc(page)
         if page.is_homepage:
             return html + render.render("home.html", pub=self.publication,
                                         link=lambda target: relative_url(target, ""))
@@ -223,6 +250,8 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         # MkDocs makes a new environment for every build, `mkdocs serve` rebuilds included: no
         # need to stat each of Material's ~40 templates again for every page rendered.
         env.auto_reload = False
+        # The office the footer of every page, 404 included, names and gives the contacts of.
+        env.globals["transparency_publisher"] = self.settings.publisher
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: MkDocsPage, config: MkDocsConfig, nav: Any) -> dict[str, Any]:

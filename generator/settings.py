@@ -30,7 +30,11 @@ class Publisher:
     name: str = "Office of the Police and Crime Commissioner"
     # org-id.guide identifier of the office, used as funder and buyer in the open data.
     org_id: str = ""
+    # The office's own website, and how the public contacts it: in every page's footer and on
+    # the accessibility statement.
     url: str = ""
+    email: str = ""
+    phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,9 @@ class Settings:
     record_size_limit: int = 1_000_000
     # A build for staff: registers flag gaps (a contract with no document) the public build omits.
     staff_build: bool = False
+    # The repository link in the header and "Edit this page" on every page: for staff, so off
+    # on the public site unless turned on.
+    repository_links: bool = False
 
     def path(self, name: str) -> Path:
         """One of the *_dir options as an absolute path."""

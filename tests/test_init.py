@@ -94,7 +94,9 @@ def test_writes_a_complete_site_repository(new_site):
     config = yaml.safe_load((new_site / "mkdocs.yml").read_text())
     [options] = [p["transparency"] for p in config["plugins"] if isinstance(p, dict) and "transparency" in p]
     assert options["publisher"] == {"name": "Police and Crime Commissioner for Testshire", "org_id": "GB-GOR-PC000999",
-                                     "url": "https://www.testshire-pcc.gov.uk/"}
+                                     "url": "https://www.testshire-pcc.gov.uk/",
+                                     "email": "info@testshire-pcc.gov.uk", "phone": "01234 567890"}
+    assert options["repository_links"] is False
     assert options["reference_prefix"] == "TSPCC"
 
 
@@ -174,6 +176,9 @@ def test_builds_with_no_records_then_with_a_new_decision(new_site):
     assert "0 decisions" in built.stdout
     home = BeautifulSoup((new_site / "site/index.html").read_text(), "html.parser")
     assert home.h1.get_text(strip=True) == "Decisions, funding and toolkit"
+    # The new site's staff guide renders its fenced commands as code, as the example's does.
+    guide = BeautifulSoup((new_site / "site/publishing/index.html").read_text(), "html.parser")
+    assert "`" * 3 not in guide.article.get_text() and len(guide.find_all("h1")) == 1
 
     record = fill_in_new_decision(new_site)
     assert record.name == "TSPCC-2021-001.yaml"

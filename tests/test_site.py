@@ -233,12 +233,20 @@ def test_decision_page_summary_and_decision_sections(page):
     assert section_after(doc, "decision").text == "The Commissioner approved three grants."
 
 
+def key_facts(doc: Element) -> Element:
+    """The box of key facts under a decision's title."""
+    box = content(doc).find("div", cls="tr-key-facts")
+    assert box is not None, "no key facts box"
+    return box
+
+
 def test_money_is_formatted_with_pound_sign_and_pence(page):
-    assert facts(page(DECISION), "money")["Amount"] == "£30,000.50"
+    amount = [div for div in key_facts(page(DECISION)).find_all("div") if div.find("dt").text == "Amount"]
+    assert [div.find("dd").text for div in amount] == ["£30,000.50"]
 
 
 def test_funding_stream_links_to_its_row_in_the_funding_table(page):
-    stream = section_after(page(DECISION), "money").find("dd").parent.parent
+    stream = key_facts(page(DECISION))
     anchor = [a for a in stream.find_all("a") if a.text == "Victims fund"]
     assert len(anchor) == 1
     target, fragment = link_target(DECISION, anchor[0]["href"])
