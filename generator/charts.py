@@ -18,6 +18,9 @@ _LABEL_LINE = 17  # "2020/21: £120,000.00", above its bar
 _BAR = 14
 _BAR_GAP = 6
 _GROUP_GAP = 12
+# SVG text does not wrap: a stream's name longer than fits a phone's width (13 px bold text,
+# about 330 px) is shortened on the chart, whole in its <title> and in the table below.
+_NAME_CHARS = 40
 
 
 def funding_chart(table: FundingTable) -> Markup:
@@ -31,7 +34,7 @@ def funding_chart(table: FundingTable) -> Markup:
     y = 0
     shapes: list[str] = []
     for row in table.rows:
-        shapes.append(f'<text class="tr-chart-group" x="0" y="{y + 15}">{_escape(row.name)}</text>')
+        shapes.append(f'<text class="tr-chart-group" x="0" y="{y + 15}">{_name(row.name)}</text>')
         y += _GROUP_LINE
         for i, (column, value) in enumerate(zip(table.columns, row.values)):
             label = render.money(value) if value is not None else "not known"
@@ -51,6 +54,13 @@ def funding_chart(table: FundingTable) -> Markup:
         + f'</svg><figcaption>{_escape(table.title)}, by financial year. The figures are in the table below.</figcaption></figure>'
     )
     return Markup(svg)
+
+
+def _name(name: str) -> str:
+    if len(name) <= _NAME_CHARS:
+        return _escape(name)
+    short = name[: _NAME_CHARS - 1].rsplit(" ", 1)[0].rstrip(" -,:;") + "\u2026"
+    return f"<title>{_escape(name)}</title>{_escape(short)}"
 
 
 def _escape(text: str) -> str:

@@ -234,6 +234,12 @@ def site_pages(pub: Publication, registers: Registers, docs_dir: str, site_url: 
     return pages
 
 
+def _group(title: str, pages: list[str]) -> str | dict[str, list[str]]:
+    """A menu group; a group of one page is a link straight to it, under the page's own title
+    (a title given here would rename the page), not a group to open."""
+    return pages[0] if len(pages) == 1 else {title: pages}
+
+
 def nav_children(pub: Publication, section_index: str) -> list[Any] | None:
     """MkDocs nav entries under a section whose index page the plugin generates."""
     if section_index == "decisions/index.md":
@@ -247,10 +253,10 @@ def nav_children(pub: Publication, section_index: str) -> list[Any] | None:
         for stage in STAGES:
             docs = [t.src_uri for t in pub.toolkit if t.stage == stage]
             if docs:
-                entries.append({STAGE_TITLES[stage]: docs})
+                entries.append(_group(STAGE_TITLES[stage], docs))
         general = [t.src_uri for t in pub.toolkit if t.stage is None]
         if general:
-            entries.append({"Across the cycle": general})
+            entries.append(_group("Across the cycle", general))
         return entries
     return None
 

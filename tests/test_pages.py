@@ -380,3 +380,34 @@ def test_a_decision_prints_as_a_notice(browser, served):
     for number, page in enumerate(pages, start=1):
         assert url in page.replace(" ", ""), page[-200:]
         assert f"Printed {today}, page {number} of {len(pages)}" in page, page[-200:]
+
+
+# Every label of a chart ends inside the chart, or runs past it by no more than a rounding.
+_CHART_LABELS_CUT_OFF = """
+return [...document.querySelectorAll('article .tr-chart svg')].flatMap(svg => {
+  const edge = svg.getBoundingClientRect().right + 0.5;
+  return [...svg.querySelectorAll('text')]
+    .filter(text => text.getBoundingClientRect().right > edge)
+    .map(text => text.textContent);
+});
+"""
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_chart_labels_are_never_cut_off(browser, served, width):
+    set_viewport(browser, *width)
+    load(browser, served["example"] + "funding/covid-19-emergency-funding/")
+    assert browser.execute_script("return document.querySelectorAll('article .tr-chart svg text').length") > 0
+    assert browser.execute_script(_CHART_LABELS_CUT_OFF) == []
+    # A shortened name is whole in its title.
+    names = browser.execute_script(
+        "return [...document.querySelectorAll('article .tr-chart text.tr-chart-group title')].map(t => t.textContent)")
+    assert "COVID-19 extraordinary Ministry of Justice funding for domestic abuse and sexual violence support services" in names
+
+
+def test_a_toolkit_menu_group_of_one_page_links_straight_to_it(example_pages):
+    nav = example_pages["toolkit/index.html"].select_one(".md-nav--primary")
+    analyse = [a for a in nav.select("a.md-nav__link") if a.get_text(strip=True) == "Stage 1: Analyse"]
+    assert len(analyse) == 1 and analyse[0]["href"].endswith("cycle/analyse/")
+    assert not [label for label in nav.select("label.md-nav__link") if label.get_text(strip=True) == "Analyse"]
+    assert example_pages["toolkit/cycle/analyse/index.html"].h1.get_text(strip=True) == "Stage 1: Analyse"
