@@ -69,6 +69,7 @@ $(NODE_STAMP): package.json package-lock.json | browser-deps
 # Lint and type checks (configured in pyproject.toml): `make test` stops on any problem they find.
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/ruff format --check generator tests benchmarks
 	$(BIN)/mypy
 
 test: $(TEST_STAMP) browser-deps $(NODE_STAMP) lint

@@ -67,8 +67,24 @@ class Query:
 def build(source: Path, site_dir: Path) -> float:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1622505600")
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "--clean", "-f", str(source / "mkdocs.yml"),
-                             "-d", str(site_dir)], cwd=source, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "--clean",
+            "-f",
+            str(source / "mkdocs.yml"),
+            "-d",
+            str(site_dir),
+        ],
+        cwd=source,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode:
         sys.exit(f"{source}: mkdocs build failed:\n{result.stderr[-3000:]}")
     return time.perf_counter() - started
@@ -78,7 +94,9 @@ def with_material_search(source: Path) -> None:
     """The same site, searched by Material's own plugin instead of Pagefind."""
     config_file = source / "mkdocs.yml"
     text = config_file.read_text(encoding="utf-8")
-    text = text.replace("plugins:\n  - transparency:\n", "plugins:\n  - search\n  - transparency:\n      search: false\n", 1)
+    text = text.replace(
+        "plugins:\n  - transparency:\n", "plugins:\n  - search\n  - transparency:\n      search: false\n", 1
+    )
     if "  - search\n" not in text:
         sys.exit(f"{config_file}: cannot find the plugins list to add Material's search to")
     config_file.write_text(text, encoding="utf-8")
@@ -98,7 +116,8 @@ def measure(site_dir: Path, base_path: str, page: str, query: Query) -> Query:
             time.sleep(1)  # let the fragments of the first page of results finish
             query.first_result_ms = driver.execute_script("return window.__firstResult")
             query.search_ms = query.first_result_ms - driver.execute_script(
-                "return performance.getEntriesByType('resource').find(e => e.name.endsWith('/pagefind/pagefind.js')).startTime")
+                "return performance.getEntriesByType('resource').find(e => e.name.endsWith('/pagefind/pagefind.js')).startTime"
+            )
             query.results = driver.execute_script("return document.querySelectorAll('.tr-search__results li').length")
         finally:
             driver.quit()
@@ -133,8 +152,12 @@ def kb(size: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=10_000)
-    parser.add_argument("--material-records", type=int, default=None,
-                        help="records for the Material build (default: as many); a smaller build is scaled up")
+    parser.add_argument(
+        "--material-records",
+        type=int,
+        default=None,
+        help="records for the Material build (default: as many); a smaller build is scaled up",
+    )
     args = parser.parse_args()
     material_records = args.material_records or args.records
 
@@ -165,23 +188,37 @@ def main() -> None:
     scale = args.records / material_records
 
     print(f"Synthetic corpus: {args.records:,} records, {index.pages:,} pages indexed")
-    print(f"Build with Pagefind: {build_seconds:.0f} s (indexing alone {index_seconds:.1f} s); "
-          f"index {index.files:,} files, {kb(index.bytes)}; two runs identical: {before == after}")
+    print(
+        f"Build with Pagefind: {build_seconds:.0f} s (indexing alone {index_seconds:.1f} s); "
+        f"index {index.files:,} files, {kb(index.bytes)}; two runs identical: {before == after}"
+    )
     print()
-    print(f"{'First search, fresh cache, opened with ?q=':<58} {'search bytes':>13} {'gzip host':>10} {'files':>6} "
-          f"{'page bytes':>11} {'total':>11} {'results':>8} {'1st result':>11} {'search':>8}")
+    print(
+        f"{'First search, fresh cache, opened with ?q=':<58} {'search bytes':>13} {'gzip host':>10} {'files':>6} "
+        f"{'page bytes':>11} {'total':>11} {'results':>8} {'1st result':>11} {'search':>8}"
+    )
     for q in queries:
-        print(f"{q.label + ' (' + q.query + ')':<58} {kb(q.search_bytes):>13} {kb(q.search_gzip):>10} {q.search_files:>6} "
-              f"{kb(q.page_bytes):>11} {kb(q.search_bytes + q.page_bytes):>11} {q.results:>8} "
-              f"{q.first_result_ms:>8.0f} ms {q.search_ms:>5.0f} ms")
+        print(
+            f"{q.label + ' (' + q.query + ')':<58} {kb(q.search_bytes):>13} {kb(q.search_gzip):>10} {q.search_files:>6} "
+            f"{kb(q.page_bytes):>11} {kb(q.search_bytes + q.page_bytes):>11} {q.results:>8} "
+            f"{q.first_result_ms:>8.0f} ms {q.search_ms:>5.0f} ms"
+        )
     worst = max(q.search_bytes for q in queries)
-    print(f"Target: at most {kb(TARGET)} of search per query: {'met' if worst <= TARGET else 'NOT met'} (largest {kb(worst)})")
+    print(
+        f"Target: at most {kb(TARGET)} of search per query: {'met' if worst <= TARGET else 'NOT met'} (largest {kb(worst)})"
+    )
     print()
-    print(f"Material's built-in search, {material_records:,} records (build {material_seconds:.0f} s): "
-          f"search_index.json {kb(len(material_index))}, {kb(len(gzip.compress(material_index, 6)))} gzipped"
-          + (f"; scaled to {args.records:,}: {kb(len(material_index) * scale)}, "
-             f"{kb(len(gzip.compress(material_index, 6)) * scale)} gzipped" if scale != 1 else "")
-          + ", all downloaded before the first result")
+    print(
+        f"Material's built-in search, {material_records:,} records (build {material_seconds:.0f} s): "
+        f"search_index.json {kb(len(material_index))}, {kb(len(gzip.compress(material_index, 6)))} gzipped"
+        + (
+            f"; scaled to {args.records:,}: {kb(len(material_index) * scale)}, "
+            f"{kb(len(gzip.compress(material_index, 6)) * scale)} gzipped"
+            if scale != 1
+            else ""
+        )
+        + ", all downloaded before the first result"
+    )
 
 
 if __name__ == "__main__":

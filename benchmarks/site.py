@@ -62,8 +62,13 @@ def build(config_file: Path, site_dir: Path, repeat: int) -> Timing:
     timings = []
     for _ in range(repeat):
         before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "--clean", "-f", str(config_file),
-                                 "-d", str(site_dir)], cwd=config_file.parent, env=ENV, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "-q", "--clean", "-f", str(config_file), "-d", str(site_dir)],
+            cwd=config_file.parent,
+            env=ENV,
+            capture_output=True,
+            text=True,
+        )
         wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
         if result.returncode:
             sys.exit(f"{config_file}: mkdocs build failed:\n{result.stderr[-3000:]}")
@@ -78,8 +83,22 @@ def publish(config_file: Path, site_dir: Path, repeat: int) -> Timing:
     for _ in range(repeat):
         shutil.rmtree(site_dir, ignore_errors=True)
         before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-        result = subprocess.run([sys.executable, "-c", "from generator.cli import main; main()", "build", "--config", str(config_file),
-                                 "--site-dir", str(site_dir)], cwd=config_file.parent, env=ENV, capture_output=True, text=True)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from generator.cli import main; main()",
+                "build",
+                "--config",
+                str(config_file),
+                "--site-dir",
+                str(site_dir),
+            ],
+            cwd=config_file.parent,
+            env=ENV,
+            capture_output=True,
+            text=True,
+        )
         wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
         if result.returncode:
             sys.exit(f"{config_file}: transparency build failed:\n{result.stderr[-3000:]}")
@@ -95,32 +114,52 @@ def with_search(source: Path, on: bool) -> Path:
     if marker not in text:
         sys.exit(f"{config}: cannot find the transparency plugin entry")
     variant = source / f"mkdocs-search-{'on' if on else 'off'}.yml"
-    variant.write_text(text.replace(marker, f"{marker}      search: {'true' if on else 'false'}\n", 1), encoding="utf-8")
+    variant.write_text(
+        text.replace(marker, f"{marker}      search: {'true' if on else 'false'}\n", 1), encoding="utf-8"
+    )
     return variant
 
 
 def plain_markdown(d: Decision) -> str:
     """The text of a decision page as a person would write it by hand in Markdown."""
-    facts = [("Reference", d.reference), ("Date", render.long_date(d.date)), ("Published", render.long_date(d.published)),
-             ("Decision maker", d.decision_maker), ("Lead officer", d.lead_officer or ""), ("Status", d.status),
-             ("Category", d.category or ""), ("Tags", ", ".join(d.tags))]
+    facts = [
+        ("Reference", d.reference),
+        ("Date", render.long_date(d.date)),
+        ("Published", render.long_date(d.published)),
+        ("Decision maker", d.decision_maker),
+        ("Lead officer", d.lead_officer or ""),
+        ("Status", d.status),
+        ("Category", d.category or ""),
+        ("Tags", ", ".join(d.tags)),
+    ]
     if d.amount is not None:
-        facts += [("Amount", render.money(d.amount)), ("Funding stream", d.financial.funding_stream or ""),
-                  ("Financial year", d.financial.financial_year or "")]
+        facts += [
+            ("Amount", render.money(d.amount)),
+            ("Funding stream", d.financial.funding_stream or ""),
+            ("Financial year", d.financial.financial_year or ""),
+        ]
     parts = [f"# {d.reference}: {d.title}", "\n".join(f"- **{k}**: {v}" for k, v in facts if v)]
-    for heading, text in (("Summary", d.summary), ("Decision", d.decision), ("Background", d.background),
-                          ("Options considered", d.options_considered), ("Interests declared", d.interests_declared)):
+    for heading, text in (
+        ("Summary", d.summary),
+        ("Decision", d.decision),
+        ("Background", d.background),
+        ("Options considered", d.options_considered),
+        ("Interests declared", d.interests_declared),
+    ):
         if text:
             parts += [f"## {heading}", text]
     for heading, text in (d.implications or {}).items():
         parts += [f"### {render.label(heading)}", text]
     if d.recipients:
-        parts += ["## Recipients", "| Recipient | Identifier | Amount |\n|---|---|---:|\n" + "\n".join(
-            f"| {r.name} | {r.org_id or ''} | {render.money(r.amount)} |" for r in d.recipients)]
+        parts += [
+            "## Recipients",
+            "| Recipient | Identifier | Amount |\n|---|---|---:|\n"
+            + "\n".join(f"| {r.name} | {r.org_id or ''} | {render.money(r.amount)} |" for r in d.recipients),
+        ]
     if d.documents:
         parts += ["## Documents", "\n".join(f"- {doc.title} ({doc.file_type})" for doc in d.documents)]
     for part in d.exempt:
-        parts += [f"!!! note \"{part.title}\"\n    Withheld: {part.reason}"]
+        parts += [f'!!! note "{part.title}"\n    Withheld: {part.reason}']
     return "\n\n".join(parts) + "\n"
 
 
@@ -144,10 +183,17 @@ def write_plain(source: Path, target: Path) -> Path:
         "site_url": config.get("site_url", ""),
         "docs_dir": "docs",
         "use_directory_urls": True,
-        "theme": {"name": "material", "font": False, **{k: v for k, v in (config.get("theme") or {}).items()
-                                                         if k not in ("name", "font", "custom_dir")}},
-        "markdown_extensions": ["attr_list", "admonition", "tables", *[e for e in config.get("markdown_extensions") or []
-                                                                       if e not in ("attr_list", "admonition", "tables")]],
+        "theme": {
+            "name": "material",
+            "font": False,
+            **{k: v for k, v in (config.get("theme") or {}).items() if k not in ("name", "font", "custom_dir")},
+        },
+        "markdown_extensions": [
+            "attr_list",
+            "admonition",
+            "tables",
+            *[e for e in config.get("markdown_extensions") or [] if e not in ("attr_list", "admonition", "tables")],
+        ],
         # Material's own search plugin, as a plain Material site has.
         "plugins": ["search"],
         "nav": [{"Home": "index.md"}],
@@ -180,8 +226,10 @@ def main() -> None:
     args = parser.parse_args()
 
     print("Build times: CPU seconds (wall seconds), the best of", args.repeat)
-    print(f"{'records':>8} {'ours':>15} {'ours + search':>15} {'transparency build':>19} {'plain + search':>15} {'ratio':>6}"
-          f"   {'decision page mean':>18} {'largest':>9}")
+    print(
+        f"{'records':>8} {'ours':>15} {'ours + search':>15} {'transparency build':>19} {'plain + search':>15} {'ratio':>6}"
+        f"   {'decision page mean':>18} {'largest':>9}"
+    )
     verdicts = []
     for n in args.records:
         source, plain_source = WORK / f"corpus-{n}", WORK / f"plain-{n}"
@@ -196,14 +244,21 @@ def main() -> None:
         sizes = decision_page_sizes(WORK / f"site-{n}")
         ratio = whole.cpu / plain.cpu
         mean, largest = statistics.mean(sizes), max(sizes)
-        times = "".join(f"{t.cpu:>7.1f}s ({t.wall:>4.0f}s)" for t in (ours, searched)) + f"    {whole.cpu:>7.1f}s ({whole.wall:>4.0f}s)" + \
-            f"{plain.cpu:>7.1f}s ({plain.wall:>4.0f}s)"
-        print(f"{n:>8,} {times} {ratio:>5.2f}x   {mean / 1024:>15.1f} KB {largest / 1024:>6.1f} KB   ({len(sizes):,} decision pages)")
+        times = (
+            "".join(f"{t.cpu:>7.1f}s ({t.wall:>4.0f}s)" for t in (ours, searched))
+            + f"    {whole.cpu:>7.1f}s ({whole.wall:>4.0f}s)"
+            + f"{plain.cpu:>7.1f}s ({plain.wall:>4.0f}s)"
+        )
+        print(
+            f"{n:>8,} {times} {ratio:>5.2f}x   {mean / 1024:>15.1f} KB {largest / 1024:>6.1f} KB   ({len(sizes):,} decision pages)"
+        )
         verdicts.append(ratio <= RATIO_TARGET and largest <= PAGE_TARGET)
         if args.profile and n == args.records[-1]:
             profile_build(ours_config, WORK / f"site-profile-{n}", args.profile)
-    print(f"Targets: transparency build at most {RATIO_TARGET}x plain Material with its search, decision pages at most {PAGE_TARGET // 1024} KB: "
-          f"{'met' if all(verdicts) else 'NOT met'}")
+    print(
+        f"Targets: transparency build at most {RATIO_TARGET}x plain Material with its search, decision pages at most {PAGE_TARGET // 1024} KB: "
+        f"{'met' if all(verdicts) else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

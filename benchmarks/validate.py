@@ -64,8 +64,10 @@ def main() -> None:
         settings = read_settings(root / "mkdocs.yml")
         files = sorted((root / "decisions").glob("*/*.yaml")) + sorted((root / "content" / "funding").glob("*.yaml"))
         size = sum(p.stat().st_size for p in files)
-        print(f"Corpus: {args.records:,} decision records + {len(files) - args.records} funding tables, "
-              f"{size / 2**20:.1f} MiB of YAML, written in {written:.1f} s (seed {args.seed})")
+        print(
+            f"Corpus: {args.records:,} decision records + {len(files) - args.records} funding tables, "
+            f"{size / 2**20:.1f} MiB of YAML, written in {written:.1f} s (seed {args.seed})"
+        )
 
         # One untimed pass, so every run finds the files in the page cache alike.
         parse_all(files, yaml.CSafeLoader)
@@ -80,8 +82,13 @@ def main() -> None:
 
         env = dict(os.environ)
         started = time.perf_counter()
-        command = subprocess.run([sys.executable, "-c", "from generator.cli import main; main()", "validate"],
-                                 cwd=root, env=env, capture_output=True, text=True)
+        command = subprocess.run(
+            [sys.executable, "-c", "from generator.cli import main; main()", "validate"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         whole = time.perf_counter() - started
 
     per = 1000 / args.records
@@ -94,11 +101,15 @@ def main() -> None:
     print(f"{'':<62} {'best of ' + str(args.runs):>10} {'per record':>11} {'vs C parse':>11}")
     for label, seconds in rows:
         print(f"{label:<62} {seconds:>9.2f}s {seconds * per:>8.3f} ms {seconds / c_parse:>10.1f}x")
-    print(f"{'transparency validate, whole command as a process (1 run)':<62} {whole:>9.2f}s "
-          f"{whole * per:>8.3f} ms {whole / c_parse:>10.1f}x")
+    print(
+        f"{'transparency validate, whole command as a process (1 run)':<62} {whole:>9.2f}s "
+        f"{whole * per:>8.3f} ms {whole / c_parse:>10.1f}x"
+    )
     print()
-    print(f"Diagnostics: {errors} error(s), {len(records.diagnostics.warnings)} warning(s); "
-          f"command exit status {command.returncode}")
+    print(
+        f"Diagnostics: {errors} error(s), {len(records.diagnostics.warnings)} warning(s); "
+        f"command exit status {command.returncode}"
+    )
     if errors or command.returncode:
         sys.exit("the synthetic corpus should validate cleanly")
 

@@ -49,7 +49,11 @@ def documents_folder(settings: Settings) -> str:
     """The folder of the site the documents of decisions are published in: files_dir as staff
     name it ('decisions/files/'), so a document's address reads like where they put it. Parts
     that would climb out of the site ('..', a leading '/') are left out."""
-    parts = [part for part in posixpath.normpath(settings.files_dir.replace("\\", "/")).split("/") if part not in ("", ".", "..")]
+    parts = [
+        part
+        for part in posixpath.normpath(settings.files_dir.replace("\\", "/")).split("/")
+        if part not in ("", ".", "..")
+    ]
     return "/".join(parts) + "/"
 
 

@@ -31,8 +31,13 @@ from .publication import Publication
 from .records import Records
 from .settings import OptionsError, Settings, read_settings
 
-STEPS = ("validating records", "building pages, exports and search index", "checking links",
-         "checking for withheld information", "publishing")
+STEPS = (
+    "validating records",
+    "building pages, exports and search index",
+    "checking links",
+    "checking for withheld information",
+    "publishing",
+)
 
 
 class BuildFailed(Exception):
@@ -58,9 +63,11 @@ class Summary:
     def line(self, relative: str) -> str:
         records = self.decisions + self.funding_tables + self.toolkit
         withheld = f"; {self.withheld} withheld" if self.withheld else ""
-        return (f"built {relative}: {records} records ({self.decisions} decisions, {self.funding_tables} funding tables, "
-                f"{self.toolkit} toolkit documents{withheld}), {self.pages} pages, {self.files} files, "
-                f"{_megabytes(self.size)} in {self.seconds:.1f} s")
+        return (
+            f"built {relative}: {records} records ({self.decisions} decisions, {self.funding_tables} funding tables, "
+            f"{self.toolkit} toolkit documents{withheld}), {self.pages} pages, {self.files} files, "
+            f"{_megabytes(self.size)} in {self.seconds:.1f} s"
+        )
 
 
 def _megabytes(size: int) -> str:
@@ -85,7 +92,9 @@ class Progress:
             yield
         finally:
             seconds = time.monotonic() - start
-            self.stream.write(f" {seconds:.1f} s\n" if self.live else f"[{number}/{len(STEPS)}] done in {seconds:.1f} s\n")
+            self.stream.write(
+                f" {seconds:.1f} s\n" if self.live else f"[{number}/{len(STEPS)}] done in {seconds:.1f} s\n"
+            )
             # Held back until the step's line is finished, so they do not break it.
             for note in self.notes:
                 self.stream.write(note + "\n")
@@ -136,7 +145,9 @@ def _settings(config_file: Path) -> Settings:
     except OptionsError as exc:
         raise BuildFailed([d.text() for d in exc.diagnostics])
     except (OSError, ValueError, TypeError) as exc:
-        raise BuildFailed([f"{config_file}: cannot read the transparency plugin's options: {' '.join(str(exc).split())}"])
+        raise BuildFailed(
+            [f"{config_file}: cannot read the transparency plugin's options: {' '.join(str(exc).split())}"]
+        )
 
 
 def _validate(settings: Settings, progress: Progress) -> Records:
@@ -175,7 +186,9 @@ def _mkdocs(config: MkDocsConfig, config_file: Path, log: _Collect, records: Rec
             config.plugins.on_shutdown()
     plugin = config.plugins.get("transparency")
     if plugin is None:
-        raise BuildFailed([f"{config_file}: the transparency plugin is not in its plugins: add '- transparency' to plugins"])
+        raise BuildFailed(
+            [f"{config_file}: the transparency plugin is not in its plugins: add '- transparency' to plugins"]
+        )
     return plugin.publication
 
 
@@ -185,9 +198,14 @@ def _check(build_dir: Path, site_dir: Path, config: MkDocsConfig, publication: P
         sources = links.sources(publication, Path(config.docs_dir), _display)
         broken = links.check(build_dir, publication, config.site_url or "", sources)
     with progress.step(4):
-        scanned = guard.scan(build_dir, guard.secrets(publication, _display), links.attached_files(publication, Path(config.docs_dir)))
-        progress.notes += [f"warning: {shown}/{name}: the guard cannot read text in this file (an image, or an encrypted or damaged "
-                           "document): check by eye that it holds nothing withheld" for name in scanned.unread]
+        scanned = guard.scan(
+            build_dir, guard.secrets(publication, _display), links.attached_files(publication, Path(config.docs_dir))
+        )
+        progress.notes += [
+            f"warning: {shown}/{name}: the guard cannot read text in this file (an image, or an encrypted or damaged "
+            "document): check by eye that it holds nothing withheld"
+            for name in scanned.unread
+        ]
     problems = list(_link_problems(broken, shown))
     problems += [f"{shown}/{leak.file}: error: {leak.message()}" for leak in scanned.leaks]
     if problems:
@@ -215,8 +233,12 @@ def _tree(root: Path) -> tuple[int, int, int]:
     return pages, files, size
 
 
-def build(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = None, strict: bool = False,
-          progress: Progress | None = None) -> Summary:
+def build(
+    config_file: Path = Path("mkdocs.yml"),
+    site_dir: Path | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> Summary:
     """Run the whole pipeline; raise BuildFailed, with site/ untouched, on any problem."""
     start = time.monotonic()
     progress = progress or Progress()
@@ -259,12 +281,21 @@ def build(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = None, 
         # folder's name means nothing to staff: the site folder is named instead.
         where = str(exc.filename or site_dir or config_file)
         if temporary and where.startswith(temporary):
-            inside = where[len(temporary):].partition("/")[2]
+            inside = where[len(temporary) :].partition("/")[2]
             where = os.path.join(_display(site_dir), inside) if inside else _display(site_dir)
         raise BuildFailed([f"{where}: error: {exc.strerror or exc}"]) from None
     finally:
         if build_dir is not None:
             shutil.rmtree(build_dir, ignore_errors=True)
     withheld = publication.withheld
-    return Summary(site_dir, len(publication.decisions), len(publication.funding_tables), len(publication.toolkit),
-                   len(withheld.embargoed) + len(withheld.internal), pages, files, size, time.monotonic() - start)
+    return Summary(
+        site_dir,
+        len(publication.decisions),
+        len(publication.funding_tables),
+        len(publication.toolkit),
+        len(withheld.embargoed) + len(withheld.internal),
+        pages,
+        files,
+        size,
+        time.monotonic() - start,
+    )

@@ -42,7 +42,9 @@ def funding_chart(table: FundingTable) -> Markup:
             y += _LABEL_LINE
             if value is not None:
                 width = max(Decimal("0.5"), (value / top * 100).quantize(Decimal("0.1")))
-                shapes.append(f'<rect class="tr-chart-bar tr-chart-bar--{i % 4}" x="0" y="{y}" width="{width}%" height="{_BAR}"/>')
+                shapes.append(
+                    f'<rect class="tr-chart-bar tr-chart-bar--{i % 4}" x="0" y="{y}" width="{width}%" height="{_BAR}"/>'
+                )
             y += _BAR + _BAR_GAP
         y += _GROUP_GAP
     title = f"{table.title}: chart"
@@ -51,7 +53,7 @@ def funding_chart(table: FundingTable) -> Markup:
         f'<svg width="100%" height="{y}" role="img" aria-label="{_escape(title)}. The table below gives the same figures." '
         f'xmlns="http://www.w3.org/2000/svg" focusable="false">'
         + "".join(shapes)
-        + f'</svg><figcaption>{_escape(table.title)}, by financial year. The figures are in the table below.</figcaption></figure>'
+        + f"</svg><figcaption>{_escape(table.title)}, by financial year. The figures are in the table below.</figcaption></figure>"
     )
     return Markup(svg)
 

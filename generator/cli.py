@@ -14,7 +14,10 @@ from .diagnostics import Diagnostics, Severity, for_people
 from .settings import OptionsError, Settings, read_settings
 
 config_option = click.option(
-    "--config", "-f", "config_file", default=None,
+    "--config",
+    "-f",
+    "config_file",
+    default=None,
     type=click.Path(dir_okay=False, path_type=Path),
     help="The site's mkdocs.yml; the nearest one in this folder or a folder above if left out.",
 )
@@ -63,8 +66,14 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "form", type=click.Choice(["text", "github"]), default="text", show_default=True,
-              help="github: GitHub Actions annotations on the changed lines.")
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="github: GitHub Actions annotations on the changed lines.",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--verbose", "-v", is_flag=True, help="List every warning, not only how many of each kind.")
 @config_option
@@ -84,8 +93,13 @@ def validate(paths: tuple[Path, ...], form: str, strict: bool, verbose: bool, co
 
 
 @main.command()
-@click.option("--site-dir", "-d", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to publish the site; site_dir from mkdocs.yml if left out.")
+@click.option(
+    "--site-dir",
+    "-d",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to publish the site; site_dir from mkdocs.yml if left out.",
+)
 @click.option("--strict", is_flag=True, help="Fail on MkDocs warnings too.")
 @config_option
 def build(site_dir: Path | None, strict: bool, config_file: Path | None) -> None:
@@ -96,7 +110,10 @@ def build(site_dir: Path | None, strict: bool, config_file: Path | None) -> None
     try:
         summary = pipeline.build(_config_path(config_file), site_dir, strict)
     except pipeline.BuildFailed as failed:
-        click.echo(f"transparency build stopped with {len(failed.problems)} problem(s); the published site was not changed:", err=True)
+        click.echo(
+            f"transparency build stopped with {len(failed.problems)} problem(s); the published site was not changed:",
+            err=True,
+        )
         for problem in failed.problems:
             click.echo(problem, err=True)
         sys.exit(1)
@@ -110,9 +127,15 @@ def new() -> None:
 
 @new.command("decision")
 @click.option("--title", required=True, help="Title of the decision.")
-@click.option("--date", "date", default=None,
-              help="Date the decision was made: 2020-08-01, 01/08/2020 or 1 August 2020 (day first); today if left out.")
-@click.option("--prefix", default=None, help="Reference prefix, e.g. WYPCC; from mkdocs.yml or existing records if left out.")
+@click.option(
+    "--date",
+    "date",
+    default=None,
+    help="Date the decision was made: 2020-08-01, 01/08/2020 or 1 August 2020 (day first); today if left out.",
+)
+@click.option(
+    "--prefix", default=None, help="Reference prefix, e.g. WYPCC; from mkdocs.yml or existing records if left out."
+)
 @config_option
 def new_decision(title: str, date: str | None, prefix: str | None, config_file: Path | None) -> None:
     """Write a new decision record with the next free reference for its year."""
@@ -148,7 +171,9 @@ class BadDate(click.ClickException):
 @click.option("--email", prompt="Contact email", help="Where the public asks for information in another format.")
 @click.option("--phone", default="", help="Contact telephone number, for the accessibility statement.")
 @click.option("--org-id", "org_id", prompt="org-id.guide identifier", help="e.g. GB-GOR-PC000123.")
-@click.option("--prefix", prompt="Reference prefix", help="Of the decision references, e.g. AVSPCC for AVSPCC-2025-001.")
+@click.option(
+    "--prefix", prompt="Reference prefix", help="Of the decision references, e.g. AVSPCC for AVSPCC-2025-001."
+)
 def init(folder: Path, name: str, website: str, email: str, phone: str, org_id: str, prefix: str) -> None:
     """Start a new office's site repository in FOLDER (new or empty)."""
     from . import newsite
@@ -158,13 +183,20 @@ def init(folder: Path, name: str, website: str, email: str, phone: str, org_id: 
         written = newsite.write_site(folder, office, dt.date.today())
     except newsite.NewSiteError as exc:
         raise click.ClickException(str(exc))
-    click.echo(f"wrote {len(written)} files in {click.format_filename(folder)}; next: cd {click.format_filename(folder)} && make site")
+    click.echo(
+        f"wrote {len(written)} files in {click.format_filename(folder)}; next: cd {click.format_filename(folder)} && make site"
+    )
 
 
 @main.command("import")
 @click.argument("log", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--map", "map_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="MAP.yaml: which field each column of the log fills (columns:, defaults:, dates:).")
+@click.option(
+    "--map",
+    "map_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="MAP.yaml: which field each column of the log fills (columns:, defaults:, dates:).",
+)
 @click.option("--sheet", default=None, help="The sheet of an XLSX log to read; the first if left out.")
 @click.option("--dry-run", is_flag=True, help="Check every row and report, but write nothing.")
 @config_option
@@ -177,6 +209,9 @@ def import_log(log: Path, map_file: Path, sheet: str | None, dry_run: bool, conf
     print_diagnostics(result.diagnostics)
     failed = len({d.line for d in result.diagnostics.errors})
     written = result.rows - failed if dry_run else len(result.written)
-    click.echo(f"{'would write' if dry_run else 'wrote'} {written} record(s) from {result.rows} row(s); {failed} row(s) not imported", err=True)
+    click.echo(
+        f"{'would write' if dry_run else 'wrote'} {written} record(s) from {result.rows} row(s); {failed} row(s) not imported",
+        err=True,
+    )
     if result.diagnostics.errors:
         sys.exit(1)

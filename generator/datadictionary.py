@@ -104,8 +104,18 @@ def _fields(schema: dict[str, Any], prefix: tuple[str, ...], parent_kind: str, p
         if kind == "list" and "else" in sub.get("items", {}):
             # related: a reference, else an object for a decision published elsewhere.
             children = _fields(sub["items"]["else"], path, "records", name)
-        result.append(Field(path, kind, sub.get("description", ""), key in required,
-                            tuple(str(c) for c in sub.get("enum", ())), children, parent_kind, parent))
+        result.append(
+            Field(
+                path,
+                kind,
+                sub.get("description", ""),
+                key in required,
+                tuple(str(c) for c in sub.get("enum", ())),
+                children,
+                parent_kind,
+                parent,
+            )
+        )
     return tuple(result)
 
 
@@ -118,8 +128,10 @@ def decision_fields() -> tuple[Field, ...]:
 # The key the exports add to each decision: where to find it on the site.
 URL_DESCRIPTION = "Web address of the decision's page on this site."
 # And its total, which a record may state only in parts.
-TOTAL_DESCRIPTION = ("The decision's total in pounds: financial.amount, else the sum of financial.breakdown, else of "
-                     "the recipients' amounts; left out where none is stated.")
+TOTAL_DESCRIPTION = (
+    "The decision's total in pounds: financial.amount, else the sum of financial.breakdown, else of "
+    "the recipients' amounts; left out where none is stated."
+)
 
 
 @cache
@@ -165,7 +177,8 @@ class Entry:
 def _entries(f: Field) -> list[Entry]:
     if f.kind == "object":
         return [Entry(f.name, "", "one column per key below", f.type_words, f.description)] + [
-            e for c in f.children for e in _entries(c)]
+            e for c in f.children for e in _entries(c)
+        ]
     entries = [Entry(f.name, f.name, f.csv_words, f.type_words, f.description)]
     if f.children:
         entries += [Entry(c.name, "", f"inside the {f.name} column", c.type_words, c.description) for c in f.children]
@@ -176,8 +189,15 @@ def _entries(f: Field) -> list[Entry]:
 def decision_dictionary() -> tuple[Entry, ...]:
     """Every key of a published decision and its CSV column, for the Open data page."""
     entries = [e for f in decision_fields() for e in _entries(f)]
-    entries.append(Entry("exempt[].content", "", "inside the exempt column", "text",
-                         "The content of an exempt part once its release_on date has passed; never before."))
+    entries.append(
+        Entry(
+            "exempt[].content",
+            "",
+            "inside the exempt column",
+            "text",
+            "The content of an exempt part once its release_on date has passed; never before.",
+        )
+    )
     entries.append(Entry("total", "total", "", "number", TOTAL_DESCRIPTION))
     entries.append(Entry("url", "url", "", "web address", URL_DESCRIPTION))
     return tuple(entries)

@@ -71,5 +71,7 @@ def for_people(diagnostics: list[Diagnostic], *, verbose: bool = False) -> list[
             lines += [d.text() for d in found]
         else:
             first = found[0]
-            lines.append(f"{len(found)} warnings: {kind}, the first at {first.path}:{first.line}:{first.column} (make validate OPTIONS=--verbose lists them all)")
+            lines.append(
+                f"{len(found)} warnings: {kind}, the first at {first.path}:{first.line}:{first.column} (make validate OPTIONS=--verbose lists them all)"
+            )
     return lines

@@ -98,6 +98,7 @@ def _slug(text: str) -> str:
 
 # Decision records ------------------------------------------------------------------------
 
+
 def _public(obj: Any, fields: Iterable[Field]) -> dict[str, Any]:
     """The public keys of a record (or a part of one), in the schema's order, empty ones left out."""
     out: dict[str, Any] = {}
@@ -124,8 +125,11 @@ def decision_record(d: Decision, embargoed: set[str], site_url: str, today: dt.d
     """
     record = _public(d, decision_fields())
     if "related" in record:
-        record["related"] = [ref if isinstance(ref, str) else {k: v for k, v in dataclasses.asdict(ref).items() if v is not None}
-                             for ref in record["related"] if ref not in embargoed]
+        record["related"] = [
+            ref if isinstance(ref, str) else {k: v for k, v in dataclasses.asdict(ref).items() if v is not None}
+            for ref in record["related"]
+            if ref not in embargoed
+        ]
         if not record["related"]:
             del record["related"]
     for key in ("supersedes", "amends"):
@@ -202,8 +206,10 @@ def decision_records(pub: Publication, site_url: str) -> list[dict[str, Any]]:
 
 def decisions_csv(records: list[dict[str, Any]]) -> bytes:
     columns = decision_columns()
-    return csv_bytes([c.name for c in columns],
-                ([_cell(_lookup(r, c.field.path if c.field else (c.name,)), c.field) for c in columns] for r in records))
+    return csv_bytes(
+        [c.name for c in columns],
+        ([_cell(_lookup(r, c.field.path if c.field else (c.name,)), c.field) for c in columns] for r in records),
+    )
 
 
 def _envelope(pub: Publication) -> dict[str, Any]:
@@ -235,6 +241,7 @@ def funding_csv(pub: Publication) -> bytes:
 
 
 # Atom ------------------------------------------------------------------------------------
+
 
 def _feed_order(d: Decision) -> tuple:
     return (d.published, d.date, d.reference)
@@ -290,12 +297,21 @@ def feeds(pub: Publication, site_url: str) -> Iterator[tuple[str, bytes]]:
     name = pub.settings.publisher.name
     yield FEED, atom_feed(pub, site_url, pub.decisions, FEED, "decisions/", f"{name}: decisions")
     for category in pub.categories:
-        yield category_feed(category), atom_feed(
-            pub, site_url, pub.in_category(category), category_feed(category),
-            f"decisions/category/{category}/", f"{name}: {render.label(category).lower()} decisions")
+        yield (
+            category_feed(category),
+            atom_feed(
+                pub,
+                site_url,
+                pub.in_category(category),
+                category_feed(category),
+                f"decisions/category/{category}/",
+                f"{name}: {render.label(category).lower()} decisions",
+            ),
+        )
 
 
 # 360Giving -------------------------------------------------------------------------------
+
 
 def grant_left_out(row: GrantRow) -> str | None:
     """Why a row of the grants register cannot be a 360Giving grant, or None if it can."""
@@ -339,11 +355,13 @@ def _grant(pub: Publication, row: GrantRow, site_url: str) -> dict[str, Any]:
         "currency": d.currency,
         "amountAwarded": row.amount,
         "awardDate": d.date,
-        "recipientOrganization": [{
-            # Without an org-id.guide identifier, 360Giving asks for one made from our prefix.
-            "id": recipient.org_id or f"{settings.grants_prefix}-{_slug(recipient.name)}",
-            "name": recipient.name,
-        }],
+        "recipientOrganization": [
+            {
+                # Without an org-id.guide identifier, 360Giving asks for one made from our prefix.
+                "id": recipient.org_id or f"{settings.grants_prefix}-{_slug(recipient.name)}",
+                "name": recipient.name,
+            }
+        ],
         "fundingOrganization": [{"id": settings.publisher.org_id, "name": settings.publisher.name}],
     }
     if site_url:
@@ -383,8 +401,11 @@ def grants_360(pub: Publication, rows: list[GrantRow], site_url: str) -> bytes |
         "version": "1.4",
         "title": f"{publisher.name}: grants",
         "license": LICENCE_URL,
-        "publisher": {"name": publisher.name, **({"identifier": publisher.org_id} if publisher.org_id else {}),
-                      **({"website": publisher.url} if publisher.url else {})},
+        "publisher": {
+            "name": publisher.name,
+            **({"identifier": publisher.org_id} if publisher.org_id else {}),
+            **({"website": publisher.url} if publisher.url else {}),
+        },
     }
     if site_url:
         package.update(downloadURL=absolute_url(site_url, GRANTS_360), accessURL=absolute_url(site_url, OPEN_DATA_PAGE))
@@ -393,6 +414,7 @@ def grants_360(pub: Publication, rows: list[GrantRow], site_url: str) -> bytes |
 
 
 # Open Contracting ------------------------------------------------------------------------
+
 
 def contract_awards(pub: Publication) -> list[Decision]:
     """Every published decision procured other than by grant round, whatever its value: awards,
@@ -424,8 +446,12 @@ def _release(pub: Publication, d: Decision, site_url: str) -> dict[str, Any]:
     suppliers = [_organisation(r.org_id, r.name, f"supplier-{i + 1}") for i, r in enumerate(d.recipients)]
     value = {"amount": d.amount, "currency": d.currency} if d.amount is not None else None
     planned = proc.stage == "intention"
-    tender: dict[str, Any] = {"id": d.reference, "title": d.title, "status": "planned" if planned else "complete",
-                              "procurementMethodDetails": render.label(proc.route)}
+    tender: dict[str, Any] = {
+        "id": d.reference,
+        "title": d.title,
+        "status": "planned" if planned else "complete",
+        "procurementMethodDetails": render.label(proc.route),
+    }
     if proc.route in OCDS_METHODS:
         tender["procurementMethod"] = OCDS_METHODS[proc.route]
     if proc.bids_received is not None:
@@ -451,8 +477,13 @@ def _release(pub: Publication, d: Decision, site_url: str) -> dict[str, Any]:
             "buyer": {"id": buyer["id"], "name": buyer["name"]},
             "tender": tender,
         }
-    award: dict[str, Any] = {"id": d.reference, "title": d.title, "description": render.plain_text(d.summary),
-                             "status": OCDS_AWARD_STATUS[d.status], "date": _timestamp(d.date)}
+    award: dict[str, Any] = {
+        "id": d.reference,
+        "title": d.title,
+        "description": render.plain_text(d.summary),
+        "status": OCDS_AWARD_STATUS[d.status],
+        "date": _timestamp(d.date),
+    }
     if value:
         award["value"] = value
     if suppliers:
@@ -460,9 +491,15 @@ def _release(pub: Publication, d: Decision, site_url: str) -> dict[str, Any]:
     period = _period(proc.contract_start, proc.contract_end)
     if period:
         award["contractPeriod"] = period
-    documents = [{"id": str(i + 1), "title": doc.title,
-                  "url": doc.url or absolute_url(site_url, document_path(pub.settings, doc.file))}
-                 for i, doc in enumerate(d.documents) if doc.url or doc.file]
+    documents = [
+        {
+            "id": str(i + 1),
+            "title": doc.title,
+            "url": doc.url or absolute_url(site_url, document_path(pub.settings, doc.file)),
+        }
+        for i, doc in enumerate(d.documents)
+        if doc.url or doc.file
+    ]
     if documents:
         award["documents"] = documents
     release: dict[str, Any] = {
@@ -473,7 +510,7 @@ def _release(pub: Publication, d: Decision, site_url: str) -> dict[str, Any]:
         "initiationType": "tender",
         "language": "en",
         "parties": [{**buyer, "roles": ["buyer", "procuringEntity"]}]
-                   + [{**s, "roles": ["supplier"]} for s in suppliers],
+        + [{**s, "roles": ["supplier"]} for s in suppliers],
         "buyer": {"id": buyer["id"], "name": buyer["name"]},
         "tender": tender,
         "awards": [award],
@@ -513,6 +550,7 @@ def ocds_package(pub: Publication, site_url: str) -> bytes | None:
 
 # The whole set -----------------------------------------------------------------------------
 
+
 def schema_bytes(name: str) -> bytes:
     return resources.files("generator").joinpath(f"schemas/{name}.schema.json").read_bytes()
 
@@ -523,7 +561,10 @@ def site_exports(pub: Publication, registers: Registers, site_url: str) -> Itera
     yield DECISIONS_CSV, decisions_csv(records)
     yield DECISIONS_JSON, decisions_json(pub, records)
     yield FUNDING_CSV, funding_csv(pub)
-    for path, content in ((GRANTS_360, grants_360(pub, registers.grants, site_url)), (OCDS, ocds_package(pub, site_url))):
+    for path, content in (
+        (GRANTS_360, grants_360(pub, registers.grants, site_url)),
+        (OCDS, ocds_package(pub, site_url)),
+    ):
         if content is not None:
             yield path, content
     yield from feeds(pub, site_url)
@@ -562,16 +603,24 @@ GRANT_KEYS = (
     ("downloadURL", "Where this file is published."),
     ("accessURL", "This page."),
     ("grants", "One grant per named recipient of each approved grant decision."),
-    ("grants[].id", "The grants prefix set in mkdocs.yml, the decision's reference and the recipient's place in "
-                    "the record, from 1: <prefix>-<reference>-<n>."),
+    (
+        "grants[].id",
+        "The grants prefix set in mkdocs.yml, the decision's reference and the recipient's place in "
+        "the record, from 1: <prefix>-<reference>-<n>.",
+    ),
     ("grants[].title", "Title of the decision."),
     ("grants[].description", "Summary of the decision, as plain text."),
     ("grants[].currency", "financial.currency of the decision."),
-    ("grants[].amountAwarded", "The recipient's amount (recipients[].amount), or the decision's amount where it "
-                               "names one recipient only."),
+    (
+        "grants[].amountAwarded",
+        "The recipient's amount (recipients[].amount), or the decision's amount where it names one recipient only.",
+    ),
     ("grants[].awardDate", "Date of the decision."),
-    ("grants[].recipientOrganization[].id", "recipients[].org_id; where the record gives none, the grants prefix "
-                                            "and the recipient's name in lower case joined by hyphens."),
+    (
+        "grants[].recipientOrganization[].id",
+        "recipients[].org_id; where the record gives none, the grants prefix "
+        "and the recipient's name in lower case joined by hyphens.",
+    ),
     ("grants[].recipientOrganization[].name", "recipients[].name."),
     ("grants[].fundingOrganization[].id", "The office's org-id.guide identifier."),
     ("grants[].fundingOrganization[].name", "The office's name."),
@@ -593,17 +642,25 @@ OCDS_KEYS = (
     ("publisher.uid", "Its org-id.guide identifier."),
     ("license", "Web address of the licence."),
     ("publicationPolicy", "This page."),
-    ("releases", "One release per published decision whose procurement route is not a grant round, whatever "
-                 "its value; income and decisions noted or endorsed are left out, as they award nothing."),
+    (
+        "releases",
+        "One release per published decision whose procurement route is not a grant round, whatever "
+        "its value; income and decisions noted or endorsed are left out, as they award nothing.",
+    ),
     ("releases[].ocid", "The ocid prefix set in mkdocs.yml and the decision's reference: <prefix>-<reference>."),
     ("releases[].id", "The reference and the publication date of the decision."),
     ("releases[].date", "Publication date of the decision, at midnight UTC."),
-    ("releases[].tag", "award, and contract where the decision was approved; planning for a decision to go to "
-                       "market (procurement.stage intention), which has no award."),
+    (
+        "releases[].tag",
+        "award, and contract where the decision was approved; planning for a decision to go to "
+        "market (procurement.stage intention), which has no award.",
+    ),
     ("releases[].initiationType", "Always tender."),
     ("releases[].language", "Always en."),
-    ("releases[].parties[].id", "The org-id.guide identifier of the office or the supplier; supplier-<n> for a "
-                                "supplier without one."),
+    (
+        "releases[].parties[].id",
+        "The org-id.guide identifier of the office or the supplier; supplier-<n> for a supplier without one.",
+    ),
     ("releases[].parties[].name", "Name of the office or the supplier (recipients[].name)."),
     ("releases[].parties[].identifier.scheme", "The register of the identifier, like GB-COH."),
     ("releases[].parties[].identifier.id", "The identifier within that register."),
@@ -612,27 +669,40 @@ OCDS_KEYS = (
     ("releases[].buyer.name", "The office's name."),
     ("releases[].tender.id", "The decision's reference."),
     ("releases[].tender.title", "Title of the decision."),
-    ("releases[].tender.status", "complete where the decision awarded, extended or varied the contract; planned "
-                                 "for a decision to go to market."),
+    (
+        "releases[].tender.status",
+        "complete where the decision awarded, extended or varied the contract; planned for a decision to go to market.",
+    ),
     ("releases[].tender.description", "For a planned tender: summary of the decision, as plain text."),
-    ("releases[].tender.value.amount", "For a planned tender: the decision's amount (financial.amount, or the sum "
-                                       "of its breakdown or its recipients' amounts)."),
+    (
+        "releases[].tender.value.amount",
+        "For a planned tender: the decision's amount (financial.amount, or the sum "
+        "of its breakdown or its recipients' amounts).",
+    ),
     ("releases[].tender.value.currency", "For a planned tender: financial.currency."),
     ("releases[].tender.contractPeriod.startDate", "For a planned tender: procurement.contract_start."),
     ("releases[].tender.contractPeriod.endDate", "For a planned tender: procurement.contract_end."),
-    ("releases[].tender.procurementMethod", "procurement.route in the standard's terms: open-tender is open, "
-                                            "restricted-tender is selective, direct-award is direct; left out for "
-                                            "frameworks and other routes."),
+    (
+        "releases[].tender.procurementMethod",
+        "procurement.route in the standard's terms: open-tender is open, "
+        "restricted-tender is selective, direct-award is direct; left out for "
+        "frameworks and other routes.",
+    ),
     ("releases[].tender.procurementMethodDetails", "procurement.route in words."),
     ("releases[].tender.numberOfTenderers", "procurement.bids_received."),
     ("releases[].tender.submissionMethodDetails", "procurement.portal: where the opportunity was advertised."),
     ("releases[].awards[].id", "The decision's reference."),
     ("releases[].awards[].title", "Title of the decision."),
     ("releases[].awards[].description", "Summary of the decision, as plain text."),
-    ("releases[].awards[].status", "status of the decision: approved is active, rejected unsuccessful, withdrawn "
-                                   "cancelled, deferred pending."),
+    (
+        "releases[].awards[].status",
+        "status of the decision: approved is active, rejected unsuccessful, withdrawn cancelled, deferred pending.",
+    ),
     ("releases[].awards[].date", "Date of the decision, at midnight UTC."),
-    ("releases[].awards[].value.amount", "The decision's amount: financial.amount, or the sum of its breakdown or of its recipients' amounts."),
+    (
+        "releases[].awards[].value.amount",
+        "The decision's amount: financial.amount, or the sum of its breakdown or of its recipients' amounts.",
+    ),
     ("releases[].awards[].value.currency", "financial.currency."),
     ("releases[].awards[].suppliers[].id", "As parties[].id."),
     ("releases[].awards[].suppliers[].name", "recipients[].name."),

@@ -18,16 +18,23 @@ import zipfile
 import zlib
 
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _XML_TAG = re.compile(rb"<[^>]*>")
 # Tags that end a paragraph, cell or line, or stand for a space: elsewhere a tag joins what is
 # either side of it, since formatting splits one word into several runs.
-_SPACING_TAG = re.compile(rb"</(w:p|text:p|text:h|a:p|si|c|v|t)>|<(w:tab|w:br|w:cr|text:s|text:tab|text:line-break|a:br)\b")
+_SPACING_TAG = re.compile(
+    rb"</(w:p|text:p|text:h|a:p|si|c|v|t)>|<(w:tab|w:br|w:cr|text:s|text:tab|text:line-break|a:br)\b"
+)
 # Members of office documents that hold what a reader sees (not styles, settings or themes).
-_OFFICE_TEXT = re.compile(r"^(word/(document|footnotes|endnotes|comments|header\d*|footer\d*)\.xml|xl/sharedStrings\.xml"
-                          r"|xl/worksheets/sheet\d+\.xml|ppt/(slides|notesSlides)/\w+\.xml|content\.xml|docProps/core\.xml)$")
+_OFFICE_TEXT = re.compile(
+    r"^(word/(document|footnotes|endnotes|comments|header\d*|footer\d*)\.xml|xl/sharedStrings\.xml"
+    r"|xl/worksheets/sheet\d+\.xml|ppt/(slides|notesSlides)/\w+\.xml|content\.xml|docProps/core\.xml)$"
+)
 
 
 def extract(data: bytes) -> str | None:
@@ -47,11 +54,15 @@ def extract(data: bytes) -> str | None:
 def _plain(data: bytes) -> str | None:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding, errors="replace")
+            return data[len(bom) :].decode(encoding, errors="replace")
     if b"\0" in data:
         # UTF-16 or UTF-32 without a byte order mark: ASCII text leaves every other byte zero.
-        for encoding, zeros in (("utf-32-le", data[1::4]), ("utf-32-be", data[:-1:4]),
-                                ("utf-16-le", data[1::2]), ("utf-16-be", data[::2])):
+        for encoding, zeros in (
+            ("utf-32-le", data[1::4]),
+            ("utf-32-be", data[:-1:4]),
+            ("utf-16-le", data[1::2]),
+            ("utf-16-be", data[::2]),
+        ):
             if zeros and zeros.count(0) > 0.9 * len(zeros):
                 try:
                     return data.decode(encoding)
@@ -88,8 +99,10 @@ def _office(data: bytes) -> str | None:
             members = [info for info in archive.infolist() if _OFFICE_TEXT.match(info.filename)]
             if not members:
                 return None
-            parts = [_XML_TAG.sub(lambda m: b" " if _SPACING_TAG.match(m.group()) else b"", archive.read(info))
-                     for info in members]
+            parts = [
+                _XML_TAG.sub(lambda m: b" " if _SPACING_TAG.match(m.group()) else b"", archive.read(info))
+                for info in members
+            ]
     except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, zlib.error, NotImplementedError):
         return None
     return html.unescape(b"\n".join(parts).decode("utf-8", errors="replace"))

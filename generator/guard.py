@@ -36,8 +36,11 @@ WINDOW = 8
 TITLE_WORDS = 3
 
 # Tags inside a line of text: a word split by one (ex<em>emp</em>t) reads as one word.
-_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|"
-                         r"time|u|var|wbr)(?:\s[^<>]*)?/?>", re.I)
+_INLINE_TAG = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|"
+    r"time|u|var|wbr)(?:\s[^<>]*)?/?>",
+    re.I,
+)
 _TAG = re.compile(r"<[!/?]?[a-zA-Z][^<>]*>|<!--.*?-->", re.S)
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\[nrtbf]|\\([\"\\/])")
 # Between the text of a page and the values of its attributes, so no match spans the two.
@@ -181,13 +184,19 @@ def secrets(publication: Publication, relative: Callable[[Path], str] = str) -> 
         found += _secrets_of(f"the title of {decision.reference}, {until}", where, decision.title, TITLE_WORDS)
         found += _secrets_of(f"the summary of {decision.reference}, {until}", where, decision.summary, TITLE_WORDS)
     for decision, name, text in withheld.whole:
-        found += _secrets_of(f"the {name} of {decision.reference}, withheld as a whole", relative(decision.source), text, TITLE_WORDS)
+        found += _secrets_of(
+            f"the {name} of {decision.reference}, withheld as a whole", relative(decision.source), text, TITLE_WORDS
+        )
     # Text copied from an internal document into a public one is a leak like any other, unless
     # staff declared the passage as shared (shared_text, checked by validation).
     for document in withheld.internal:
         where = relative(document.source)
-        found += _secrets_of(f"the title of the internal document '{document.title}'", where, document.title, TITLE_WORDS)
-        found += _secrets_of(f"the text of the internal document '{document.title}'", where, document.body, shared=document.shared_text)
+        found += _secrets_of(
+            f"the title of the internal document '{document.title}'", where, document.title, TITLE_WORDS
+        )
+        found += _secrets_of(
+            f"the text of the internal document '{document.title}'", where, document.body, shared=document.shared_text
+        )
     for uri, (path, why) in withheld.files.items():
         found += _file_secrets(f"the withheld file '{uri}', {why}", relative(path), path)
     return found
@@ -217,8 +226,11 @@ class Guard:
         present = set(public)
         found: dict[str, Secret] = {secret.what: secret for secret in self._by_digest.get(digest, ())}
         for anchor in self._by_anchor.keys() & present:
-            candidates = [(needle, needle.index(anchor), secrets) for needle, secrets in self._by_anchor[anchor].items()
-                          if present.issuperset(needle)]
+            candidates = [
+                (needle, needle.index(anchor), secrets)
+                for needle, secrets in self._by_anchor[anchor].items()
+                if present.issuperset(needle)
+            ]
             for position in _positions(public, anchor) if candidates else ():
                 for needle, offset, secrets in candidates:
                     start = position - offset

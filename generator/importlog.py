@@ -83,7 +83,9 @@ def read_map(path: Path) -> LogMap:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ImportFailed(f"{path}: cannot read the map: {str(exc).splitlines()[0]}") from None
     if not isinstance(data, dict) or not isinstance(data.get("columns"), dict) or not data["columns"]:
-        raise ImportFailed(f"{path}: the map needs 'columns:', a mapping of column headings to fields, like \"Decision No.\": reference")
+        raise ImportFailed(
+            f"{path}: the map needs 'columns:', a mapping of column headings to fields, like \"Decision No.\": reference"
+        )
     wrong = [f"{k}" for k in set(data) - {"columns", "defaults", "dates"}]
     if wrong:
         raise ImportFailed(f"{path}: unknown key '{wrong[0]}' in the map: use columns, defaults and dates")
@@ -96,12 +98,17 @@ def read_map(path: Path) -> LogMap:
         except ValueError:
             known = False
         if not known:
-            raise ImportFailed(f"{path}: '{name}' is not a field of a decision record (like reference, financial.amount or recipients[0].name)")
+            raise ImportFailed(
+                f"{path}: '{name}' is not a field of a decision record (like reference, financial.amount or recipients[0].name)"
+            )
     dates = data.get("dates", "day-first")
     if dates not in ("day-first", "month-first"):
         raise ImportFailed(f"{path}: dates must be day-first or month-first, not '{dates}'")
-    return LogMap({str(k): str(v) for k, v in data["columns"].items()}, {str(k): v for k, v in defaults.items()},
-                  day_first=dates == "day-first")
+    return LogMap(
+        {str(k): str(v) for k, v in data["columns"].items()},
+        {str(k): v for k, v in defaults.items()},
+        day_first=dates == "day-first",
+    )
 
 
 def read_log(path: Path, sheet: str | None = None) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
@@ -162,12 +169,20 @@ def to_date(value: Any, *, day_first: bool) -> dt.date:
     raise ValueError(f"'{value}' is not a date: write it like 2020-08-01, 1 August 2020 or {order}")
 
 
-_MONEY = re.compile(r"^(?P<basis>up to|upto|max(?:imum)?|about|approx(?:imately)?\.?|c\.|circa)?\s*(?:£|GBP)?\s*"
-                    r"(?P<number>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<scale>m|mn|million|k|thousand)?"
-                    r"\s*(?P<annual>(?:a|per) (?:year|annum)|p\.?a\.?)?$", re.I)
+_MONEY = re.compile(
+    r"^(?P<basis>up to|upto|max(?:imum)?|about|approx(?:imately)?\.?|c\.|circa)?\s*(?:£|GBP)?\s*"
+    r"(?P<number>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<scale>m|mn|million|k|thousand)?"
+    r"\s*(?P<annual>(?:a|per) (?:year|annum)|p\.?a\.?)?$",
+    re.I,
+)
 _BASIS = {"up": "maximum", "upto": "maximum", "max": "maximum", "maximum": "maximum"}
-_SCALE = {"m": Decimal(1_000_000), "mn": Decimal(1_000_000), "million": Decimal(1_000_000),
-          "k": Decimal(1000), "thousand": Decimal(1000)}
+_SCALE = {
+    "m": Decimal(1_000_000),
+    "mn": Decimal(1_000_000),
+    "million": Decimal(1_000_000),
+    "k": Decimal(1000),
+    "thousand": Decimal(1000),
+}
 
 
 def to_money(value: Any) -> tuple[Decimal, str | None]:
@@ -254,7 +269,9 @@ def _for_schema(value: Any) -> Any:
     return value
 
 
-def _row_record(log_map: LogMap, header: list[str], cells: list[Any]) -> tuple[dict[str, Any], dict[str, int], list[tuple[int, str, str]]]:
+def _row_record(
+    log_map: LogMap, header: list[str], cells: list[Any]
+) -> tuple[dict[str, Any], dict[str, int], list[tuple[int, str, str]]]:
     """The record a row makes, the column of each field it filled, and the cells it could not read."""
     record: dict[str, Any] = {}
     for name, value in log_map.defaults.items():
@@ -286,16 +303,24 @@ def _yaml(record: dict[str, Any]) -> str:
         pass
 
     # Long texts as folded blocks, as staff write them; amounts as plain numbers.
-    Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar(
-        "tag:yaml.org,2002:int" if v == v.to_integral_value() else "tag:yaml.org,2002:float", format(v, "f")))
-    Dumper.add_representer(str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style=">" if len(v) > 80 else None))
+    Dumper.add_representer(
+        Decimal,
+        lambda d, v: d.represent_scalar(
+            "tag:yaml.org,2002:int" if v == v.to_integral_value() else "tag:yaml.org,2002:float", format(v, "f")
+        ),
+    )
+    Dumper.add_representer(
+        str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style=">" if len(v) > 80 else None)
+    )
     # Fields in the order of the format (and of `transparency new decision`), not of the log.
     order = list(schema.load_schema("decision")["properties"])
     ordered = dict(sorted(record.items(), key=lambda item: order.index(item[0])))
     return yaml.dump(ordered, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-def import_log(settings: Settings, log: Path, map_file: Path, *, sheet: str | None = None, dry_run: bool = False) -> Imported:
+def import_log(
+    settings: Settings, log: Path, map_file: Path, *, sheet: str | None = None, dry_run: bool = False
+) -> Imported:
     """Read the log, check every row as a record of the repository, write the good ones."""
     log_map = read_map(map_file)
     header, rows = read_log(log, sheet)
@@ -303,7 +328,9 @@ def import_log(settings: Settings, log: Path, map_file: Path, *, sheet: str | No
     result = Imported()
     missing = [h for h in log_map.columns if h not in header]
     if missing:
-        raise ImportFailed(f"{shown}: the map names the column '{missing[0]}', which is not in the log's first row ({', '.join(h for h in header if h)})")
+        raise ImportFailed(
+            f"{shown}: the map names the column '{missing[0]}', which is not in the log's first row ({', '.join(h for h in header if h)})"
+        )
     repository = load(settings)
     decisions_dir = settings.path("decisions_dir")
     taken = {d.slug: d.source for d in repository.decisions + repository.partial_decisions if d.reference}
@@ -326,14 +353,23 @@ def import_log(settings: Settings, log: Path, map_file: Path, *, sheet: str | No
         path = decisions_dir / str(data["date"][:4]) / record_file_name(data["reference"])
         slug = slugify(data["reference"])
         if slug in taken:
-            result.diagnostics.error(shown, number, _column_of("reference", columns),
-                                     f"'{data['reference']}' is already the reference of {repository.relative(taken[slug])}: it was not imported again", "reference")
+            result.diagnostics.error(
+                shown,
+                number,
+                _column_of("reference", columns),
+                f"'{data['reference']}' is already the reference of {repository.relative(taken[slug])}: it was not imported again",
+                "reference",
+            )
             continue
         taken[slug] = path
         candidates.append((number, record, columns, decision_from_data(data, path, SourceMap())))
-    trial = Records(settings, decisions=repository.decisions + [c[3] for c in candidates],
-                    funding_tables=repository.funding_tables, invalid_references=repository.invalid_references,
-                    partial_decisions=repository.partial_decisions)
+    trial = Records(
+        settings,
+        decisions=repository.decisions + [c[3] for c in candidates],
+        funding_tables=repository.funding_tables,
+        invalid_references=repository.invalid_references,
+        partial_decisions=repository.partial_decisions,
+    )
     check_records(trial)
     by_file: dict[str, list] = {}
     for diagnostic in trial.diagnostics:

@@ -61,7 +61,7 @@ class _Site:
         absolute = absolute.replace("//", "/")
         if not (absolute + ("" if absolute.endswith("/") else "/")).startswith(self.base):
             return f"points outside the site's address {self.base}: write a full https:// address to link to another part of the website"
-        inside = absolute[len(self.base):]
+        inside = absolute[len(self.base) :]
         if inside in self.files:
             return inside, unquote(parts.fragment)
         index = posixpath.join(inside, "index.html") if inside else "index.html"
@@ -113,7 +113,9 @@ def _problem(site: _Site, page: str, link: str) -> str:
     return ""
 
 
-def check(root: Path, publication: Publication, site_url: str = "", sources: dict[str, str] | None = None) -> list[BrokenLink]:
+def check(
+    root: Path, publication: Publication, site_url: str = "", sources: dict[str, str] | None = None
+) -> list[BrokenLink]:
     """Every broken internal link and anchor in the HTML files of a built site.
 
     `sources` maps a built HTML file to the file staff write it from, to say where to fix it.
@@ -131,15 +133,29 @@ def check(root: Path, publication: Publication, site_url: str = "", sources: dic
         for document in decision.documents:
             if document.file and document_path(publication.settings, document.file) not in site.files:
                 page = decision.url + "index.html"
-                broken.append(BrokenLink(page, 0, document.file, "the document is listed in the record but is not in the built site",
-                                         sources.get(page, str(decision.source))))
+                broken.append(
+                    BrokenLink(
+                        page,
+                        0,
+                        document.file,
+                        "the document is listed in the record but is not in the built site",
+                        sources.get(page, str(decision.source)),
+                    )
+                )
     return broken
 
 
 def attached_files(publication: Publication, docs_dir: Path) -> list[str]:
     """The files inside the site copied from staff's sources: documents and files beside pages."""
-    found = [document_path(publication.settings, document.file) for d in publication.decisions for document in d.documents if document.file]
-    found += [path.relative_to(docs_dir).as_posix() for path in docs_dir.rglob("*") if path.is_file() and path.suffix != ".md"]
+    found = [
+        document_path(publication.settings, document.file)
+        for d in publication.decisions
+        for document in d.documents
+        if document.file
+    ]
+    found += [
+        path.relative_to(docs_dir).as_posix() for path in docs_dir.rglob("*") if path.is_file() and path.suffix != ".md"
+    ]
     return found
 
 

@@ -32,8 +32,13 @@ def read_text(records: Records, path: Path) -> str | None:
     try:
         size = path.stat().st_size
         if size > limit:
-            records.diagnostics.error(rel, 1, 1, f"the file is {size:,} bytes, over the limit of {limit:,} (record_size_limit): "
-                                                 f"split it, or move long text into a document under {records.relative(records.settings.path('files_dir'))}/")
+            records.diagnostics.error(
+                rel,
+                1,
+                1,
+                f"the file is {size:,} bytes, over the limit of {limit:,} (record_size_limit): "
+                f"split it, or move long text into a document under {records.relative(records.settings.path('files_dir'))}/",
+            )
             return None
         raw = path.read_bytes()
     except OSError as exc:
@@ -46,7 +51,9 @@ def read_text(records: Records, path: Path) -> str | None:
     return text
 
 
-def parse_file(records: Records, path: Path, kind: str, text: str | None = None, line_offset: int = 0) -> tuple[Any, SourceMap] | None:
+def parse_file(
+    records: Records, path: Path, kind: str, text: str | None = None, line_offset: int = 0
+) -> tuple[Any, SourceMap] | None:
     """Parse one YAML file (or front matter) and check it against its schema; None if unusable."""
     rel = records.relative(path)
     if text is None:
@@ -55,7 +62,13 @@ def parse_file(records: Records, path: Path, kind: str, text: str | None = None,
             return None
     parsed = source.parse(text)
     for problem in parsed.problems:
-        records.diagnostics.error(rel, problem.position.line + line_offset, problem.position.column, one_line(problem.message), one_line(schema.field_name(problem.path)))
+        records.diagnostics.error(
+            rel,
+            problem.position.line + line_offset,
+            problem.position.column,
+            one_line(problem.message),
+            one_line(schema.field_name(problem.path)),
+        )
     if line_offset:
         shifted = SourceMap()
         for attr in ("values", "keys"):
@@ -64,8 +77,12 @@ def parse_file(records: Records, path: Path, kind: str, text: str | None = None,
         parsed.source_map = shifted
     if any(not p.path for p in parsed.problems) and parsed.data is None:
         return None
-    what = {"decision": "a decision record", "funding": "a funding table", "toolkit": "front matter",
-            "specified-information": "a Specified Information map"}[kind]
+    what = {
+        "decision": "a decision record",
+        "funding": "a funding table",
+        "toolkit": "front matter",
+        "specified-information": "a Specified Information map",
+    }[kind]
     if parsed.data is None and not parsed.problems:
         empty = "the front matter is empty" if kind == "toolkit" else "the file is empty"
         records.diagnostics.error(rel, 1 + line_offset, 1, f"{empty}: expected {what} (a mapping of fields)")
@@ -73,7 +90,9 @@ def parse_file(records: Records, path: Path, kind: str, text: str | None = None,
     if not isinstance(parsed.data, dict):
         if parsed.data is not None:
             records.diagnostics.error(
-                rel, 1 + line_offset, 1,
+                rel,
+                1 + line_offset,
+                1,
                 f"expected {what} (a mapping of 'field: value' lines), found {source.type_name(parsed.data)}",
             )
         return None
@@ -98,7 +117,9 @@ def _files(folder: Path, pattern: str) -> list[Path]:
     return sorted(folder.glob(pattern)) if folder.is_dir() else []
 
 
-def _load_each(records: Records, paths: list[Path], kind: str, build: Callable[[dict[str, Any], Path, SourceMap], Any], into: list) -> None:
+def _load_each(
+    records: Records, paths: list[Path], kind: str, build: Callable[[dict[str, Any], Path, SourceMap], Any], into: list
+) -> None:
     for path in paths:
         parsed = parse_file(records, path, kind)
         if parsed is not None:
@@ -113,7 +134,12 @@ def load_toolkit_document(records: Records, path: Path) -> ToolkitDocument | Non
     rel = records.relative(path)
     opening = _FRONT_MATTER.match(text)
     if opening is None:
-        records.diagnostics.error(rel, 1, 1, "the document has no front matter: start it with a '---' line, a 'title: ...' line and another '---' line")
+        records.diagnostics.error(
+            rel,
+            1,
+            1,
+            "the document has no front matter: start it with a '---' line, a 'title: ...' line and another '---' line",
+        )
         return None
     closing = _FRONT_MATTER.search(text, opening.end())
     if closing is None:
@@ -163,25 +189,37 @@ def _written_page(records: Records, path: Path) -> ToolkitDocument | None:
     parsed = source.parse(text[opening.end() : closing.start()])
     rel = records.relative(path)
     for problem in parsed.problems:
-        records.diagnostics.error(rel, problem.position.line + offset, problem.position.column, one_line(problem.message))
+        records.diagnostics.error(
+            rel, problem.position.line + offset, problem.position.column, one_line(problem.message)
+        )
     data = parsed.data if isinstance(parsed.data, dict) else {}
     audience = data.get("audience")
     if audience is None or audience == "public":
         return None
     where = parsed.source_map.value(("audience",))
     if audience != "internal":
-        records.diagnostics.error(rel, where.line + offset, where.column, f"{source.type_name(audience) if not isinstance(audience, str) else repr(audience)} "
-                                  "is not one of: public, internal", "audience")
+        records.diagnostics.error(
+            rel,
+            where.line + offset,
+            where.column,
+            f"{source.type_name(audience) if not isinstance(audience, str) else repr(audience)} "
+            "is not one of: public, internal",
+            "audience",
+        )
         return None
     body = text[closing.end() :]
     heading = _HEADING.search(body)
     title = data.get("title") if isinstance(data.get("title"), str) else heading[1] if heading else path.stem
     docs_dir = records.settings.path("docs_dir")
-    return ToolkitDocument(src_uri=path.relative_to(docs_dir).as_posix(), title=title, body=body, audience="internal", source=path)
+    return ToolkitDocument(
+        src_uri=path.relative_to(docs_dir).as_posix(), title=title, body=body, audience="internal", source=path
+    )
 
 
 # Links and embeds in Markdown and in HTML written inside it.
-_LINK_TARGETS = re.compile(r"""\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?([^\s>]+)|\b(?:href|src)\s*=\s*["']([^"']+)""", re.M)
+_LINK_TARGETS = re.compile(
+    r"""\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?([^\s>]+)|\b(?:href|src)\s*=\s*["']([^"']+)""", re.M
+)
 
 
 def linked_files(document: ToolkitDocument, docs_dir: Path) -> list[Path]:
@@ -206,7 +244,9 @@ def _withheld_files(records: Records, written: dict[Path, bool]) -> dict[Path, s
     for document in [d for d in records.toolkit if d.is_internal] + records.internal_pages:
         folder = document.source.parent
         for name in document.attachments:
-            withheld.setdefault(Path(os.path.normpath(folder / name)), f"an attachment of the internal document '{document.title}'")
+            withheld.setdefault(
+                Path(os.path.normpath(folder / name)), f"an attachment of the internal document '{document.title}'"
+            )
         for path in linked_files(document, docs_dir):
             withheld.setdefault(path, f"linked from the internal document '{document.title}'")
     internal_folders: dict[Path, bool] = {}
@@ -216,7 +256,9 @@ def _withheld_files(records: Records, written: dict[Path, bool]) -> dict[Path, s
         if path.suffix == ".md" or not path.is_file() or path in withheld:
             continue
         # The nearest folder, up to docs_dir, that holds documents decides for the files in it.
-        folder = next((f for f in [path.parent, *path.parent.parents] if f in internal_folders or f == docs_dir), docs_dir)
+        folder = next(
+            (f for f in [path.parent, *path.parent.parents] if f in internal_folders or f == docs_dir), docs_dir
+        )
         if internal_folders.get(folder):
             withheld[path] = f"in {records.relative(folder)}/, whose documents are all internal"
     return withheld
@@ -227,8 +269,10 @@ def _symbolic_links_out(records: Records) -> None:
     the machine it runs on: each is an error naming it."""
     settings = records.settings
     root = settings.root.resolve()
-    tops = dict.fromkeys(settings.root / getattr(settings, name)
-                         for name in ("docs_dir", "decisions_dir", "funding_dir", "toolkit_dir", "files_dir"))
+    tops = dict.fromkeys(
+        settings.root / getattr(settings, name)
+        for name in ("docs_dir", "decisions_dir", "funding_dir", "toolkit_dir", "files_dir")
+    )
     for top in tops:
         candidates = [top] if top.is_symlink() else []
         if top.is_dir() and not top.is_symlink():
@@ -237,8 +281,13 @@ def _symbolic_links_out(records: Records) -> None:
         for link in candidates:
             target = link.resolve()
             if not target.is_relative_to(root):
-                records.diagnostics.error(records.relative(link), 1, 1, f"is a symbolic link to {target}, outside the repository: "
-                                          "the site is built only from the repository's own files; copy the file in instead")
+                records.diagnostics.error(
+                    records.relative(link),
+                    1,
+                    1,
+                    f"is a symbolic link to {target}, outside the repository: "
+                    "the site is built only from the repository's own files; copy the file in instead",
+                )
 
 
 def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
@@ -251,7 +300,13 @@ def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
     files_dir = settings.path("files_dir")
     decision_files = [p for p in _files(settings.path("decisions_dir"), "*/*.yaml") if not p.is_relative_to(files_dir)]
     _load_each(records, decision_files, "decision", decision_from_data, records.decisions)
-    _load_each(records, _files(settings.path("funding_dir"), "*.yaml"), "funding", funding_table_from_data, records.funding_tables)
+    _load_each(
+        records,
+        _files(settings.path("funding_dir"), "*.yaml"),
+        "funding",
+        funding_table_from_data,
+        records.funding_tables,
+    )
     _symbolic_links_out(records)
     toolkit_dir = settings.path("toolkit_dir")
     written: dict[Path, bool] = {}
@@ -268,17 +323,29 @@ def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
             written[path] = page is not None
     records.withheld_files = _withheld_files(records, written)
     specified: list[SpecifiedInformation] = []
-    _load_each(records, [p for p in [settings.path("specified_information")] if p.is_file()],
-               "specified-information", specified_information_from_data, specified)
+    _load_each(
+        records,
+        [p for p in [settings.path("specified_information")] if p.is_file()],
+        "specified-information",
+        specified_information_from_data,
+        specified,
+    )
     records.specified = specified[0] if specified else None
     stray = _files(settings.path("decisions_dir"), "*.yaml") + _files(settings.path("decisions_dir"), "*/*/*.yaml")
     for path in stray:
         if not path.is_relative_to(files_dir):
-            records.diagnostics.error(records.relative(path), 1, 1, "a decision record must be at decisions/<year>/<reference>.yaml")
+            records.diagnostics.error(
+                records.relative(path), 1, 1, "a decision record must be at decisions/<year>/<reference>.yaml"
+            )
     # A record saved as .yml would otherwise silently not exist.
     for path in _files(settings.path("decisions_dir"), "**/*") + _files(settings.path("funding_dir"), "*"):
         if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml" and not path.is_relative_to(files_dir):
-            records.diagnostics.error(records.relative(path), 1, 1, f"the file name must end in .yaml (lower case): rename it to {path.stem}.yaml")
+            records.diagnostics.error(
+                records.relative(path),
+                1,
+                1,
+                f"the file name must end in .yaml (lower case): rename it to {path.stem}.yaml",
+            )
     validate.check_records(records)
     if only is not None:
         keep_only(records, only)
@@ -289,5 +356,9 @@ def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
 def keep_only(records: Records, only: Iterable[Path]) -> None:
     """Keep the problems of these files and folders only (paths relative to the working folder)."""
     wanted = {records.relative(Path(p).resolve()) for p in only}
-    kept = [d for d in records.diagnostics if d.path in wanted or any(w == "." or d.path.startswith(w.rstrip("/") + "/") for w in wanted)]
+    kept = [
+        d
+        for d in records.diagnostics
+        if d.path in wanted or any(w == "." or d.path.startswith(w.rstrip("/") + "/") for w in wanted)
+    ]
     records.diagnostics[:] = kept

@@ -249,8 +249,12 @@ class Decision:
 
     @property
     def is_procurement(self) -> bool:
-        return (not self.is_income and self.about_awarding and self.procurement is not None
-                and self.procurement.route not in (None, "grant-round"))
+        return (
+            not self.is_income
+            and self.about_awarding
+            and self.procurement is not None
+            and self.procurement.route not in (None, "grant-round")
+        )
 
     @property
     def days_to_publication(self) -> int:
@@ -368,13 +372,16 @@ def decision_from_data(data: dict[str, Any], source: Path, source_map: SourceMap
             amount_basis=fin.get("amount_basis"),
             vat=fin.get("vat"),
             direction=fin.get("direction"),
-            breakdown=tuple(Part(as_money(p["amount"]), p.get("financial_year"), p.get("funding_stream"), p.get("description"))
-                            for p in fin.get("breakdown") or []),
+            breakdown=tuple(
+                Part(as_money(p["amount"]), p.get("financial_year"), p.get("funding_stream"), p.get("description"))
+                for p in fin.get("breakdown") or []
+            ),
         )
         if fin
         else None,
         recipients=[
-            Recipient(r["name"], r.get("org_id"), as_money(r.get("amount")), r.get("count")) for r in data.get("recipients") or []
+            Recipient(r["name"], r.get("org_id"), as_money(r.get("amount")), r.get("count"))
+            for r in data.get("recipients") or []
         ],
         period=Period(as_date(period.get("start")), as_date(period.get("end"))) if period else None,
         procurement=Procurement(
@@ -389,13 +396,19 @@ def decision_from_data(data: dict[str, Any], source: Path, source_map: SourceMap
         if proc
         else None,
         documents=[Document(d["title"], d.get("file"), d.get("url")) for d in data.get("documents") or []],
-        related=[r if isinstance(r, str) else ElsewhereDecision(r["reference"], r["url"], r.get("title"))
-                 for r in data.get("related") or []],
+        related=[
+            r if isinstance(r, str) else ElsewhereDecision(r["reference"], r["url"], r.get("title"))
+            for r in data.get("related") or []
+        ],
         supersedes=data.get("supersedes"),
         amends=data.get("amends"),
         tags=list(data.get("tags") or []),
-        exempt=[ExemptPart(e["title"], e["reason"], e.get("content"), as_date(e.get("release_on")), as_date(e.get("review_on")))
-                for e in data.get("exempt") or []],
+        exempt=[
+            ExemptPart(
+                e["title"], e["reason"], e.get("content"), as_date(e.get("release_on")), as_date(e.get("review_on"))
+            )
+            for e in data.get("exempt") or []
+        ],
         withheld=Withholding(data["withheld"]["reason"]) if data.get("withheld") else None,
         source=source,
         source_map=source_map,

@@ -42,7 +42,9 @@ def parse_date(text: str) -> dt.date:
             return dt.datetime.strptime(words, form).date()
         except ValueError:
             continue
-    raise NewRecordError(f"--date '{text}' is not a date: write it like 2020-08-01, 01/08/2020 or 1 August 2020 (day first)")
+    raise NewRecordError(
+        f"--date '{text}' is not a date: write it like 2020-08-01, 01/08/2020 or 1 August 2020 (day first)"
+    )
 
 
 def check_command(record: str) -> str:
@@ -71,13 +73,19 @@ def _formatted_reference(settings: Settings, year: int, prefix: str) -> str:
     try:
         sample = form.format(prefix=prefix, year=year, number=_SENTINEL)
     except (KeyError, IndexError, ValueError) as exc:
-        raise NewRecordError(f"reference_format '{form}' is not valid: use {{prefix}}, {{year}} and {{number}}, like PCD {{number}} ({exc})") from None
+        raise NewRecordError(
+            f"reference_format '{form}' is not valid: use {{prefix}}, {{year}} and {{number}}, like PCD {{number}} ({exc})"
+        ) from None
     head, found, tail = slugify(sample).partition(str(_SENTINEL))
     if not found:
         raise NewRecordError(f"reference_format '{form}' has no {{number}}: add one, like PCD {{number}}")
     pattern = re.compile(re.escape(head) + r"(\d+)" + re.escape(tail))
     folder = settings.path("decisions_dir")
-    used = [int(m[1]) for p in folder.glob("*/*.yaml") if (m := pattern.fullmatch(p.stem.lower()))] if folder.is_dir() else []
+    used = (
+        [int(m[1]) for p in folder.glob("*/*.yaml") if (m := pattern.fullmatch(p.stem.lower()))]
+        if folder.is_dir()
+        else []
+    )
     return form.format(prefix=prefix, year=year, number=max(used, default=0) + 1)
 
 
@@ -88,7 +96,9 @@ def next_reference(settings: Settings, year: int, prefix: str | None = None) -> 
     prefix = prefix or settings.reference_prefix
     if not prefix:
         if not existing:
-            raise NewRecordError("no reference prefix: set reference_prefix in the transparency plugin's options or pass --prefix")
+            raise NewRecordError(
+                "no reference prefix: set reference_prefix in the transparency plugin's options or pass --prefix"
+            )
         prefix = Counter(m["prefix"] for m in existing).most_common(1)[0][0]
     used = [int(m["number"]) for m in existing if m["prefix"] == prefix and int(m["year"]) == year]
     width = max([len(m["number"]) for m in existing] + [3])

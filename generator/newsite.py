@@ -66,7 +66,9 @@ def problems(office: Office) -> list[str]:
     return found
 
 
-def _scaffold_files(folder: Traversable, relative: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Traversable]]:
+def _scaffold_files(
+    folder: Traversable, relative: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], Traversable]]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name == "__pycache__":
             continue
@@ -77,7 +79,7 @@ def _scaffold_files(folder: Traversable, relative: tuple[str, ...] = ()) -> Iter
 
 
 def _target(parts: tuple[str, ...]) -> Path:
-    names = ["." + p[len(_DOT):] if p.startswith(_DOT) else p for p in parts]
+    names = ["." + p[len(_DOT) :] if p.startswith(_DOT) else p for p in parts]
     if names[-1].endswith(_TEMPLATE):
         names[-1] = names[-1][: -len(_TEMPLATE)]
     return Path(*names)

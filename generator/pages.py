@@ -57,8 +57,14 @@ class Page:
         return relative_url(target, self.url)
 
     def html(self, publication: Publication) -> str:
-        return render.render(self.template, page=self, pub=publication, link=self.link,
-                             documents_folder=documents_folder(publication.settings), **self.context)
+        return render.render(
+            self.template,
+            page=self,
+            pub=publication,
+            link=self.link,
+            documents_folder=documents_folder(publication.settings),
+            **self.context,
+        )
 
 
 # Recipients the key facts name; more are in the Money section's table.
@@ -74,8 +80,11 @@ def recipients_table(d: Decision) -> bool:
 def decision_sections(d: Decision, pub: Publication) -> tuple[TocEntry, ...]:
     """The headings a decision page shows, in order: also its table of contents."""
     entries = [TocEntry(2, "summary", "Summary")]
-    for key, title in (("decision", "Decision"), ("background", "Background"),
-                       ("options_considered", "Options considered")):
+    for key, title in (
+        ("decision", "Decision"),
+        ("background", "Background"),
+        ("options_considered", "Options considered"),
+    ):
         if getattr(d, key):
             entries.append(TocEntry(2, key.replace("_", "-"), title))
     if d.implications:
@@ -137,8 +146,12 @@ def _decision_page(d: Decision, pub: Publication, docs_dir: str, site_url: str) 
         title=f"{d.reference}: {d.title}",
         template="decision.html",
         # The sections the page shows: a heading renders only with something under it.
-        context={"d": d, "sections": {entry.id for entry in decision_sections(d, pub)},
-                 "key_recipients": d.recipients[:KEY_FACTS_RECIPIENTS], "recipients_table": recipients_table(d)},
+        context={
+            "d": d,
+            "sections": {entry.id for entry in decision_sections(d, pub)},
+            "key_recipients": d.recipients[:KEY_FACTS_RECIPIENTS],
+            "recipients_table": recipients_table(d),
+        },
         in_nav=False,
         edit_uri=os.path.relpath(d.source, docs_dir).replace(os.sep, "/"),
         description=render.plain_text(d.summary)[:300],
@@ -154,7 +167,10 @@ def _funding_page(table: FundingTable, pub: Publication) -> Page:
         template="funding-table.html",
         context={"table": table, "chart": lambda: charts.funding_chart(table)},
         description=render.plain_text(table.description)[:300],
-        toc=(TocEntry(2, "allocations", "Allocations"), TocEntry(2, "decisions-by-stream", "Decisions charged to each stream")),
+        toc=(
+            TocEntry(2, "allocations", "Allocations"),
+            TocEntry(2, "decisions-by-stream", "Decisions charged to each stream"),
+        ),
     )
 
 
@@ -162,73 +178,164 @@ def register_pages(registers: Registers, specified: SpecifiedInformation | None,
     """The registers the Specified Information Order asks for, and the map of where each item is met."""
     derived = {"registers": registers}
     pages = [
-        Page("registers/index.md", "Registers", "register-index.html", context=derived,
-             description="Registers of contracts, grants and decisions of significant public interest, made from the decision records."),
-        Page("registers/contracts/index.md", "Contracts register", "register-contracts.html", context=derived,
-             description="Contracts worth more than the threshold, from the published decisions, with a CSV download."),
+        Page(
+            "registers/index.md",
+            "Registers",
+            "register-index.html",
+            context=derived,
+            description="Registers of contracts, grants and decisions of significant public interest, made from the decision records.",
+        ),
+        Page(
+            "registers/contracts/index.md",
+            "Contracts register",
+            "register-contracts.html",
+            context=derived,
+            description="Contracts worth more than the threshold, from the published decisions, with a CSV download.",
+        ),
         # No contents column: the register's eight columns need the width more than its two sections a list.
-        Page("registers/grants/index.md", "Grants register", "register-grants.html", context=derived,
-             description="Every grant the office has made, one row per recipient, with totals and a CSV download."),
-        Page("registers/decisions/index.md", "Decisions of significant public interest", "register-decisions.html",
-             context=derived, description="Every published decision of significant public interest, newest first."),
+        Page(
+            "registers/grants/index.md",
+            "Grants register",
+            "register-grants.html",
+            context=derived,
+            description="Every grant the office has made, one row per recipient, with totals and a CSV download.",
+        ),
+        Page(
+            "registers/decisions/index.md",
+            "Decisions of significant public interest",
+            "register-decisions.html",
+            context=derived,
+            description="Every published decision of significant public interest, newest first.",
+        ),
     ]
     if specified is not None:
-        pages.append(Page("transparency/specified-information/index.md", "Specified information", "specified-information.html",
-                          context={"info": specified, "where_met": lambda item: statutory.where_met(item, registers)},
-                          edit_uri=os.path.relpath(specified.source, docs_dir).replace(os.sep, "/"),
-                          toc=tuple(TocEntry(2, f"group-{i + 1}", g.title) for i, g in enumerate(specified.groups)),
-                          description="Where the office publishes each item of information the law requires of a Police and Crime Commissioner."))
+        pages.append(
+            Page(
+                "transparency/specified-information/index.md",
+                "Specified information",
+                "specified-information.html",
+                context={"info": specified, "where_met": lambda item: statutory.where_met(item, registers)},
+                edit_uri=os.path.relpath(specified.source, docs_dir).replace(os.sep, "/"),
+                toc=tuple(TocEntry(2, f"group-{i + 1}", g.title) for i, g in enumerate(specified.groups)),
+                description="Where the office publishes each item of information the law requires of a Police and Crime Commissioner.",
+            )
+        )
     return pages
 
 
 def open_data_page(pub: Publication, registers: Registers, site_url: str) -> Page:
     """The page that lists the open data files and documents every column and key."""
-    sections = (("licence", "Licence"), ("files", "The files"), ("feeds", "Feeds"),
-                ("decisions-dictionary", "Data dictionary: decisions"), ("funding-dictionary", "Data dictionary: funding"),
-                ("grants-360giving", "Grants in 360Giving"), ("contracts-ocds", "Contracts in Open Contracting"),
-                ("record-formats", "Record formats"), ("left-out", "What the files leave out"),
-                ("changes", "Changes to the files"))
-    return Page("open-data.md", "Open data", "open-data.html",
-                context={"dictionary": datadictionary.decision_dictionary(),
-                         "funding_columns": datadictionary.funding_columns(), "left_out": exports.grants_left_out(registers.grants),
-                         "grant_count": len(exports.grants(pub, registers.grants, site_url)), "contract_count": len(exports.contract_awards(pub)),
-                         "decisions_csv": exports.DECISIONS_CSV, "decisions_json": exports.DECISIONS_JSON,
-                         "funding_csv": exports.FUNDING_CSV, "grants_360giving": exports.GRANTS_360, "ocds": exports.OCDS,
-                         "feed": exports.FEED, "category_feeds": [(c, exports.category_feed(c)) for c in pub.categories],
-                         "schema_files": [(name, exports.schema_file(name)) for name in exports.SCHEMAS],
-                         "schema_addresses": {name: absolute_url(site_url, exports.schema_file(name)) for name in exports.SCHEMAS},
-                         "record_json_example": absolute_url(site_url, pub.decisions[0].url + exports.RECORD_JSON) if pub.decisions
-                         else "decisions/<year>/<reference>/record.json",
-                         "envelope_keys": exports.ENVELOPE_KEYS, "grant_keys": exports.GRANT_KEYS, "ocds_keys": exports.OCDS_KEYS,
-                         "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL, "schema_version": exports.SCHEMA_VERSION},
-                description="Every published decision and funding table as open data: CSV, JSON, Atom, 360Giving "
-                            "and Open Contracting, under the Open Government Licence.",
-                toc=tuple(TocEntry(2, anchor, title) for anchor, title in sections))
+    sections = (
+        ("licence", "Licence"),
+        ("files", "The files"),
+        ("feeds", "Feeds"),
+        ("decisions-dictionary", "Data dictionary: decisions"),
+        ("funding-dictionary", "Data dictionary: funding"),
+        ("grants-360giving", "Grants in 360Giving"),
+        ("contracts-ocds", "Contracts in Open Contracting"),
+        ("record-formats", "Record formats"),
+        ("left-out", "What the files leave out"),
+        ("changes", "Changes to the files"),
+    )
+    return Page(
+        "open-data.md",
+        "Open data",
+        "open-data.html",
+        context={
+            "dictionary": datadictionary.decision_dictionary(),
+            "funding_columns": datadictionary.funding_columns(),
+            "left_out": exports.grants_left_out(registers.grants),
+            "grant_count": len(exports.grants(pub, registers.grants, site_url)),
+            "contract_count": len(exports.contract_awards(pub)),
+            "decisions_csv": exports.DECISIONS_CSV,
+            "decisions_json": exports.DECISIONS_JSON,
+            "funding_csv": exports.FUNDING_CSV,
+            "grants_360giving": exports.GRANTS_360,
+            "ocds": exports.OCDS,
+            "feed": exports.FEED,
+            "category_feeds": [(c, exports.category_feed(c)) for c in pub.categories],
+            "schema_files": [(name, exports.schema_file(name)) for name in exports.SCHEMAS],
+            "schema_addresses": {name: absolute_url(site_url, exports.schema_file(name)) for name in exports.SCHEMAS},
+            "record_json_example": absolute_url(site_url, pub.decisions[0].url + exports.RECORD_JSON)
+            if pub.decisions
+            else "decisions/<year>/<reference>/record.json",
+            "envelope_keys": exports.ENVELOPE_KEYS,
+            "grant_keys": exports.GRANT_KEYS,
+            "ocds_keys": exports.OCDS_KEYS,
+            "licence_name": LICENCE_NAME,
+            "licence_url": LICENCE_URL,
+            "schema_version": exports.SCHEMA_VERSION,
+        },
+        description="Every published decision and funding table as open data: CSV, JSON, Atom, 360Giving "
+        "and Open Contracting, under the Open Government Licence.",
+        toc=tuple(TocEntry(2, anchor, title) for anchor, title in sections),
+    )
 
 
-def site_pages(pub: Publication, registers: Registers, docs_dir: str, site_url: str = "",
-               specified: SpecifiedInformation | None = None) -> list[Page]:
+def site_pages(
+    pub: Publication,
+    registers: Registers,
+    docs_dir: str,
+    site_url: str = "",
+    specified: SpecifiedInformation | None = None,
+) -> list[Page]:
     """Every page the publication generates."""
     pages: list[Page] = [
-        Page("decisions/index.md", "Decisions", "decisions-index.html",
-             description="The latest decisions, and every decision by year and by category."),
+        Page(
+            "decisions/index.md",
+            "Decisions",
+            "decisions-index.html",
+            description="The latest decisions, and every decision by year and by category.",
+        ),
     ]
     for year in pub.years:
-        pages.append(Page(f"decisions/{year}/index.md", f"Decisions made in {year}", "decisions-list.html",
-                          context={"decisions": pub.in_year(year), "heading": f"Decisions made in {year}",
-                                   "year": year, "category": None}))
+        pages.append(
+            Page(
+                f"decisions/{year}/index.md",
+                f"Decisions made in {year}",
+                "decisions-list.html",
+                context={
+                    "decisions": pub.in_year(year),
+                    "heading": f"Decisions made in {year}",
+                    "year": year,
+                    "category": None,
+                },
+            )
+        )
     for category in pub.categories:
-        pages.append(Page(f"decisions/category/{category}/index.md", f"{render.label(category)} decisions",
-                          "decisions-list.html", in_nav=False,
-                          context={"decisions": pub.in_category(category),
-                                   "heading": f"{render.label(category)} decisions", "year": None, "category": category}))
+        pages.append(
+            Page(
+                f"decisions/category/{category}/index.md",
+                f"{render.label(category)} decisions",
+                "decisions-list.html",
+                in_nav=False,
+                context={
+                    "decisions": pub.in_category(category),
+                    "heading": f"{render.label(category)} decisions",
+                    "year": None,
+                    "category": category,
+                },
+            )
+        )
     pages.extend(_decision_page(d, pub, docs_dir, site_url) for d in pub.decisions)
-    pages.append(Page("funding/index.md", "Funding", "funding-index.html",
-                      description="The funding streams the office commissions from, by financial year."))
+    pages.append(
+        Page(
+            "funding/index.md",
+            "Funding",
+            "funding-index.html",
+            description="The funding streams the office commissions from, by financial year.",
+        )
+    )
     pages.extend(_funding_page(t, pub) for t in pub.funding_tables)
-    pages.append(Page("toolkit/index.md", "Commissioning toolkit", "toolkit-index.html",
-                      context={"stages": STAGES, "stage_titles": STAGE_TITLES, "stage_summaries": STAGE_SUMMARIES},
-                      description="How the office commissions services: the four stages of the commissioning cycle."))
+    pages.append(
+        Page(
+            "toolkit/index.md",
+            "Commissioning toolkit",
+            "toolkit-index.html",
+            context={"stages": STAGES, "stage_titles": STAGE_TITLES, "stage_summaries": STAGE_SUMMARIES},
+            description="How the office commissions services: the four stages of the commissioning cycle.",
+        )
+    )
     pages.extend(register_pages(registers, specified, docs_dir))
     pages.append(open_data_page(pub, registers, site_url))
     return pages
@@ -265,4 +372,3 @@ def head_json(page: Page) -> str:
     if page.structured_data is None:
         return ""
     return str(render.json_for_script(page.structured_data()))
-

@@ -136,7 +136,11 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         self.publication: Publication = publish(records)
         self.registers = registers.derive(self.publication)
         self.specified = records.specified
-        self._log(dict.fromkeys([*records.diagnostics, *statutory.build_warnings(self.publication, self.registers, self.specified)]))
+        self._log(
+            dict.fromkeys(
+                [*records.diagnostics, *statutory.build_warnings(self.publication, self.registers, self.specified)]
+            )
+        )
         if config.nav is not None:
             config.nav = _escape_nav([self._expand_nav(item) for item in config.nav])
         if not self.settings.repository_links:
@@ -173,24 +177,42 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         funding_dir = self.settings.path("funding_dir")
         for file in list(files):
             path = Path(file.abs_src_path) if file.abs_src_path else None
-            if (file.src_uri in withheld or (path and path.parent == funding_dir and path.suffix == ".yaml")
-                    or path == self.settings.path("specified_information")):
+            if (
+                file.src_uri in withheld
+                or (path and path.parent == funding_dir and path.suffix == ".yaml")
+                or path == self.settings.path("specified_information")
+            ):
                 files.remove(file)
-        generated = pages.site_pages(self.publication, self.registers, str(self.settings.path("docs_dir")), config.site_url or "",
-                                     self.specified)
+        generated = pages.site_pages(
+            self.publication, self.registers, str(self.settings.path("docs_dir")), config.site_url or "", self.specified
+        )
         taken = [file for file in files if file.src_uri in {page.src_uri for page in generated}]
         if taken:
-            self._stop([Diagnostic(os.path.relpath(file.abs_src_path or file.src_uri, self.settings.root), 1, 1, Severity.ERROR,
-                                   f"the generator makes the page at {file.src_uri} itself: move or rename this hand-written page")
-                        for file in taken], "the hand-written pages")
+            self._stop(
+                [
+                    Diagnostic(
+                        os.path.relpath(file.abs_src_path or file.src_uri, self.settings.root),
+                        1,
+                        1,
+                        Severity.ERROR,
+                        f"the generator makes the page at {file.src_uri} itself: move or rename this hand-written page",
+                    )
+                    for file in taken
+                ],
+                "the hand-written pages",
+            )
             return Files([])
         self.pages = {p.src_uri: p for p in generated}
         for page in self.pages.values():
             front = {"title": page.title, "description": page.description}
             if not page.toc:  # a register table needs the width more than a one-line contents list
                 front["hide"] = ["toc"]
-            file = File.generated(config, page.src_uri, content=f"---\n{json.dumps(front)}\n---\n",
-                                  inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV)
+            file = File.generated(
+                config,
+                page.src_uri,
+                content=f"---\n{json.dumps(front)}\n---\n",
+                inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
+            )
             file.edit_uri = page.edit_uri
             files.append(file)
         files_dir = self.settings.path("files_dir")
@@ -205,8 +227,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         self.nav_cache: dict[str, str] = {}
         if self.specified is not None:
             # Only now is every page known: staff's Markdown, less what is withheld, and ours.
-            missing = statutory.missing_pages(self.specified, {f.src_uri for f in files} | {f.url for f in files},
-                                              str(self.settings.root))
+            missing = statutory.missing_pages(
+                self.specified, {f.src_uri for f in files} | {f.url for f in files}, str(self.settings.root)
+            )
             if missing:
                 self._stop(missing, "the Specified Information map")
                 return Files([])
@@ -222,28 +245,35 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             # The page's h1 heads its table of contents, as on a written page: Material lists the
             # entries under it and points its skip link at it (no toc entry, no skip link).
             title = _H1_ID.search(content)
-            page.toc = get_toc([{"level": 1, "id": title[1], "name": _escaped(spec.title), "children": entries}] if title else entries)
+            page.toc = get_toc(
+                [{"level": 1, "id": title[1], "name": _escaped(spec.title), "children": entries}] if title else entries
+            )
             return content
         if uri in self.toolkit:
             doc = self.toolkit[uri]
-            meta = render.render("toolkit-meta.html", doc=doc, pub=self.publication,
-                                 stage_title=pages.STAGE_TITLES.get(doc.stage or "", "Across the cycle"),
-                                 link=lambda target: relative_url(target, page_url(uri)))
+            meta = render.render(
+                "toolkit-meta.html",
+                doc=doc,
+                pub=self.publication,
+                stage_title=pages.STAGE_TITLES.get(doc.stage or "", "Across the cycle"),
+                link=lambda target: relative_url(target, page_url(uri)),
+            )
             body = render.sanitise(html)
             heading = _heading(body, page)
             _hide_empty_toc(page)
             # The title first, then the document's details: after its own h1, if it has one.
             title_end = body.find("</h1>")
             end = title_end + len("</h1>") if title_end >= 0 and not heading else 0
-            return (f'<div data-pagefind-body data-pagefind-filter="type:Toolkit">{heading}'
-                    f'{body[:end]}{meta}{body[end:]}</div>')
+            return (
+                f'<div data-pagefind-body data-pagefind-filter="type:Toolkit">{heading}'
+                f"{body[:end]}{meta}{body[end:]}</div>"
+            )
         if page.meta.get("contact"):
             html += render.render("contact.html", pub=self.publication)
             _add_to_toc(page, "contact", "Contact the office")
         _hide_empty_toc(page)
         if page.is_homepage:
-            return html + render.render("home.html", pub=self.publication,
-                                        link=lambda target: relative_url(target, ""))
+            return html + render.render("home.html", pub=self.publication, link=lambda target: relative_url(target, ""))
         return html
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -254,12 +284,16 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         env.globals["transparency_publisher"] = self.settings.publisher
         return env
 
-    def on_page_context(self, context: dict[str, Any], *, page: MkDocsPage, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    def on_page_context(
+        self, context: dict[str, Any], *, page: MkDocsPage, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
         spec = self.pages.get(page.file.src_uri)
         context["transparency_jsonld"] = pages.head_json(spec) if spec else ""
         # Outside the navigation, a page's navigation (relative links, nothing active) is the
         # same as its siblings': one render per folder, not per decision.
-        context["transparency_nav_key"] = None if page.file.inclusion.is_in_nav() else posixpath.dirname(page.url.rstrip("/"))
+        context["transparency_nav_key"] = (
+            None if page.file.inclusion.is_in_nav() else posixpath.dirname(page.url.rstrip("/"))
+        )
         context["transparency_nav_cache"] = self.nav_cache
         return context
 

@@ -98,11 +98,18 @@ def publish(records: Records) -> Publication:
     visible = [d for d in records.decisions if not d.is_embargoed(today)]
     published = sorted((notice(d) if d.withheld else d for d in visible), key=_newest_first, reverse=True)
     withheld = Withheld(
-        exempt=[(d.reference, part.content) for d in records.decisions if not (d.withheld and d in visible)
-                for part in d.exempt if part.content and not part.is_released(today)],
+        exempt=[
+            (d.reference, part.content)
+            for d in records.decisions
+            if not (d.withheld and d in visible)
+            for part in d.exempt
+            if part.content and not part.is_released(today)
+        ],
         embargoed=[d for d in records.decisions if d.is_embargoed(today)],
         internal=[t for t in records.toolkit if t.is_internal] + records.internal_pages,
-        files={path.relative_to(docs_dir).as_posix(): (path, why) for path, why in sorted(records.withheld_files.items())},
+        files={
+            path.relative_to(docs_dir).as_posix(): (path, why) for path, why in sorted(records.withheld_files.items())
+        },
         whole=[(d, name, text) for d in visible if d.withheld for name, text in _texts(d)],
     )
     publication = Publication(
@@ -129,7 +136,10 @@ def publish(records: Records) -> Publication:
                 related[other].append(d)
     publication.superseded_by = dict(superseded_by)
     publication.amended_by = dict(amended_by)
-    publication.related = {ref: sorted({x.reference: x for x in ds}.values(), key=_newest_first, reverse=True) for ref, ds in related.items()}
+    publication.related = {
+        ref: sorted({x.reference: x for x in ds}.values(), key=_newest_first, reverse=True)
+        for ref, ds in related.items()
+    }
     publication.streams = {row.id: (table, row) for table in publication.funding_tables for row in table.rows}
     publication.spend = _spend(publication)
     return publication
@@ -139,17 +149,26 @@ def notice(d: Decision) -> Decision:
     """What is published of a decision withheld as a whole: its reference, date, decision maker
     and the reason. Every other field is left empty, so no page or export can show it."""
     return Decision(
-        reference=d.reference, title="Withheld decision", date=d.date, decision_maker=d.decision_maker,
-        status=WITHHELD_STATUS, summary=f"This decision is withheld: {d.withheld.reason}", published=d.published,
-        withheld=d.withheld, source=d.source, source_map=d.source_map,
+        reference=d.reference,
+        title="Withheld decision",
+        date=d.date,
+        decision_maker=d.decision_maker,
+        status=WITHHELD_STATUS,
+        summary=f"This decision is withheld: {d.withheld.reason}",
+        published=d.published,
+        withheld=d.withheld,
+        source=d.source,
+        source_map=d.source_map,
     )
 
 
 def _texts(d: Decision) -> list[tuple[str, str]]:
     """Everything staff wrote in a decision that its notice leaves out."""
     texts = [("title", d.title), ("summary", d.summary)]
-    texts += [(name.replace("_", " "), getattr(d, name)) for name in ("decision", "background", "options_considered",
-                                                                      "interests_declared", "lead_officer", "delegation")]
+    texts += [
+        (name.replace("_", " "), getattr(d, name))
+        for name in ("decision", "background", "options_considered", "interests_declared", "lead_officer", "delegation")
+    ]
     texts += [(f"{heading} implications", text) for heading, text in d.implications.items()]
     texts += [("recipient", r.name) for r in d.recipients]
     texts += [(f"exempt part '{part.title}'", part.content) for part in d.exempt]

@@ -61,5 +61,11 @@ def report(records: Records, path: Path, source_map: SourceMap, problems: Iterab
     for problem in problems:
         add = records.diagnostics.warning if problem.warning else records.diagnostics.error
         where = source_map.key(problem.path) if problem.at_key else source_map.value(problem.path)
-        add(records.relative(path), where.line, where.column, one_line(problem.message), one_line(schema.field_name(problem.path)),
-            problem.kind)
+        add(
+            records.relative(path),
+            where.line,
+            where.column,
+            one_line(problem.message),
+            one_line(schema.field_name(problem.path)),
+            problem.kind,
+        )

@@ -107,8 +107,12 @@ def grant_totals(rows: list[GrantRow], key: Callable[[GrantRow], str]) -> list[G
     for row in rows:
         groups[key(row)].append(row)
     return [
-        GrantTotal(label, sum((r.amount for r in group if r.amount is not None), Decimal(0)), len(group),
-                   sum(1 for r in group if r.amount is None))
+        GrantTotal(
+            label,
+            sum((r.amount for r in group if r.amount is not None), Decimal(0)),
+            len(group),
+            sum(1 for r in group if r.amount is None),
+        )
         for label, group in sorted(groups.items())
     ]
 

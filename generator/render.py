@@ -19,22 +19,64 @@ from .addresses import page_url
 # (script, style, iframe, forms, event handlers, images) is removed; links keep only http(s)
 # and relative targets; classes only those Markdown's admonitions write.
 _TAGS = {
-    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre",
-    "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr", "abbr", "sup", "sub",
-    "div", "span", "dl", "dt", "dd",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+    "abbr",
+    "sup",
+    "sub",
+    "div",
+    "span",
+    "dl",
+    "dt",
+    "dd",
 }
 _HEADINGS = {f"h{level}": {"id"} for level in range(1, 7)}
-_ATTRIBUTES = {"a": {"href", "title", "id"}, "abbr": {"title"}, "th": {"scope", "style"}, "td": {"style"},
-               **_HEADINGS}
-_CLASSES = {"div": {"admonition", "note", "info", "tip", "warning", "danger", "important", "abstract", "example", "quote"},
-            "p": {"admonition-title"}}
+_ATTRIBUTES = {"a": {"href", "title", "id"}, "abbr": {"title"}, "th": {"scope", "style"}, "td": {"style"}, **_HEADINGS}
+_CLASSES = {
+    "div": {"admonition", "note", "info", "tip", "warning", "danger", "important", "abstract", "example", "quote"},
+    "p": {"admonition-title"},
+}
 _URL_SCHEMES = {"http", "https"}
 
 
 def sanitise(html: str) -> Markup:
     """HTML from staff Markdown, through the allow-list."""
-    return Markup(nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, allowed_classes=_CLASSES,
-                            filter_style_properties={"text-align"}, url_schemes=_URL_SCHEMES, link_rel="noopener noreferrer"))
+    return Markup(
+        nh3.clean(
+            html,
+            tags=_TAGS,
+            attributes=_ATTRIBUTES,
+            allowed_classes=_CLASSES,
+            filter_style_properties={"text-align"},
+            url_schemes=_URL_SCHEMES,
+            link_rel="noopener noreferrer",
+        )
+    )
+
 
 _CURRENCY_SIGNS = {"GBP": "£", "EUR": "€", "USD": "$"}
 

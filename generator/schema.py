@@ -21,7 +21,9 @@ SCHEMAS = ("decision", "funding", "toolkit")
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads(resources.files("generator").joinpath(f"schemas/{name}.schema.json").read_text("utf-8"))
+    schema: dict[str, Any] = json.loads(
+        resources.files("generator").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
+    )
     return schema
 
 

@@ -25,9 +25,12 @@ BUNDLE = "pagefind"
 # Pagefind also writes its own ready-made interfaces; the site has its own on Pagefind's JS API
 # (assets/search.js: sort by date and searches by link, which those lack), so they would be dead files.
 UNUSED_FILES = (
-    "pagefind-ui.js", "pagefind-ui.css",
-    "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-    "pagefind-component-ui.js", "pagefind-component-ui.css",
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
     "pagefind-highlight.js",
 )
 
@@ -51,7 +54,7 @@ def _read(path: Path) -> Any:
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(_SIGNATURE):
         raise SearchIndexError(f"{path}: error: not a Pagefind index file")
-    return cbor2.loads(data[len(_SIGNATURE):])
+    return cbor2.loads(data[len(_SIGNATURE) :])
 
 
 def _write(folder: Path, pattern: str, language: str, digits: int, value: Any) -> str:
@@ -93,8 +96,22 @@ def build_index(site_dir: Path, language: str = "en") -> SearchIndex:
         raise SearchIndexError(f"{site_dir}: error: no built site to index")
     # Pagefind's command rather than its Python service: the service answered before it had
     # finished writing, now and then leaving pagefind-entry.json empty.
-    run = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", str(output),
-                          "--force-language", language, "--silent"], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(site_dir),
+            "--output-path",
+            str(output),
+            "--force-language",
+            language,
+            "--silent",
+        ],
+        capture_output=True,
+        text=True,
+    )
     if run.returncode:
         said = " ".join((run.stderr or run.stdout or f"exit status {run.returncode}").split())
         raise SearchIndexError(f"{site_dir}: error: Pagefind could not index the site: {said}")
@@ -103,5 +120,8 @@ def build_index(site_dir: Path, language: str = "en") -> SearchIndex:
         (output / name).unlink(missing_ok=True)
     entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
     files = [path for path in output.rglob("*") if path.is_file()]
-    return SearchIndex(pages=sum(index["page_count"] for index in entry["languages"].values()),
-                       files=len(files), bytes=sum(path.stat().st_size for path in files))
+    return SearchIndex(
+        pages=sum(index["page_count"] for index in entry["languages"].values()),
+        files=len(files),
+        bytes=sum(path.stat().st_size for path in files),
+    )

@@ -115,7 +115,13 @@ _EXPECTED = {str: "text", int: "a whole number", float: "a number", bool: "true 
 
 
 def _found(value: Any) -> str:
-    return f"text '{value}'" if isinstance(value, str) else f"{type_name(value)} {value!r}" if value is not None else type_name(value)
+    return (
+        f"text '{value}'"
+        if isinstance(value, str)
+        else f"{type_name(value)} {value!r}"
+        if value is not None
+        else type_name(value)
+    )
 
 
 def _problems(value: Any, kind: Any, path: FieldPath) -> Iterator[tuple[FieldPath, bool, str]]:

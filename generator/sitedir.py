@@ -49,8 +49,10 @@ def problem(site_dir: Path, settings: Settings, shown: str | None = None, *, oth
         if what != "the repository's folder" and target.is_relative_to(folder):
             return f"{site_dir}: refusing to publish inside {what}: choose a folder outside them, such as site/"
     if others_files and target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
-        return (f"{site_dir}: refusing to publish here: the folder holds files that are not a site built by this generator, and "
-                "the build would replace them: empty it or choose another folder")
+        return (
+            f"{site_dir}: refusing to publish here: the folder holds files that are not a site built by this generator, and "
+            "the build would replace them: empty it or choose another folder"
+        )
     if target.exists() and not target.is_dir():
         return f"{site_dir}: refusing to publish here: it is a file, not a folder"
     return None

@@ -146,13 +146,21 @@ def _yaml_error(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
             return YamlProblem(_pos(mark), "a tab character is not allowed in YAML: indent with spaces")
     if exc.context == "while scanning a simple key" and exc.context_mark is not None:
         # libyaml notices on the next line; the mistake is on the line it started scanning.
-        return YamlProblem(_pos(exc.context_mark), "this line is not a 'field: value' pair: put a space after the ':', or indent the line if it continues the text above")
+        return YamlProblem(
+            _pos(exc.context_mark),
+            "this line is not a 'field: value' pair: put a space after the ':', or indent the line if it continues the text above",
+        )
     if exc.context == "while scanning a quoted scalar" and "end of stream" in problem and exc.context_mark is not None:
         return YamlProblem(_pos(exc.context_mark), "the quotes opened here are never closed")
     if problem in ("did not find expected key", "did not find expected '-' indicator"):
-        return YamlProblem(_pos(mark), "this line is not indented like the lines around it: line up fields of the same level with spaces")
+        return YamlProblem(
+            _pos(mark),
+            "this line is not indented like the lines around it: line up fields of the same level with spaces",
+        )
     if problem.startswith("mapping values are not allowed"):
-        return YamlProblem(_pos(mark), "a ': ' inside a value: put the whole value in quotes (or check this line's indentation)")
+        return YamlProblem(
+            _pos(mark), "a ': ' inside a value: put the whole value in quotes (or check this line's indentation)"
+        )
     return YamlProblem(_pos(mark), _yaml_error_message(exc))
 
 
@@ -166,10 +174,20 @@ def parse(text: str) -> Parsed:
         return Parsed(None, source_map, [_yaml_error(text, exc)])
     except yaml.reader.ReaderError as exc:
         # A character YAML forbids, such as a control character pasted from a word processor.
-        return Parsed(None, source_map, [YamlProblem(_reader_position(text, exc.position),
-                                                     f"this is not valid YAML: character #x{exc.character:04x} is not allowed here ({exc.reason})")])
+        return Parsed(
+            None,
+            source_map,
+            [
+                YamlProblem(
+                    _reader_position(text, exc.position),
+                    f"this is not valid YAML: character #x{exc.character:04x} is not allowed here ({exc.reason})",
+                )
+            ],
+        )
     except yaml.YAMLError as exc:
-        return Parsed(None, source_map, [YamlProblem(Position(1, 1), f"this is not valid YAML: {' '.join(str(exc).split())}")])
+        return Parsed(
+            None, source_map, [YamlProblem(Position(1, 1), f"this is not valid YAML: {' '.join(str(exc).split())}")]
+        )
     except RecursionError:
         return Parsed(None, source_map, [YamlProblem(Position(1, 1), "the YAML is nested too deeply")])
     if root is None:
@@ -215,7 +233,9 @@ class _Builder:
             raise _Budget(f"the YAML is nested more than {MAX_DEPTH} levels deep")
         self.source_map.values.setdefault(path, _pos(node.start_mark))
         if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
-            self.problems.append(YamlProblem(_pos(node.start_mark), f"the YAML tag '{_tag(node.tag)}' is not allowed here", path))
+            self.problems.append(
+                YamlProblem(_pos(node.start_mark), f"the YAML tag '{_tag(node.tag)}' is not allowed here", path)
+            )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -228,7 +248,9 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.problems.append(
-                    YamlProblem(_pos(key_node.start_mark), "merge keys ('<<') are not supported: write the fields out", path)
+                    YamlProblem(
+                        _pos(key_node.start_mark), "merge keys ('<<') are not supported: write the fields out", path
+                    )
                 )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
@@ -280,8 +302,10 @@ MAX_DIGITS = 15
 
 
 def _control_message(character: str) -> str:
-    return (f"the text holds the control character U+{ord(character):04X}, which no reader can see and no feed may carry "
-            "(pasted from another program?): delete it")
+    return (
+        f"the text holds the control character U+{ord(character):04X}, which no reader can see and no feed may carry "
+        "(pasted from another program?): delete it"
+    )
 
 
 def number_surprise(text: str) -> str | None:
@@ -292,7 +316,7 @@ def number_surprise(text: str) -> str | None:
     """
     plain = text.replace("_", "")
     sign = plain[:1] if plain[:1] in "+-" else ""
-    body = plain[len(sign):]
+    body = plain[len(sign) :]
     digits = body.replace(".", "").lstrip("0")
     if body.lower().startswith(("0x", "0o", "0b")):
         return f"{text} is read as a number in another base (hexadecimal, octal or binary): write the number in decimal, or put it in quotes if it is not a number"
@@ -300,7 +324,7 @@ def number_surprise(text: str) -> str | None:
         return f"{text} is read as a sexagesimal number (base 60, like a time): put it in quotes if it is text, or write the number itself"
     whole = body.split(".")[0]
     if len(whole) > 1 and whole.startswith("0") and whole.isdigit():
-        fixed = sign + (whole.lstrip("0") or "0") + body[len(whole):]
+        fixed = sign + (whole.lstrip("0") or "0") + body[len(whole) :]
         return f"{text} starts with a zero, which YAML reads as an octal number: write {fixed} (or put it in quotes if it is a code, not a number)"
     if sign == "-" and body and not digits.strip("eE+-"):
         return f"{text} is minus zero: write 0"

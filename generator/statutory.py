@@ -39,9 +39,13 @@ def missing_pages(info: SpecifiedInformation, addresses: set[str], root: str) ->
     for item in info.items:
         if item.page is not None and page_address(item.page) not in addresses:
             where = info.source_map.value(item.position + ("page",))
-            found.error(os.path.relpath(info.source, root), where.line, where.column,
-                        f"'{item.page}' is not a page of this site: check the path, or use url: for a page elsewhere",
-                        field_name(item.position + ("page",)))
+            found.error(
+                os.path.relpath(info.source, root),
+                where.line,
+                where.column,
+                f"'{item.page}' is not a page of this site: check the path, or use url: for a page elsewhere",
+                field_name(item.position + ("page",)),
+            )
     return found
 
 
@@ -52,9 +56,14 @@ def unpublished(info: SpecifiedInformation, root: str) -> Diagnostics:
         if not item.published:
             where = info.source_map.value(item.position + ("status",))
             what = f"{item.provision}: {item.text}" if item.provision else item.text
-            found.warning(os.path.relpath(info.source, root), where.line, where.column,
-                          f"not yet published: {what}", field_name(item.position + ("status",)),
-                          kind="Specified Information not yet published")
+            found.warning(
+                os.path.relpath(info.source, root),
+                where.line,
+                where.column,
+                f"not yet published: {what}",
+                field_name(item.position + ("status",)),
+                kind="Specified Information not yet published",
+            )
     return found
 
 
@@ -81,7 +90,11 @@ def where_met(item: SpecifiedItem, registers: Registers) -> Where:
 
 
 def _derived_text(kind: str, registers: Registers) -> str:
-    rows: dict[str, Sized] = {"decisions": registers.significant, "contracts": registers.contracts, "grants": registers.grants}
+    rows: dict[str, Sized] = {
+        "decisions": registers.significant,
+        "contracts": registers.contracts,
+        "grants": registers.grants,
+    }
     count = len(rows[kind])
     noun = {
         "decisions": ("decision of significant public interest", "decisions of significant public interest"),
@@ -100,10 +113,15 @@ def build_warnings(pub: Publication, registers: Registers, info: SpecifiedInform
         table = pub.streams[row.id][0]
         path = ("rows", table.rows.index(row), "id")
         where = table.source_map.value(path)
-        found.warning(os.path.relpath(table.source, pub.settings.root), where.line, where.column,
-                      f"decisions charged to funding stream '{row.id}' in {spend.financial_year} add up to {render.money(spend.spent)}, "
-                      f"more than its allocation of {render.money(spend.allocation)}", field_name(path),
-                      kind="funding stream overspent")
+        found.warning(
+            os.path.relpath(table.source, pub.settings.root),
+            where.line,
+            where.column,
+            f"decisions charged to funding stream '{row.id}' in {spend.financial_year} add up to {render.money(spend.spent)}, "
+            f"more than its allocation of {render.money(spend.allocation)}",
+            field_name(path),
+            kind="funding stream overspent",
+        )
     return found
 
 
@@ -114,17 +132,32 @@ def register_warnings(pub: Publication, registers: Registers) -> Diagnostics:
     limit = render.money(registers.contract_threshold)
     for d in registers.contracts:
         if not d.documents:
-            _warn(found, d, root, ("procurement",),
-                  f"a contract over {limit} has no document attached: add the invitation to tender or the contract to documents",
-              "contract without a document")
+            _warn(
+                found,
+                d,
+                root,
+                ("procurement",),
+                f"a contract over {limit} has no document attached: add the invitation to tender or the contract to documents",
+                "contract without a document",
+            )
     for d in registers.without_value:
-        _warn(found, d, root, ("procurement",),
-              f"the contract states no value (financial.amount), so the contracts register cannot say whether it is over {limit}",
-              "contract without a value")
+        _warn(
+            found,
+            d,
+            root,
+            ("procurement",),
+            f"the contract states no value (financial.amount), so the contracts register cannot say whether it is over {limit}",
+            "contract without a value",
+        )
     for d in registers.late:
-        _warn(found, d, root, ("published",) if "published" in _keys(d) else ("date",),
-              f"published {d.days_to_publication} days after the decision, more than the {pub.settings.publication_days} days allowed (publication_days)",
-              "late publication")
+        _warn(
+            found,
+            d,
+            root,
+            ("published",) if "published" in _keys(d) else ("date",),
+            f"published {d.days_to_publication} days after the decision, more than the {pub.settings.publication_days} days allowed (publication_days)",
+            "late publication",
+        )
     return found
 
 

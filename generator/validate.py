@@ -32,13 +32,26 @@ def _check_funding(records: Records) -> set[str]:
         for i, column in enumerate(table.columns):
             problems += _financial_year(("columns", i), column)
             if column in table.columns[:i]:
-                problems.append(Problem(("columns", i), False, f"the column '{column}' is given twice: each financial year is one column"))
+                problems.append(
+                    Problem(
+                        ("columns", i),
+                        False,
+                        f"the column '{column}' is given twice: each financial year is one column",
+                    )
+                )
         for i, row in enumerate(table.rows):
             if len(row.values) != len(table.columns):
-                problems.append(Problem(("rows", i, "values"), False,
-                                        f"has {len(row.values)} values but the table has {len(table.columns)} columns ({', '.join(table.columns)})"))
+                problems.append(
+                    Problem(
+                        ("rows", i, "values"),
+                        False,
+                        f"has {len(row.values)} values but the table has {len(table.columns)} columns ({', '.join(table.columns)})",
+                    )
+                )
             if row.id in seen:
-                problems.append(Problem(("rows", i, "id"), False, f"funding stream id '{row.id}' is already used in {seen[row.id]}"))
+                problems.append(
+                    Problem(("rows", i, "id"), False, f"funding stream id '{row.id}' is already used in {seen[row.id]}")
+                )
             seen.setdefault(row.id, records.relative(table.source))
             for j, value in enumerate(row.values):
                 if value is not None and (wrong := _money(value)):
@@ -62,7 +75,13 @@ def _money(value: Decimal) -> str | None:
 def _financial_year(path: FieldPath, text: str) -> list[Problem]:
     start, _, end = text.partition("/")
     if start.isdigit() and end.isdigit() and (int(start) + 1) % 100 != int(end):
-        return [Problem(path, False, f"'{text}' is not a financial year: the second part must be the year after the first, like {start}/{(int(start) + 1) % 100:02d}")]
+        return [
+            Problem(
+                path,
+                False,
+                f"'{text}' is not a financial year: the second part must be the year after the first, like {start}/{(int(start) + 1) % 100:02d}",
+            )
+        ]
     return []
 
 
@@ -80,9 +99,19 @@ def _check_decisions(records: Records, stream_ids: set[str]) -> None:
     files_dir = settings.path("files_dir")
     pattern = _reference_pattern(records)
     for decision in checked:
-        problems = list(_decision_problems(decision, by_reference, by_slug, counts, stream_ids, settings.categories, files_dir, records))
+        problems = list(
+            _decision_problems(
+                decision, by_reference, by_slug, counts, stream_ids, settings.categories, files_dir, records
+            )
+        )
         if pattern is not None and decision.reference and not pattern.fullmatch(decision.reference):
-            problems.append(Problem(("reference",), False, f"'{decision.reference}' does not follow the office's reference pattern {pattern.pattern} (reference_pattern in mkdocs.yml)"))
+            problems.append(
+                Problem(
+                    ("reference",),
+                    False,
+                    f"'{decision.reference}' does not follow the office's reference pattern {pattern.pattern} (reference_pattern in mkdocs.yml)",
+                )
+            )
         report(records, decision.source, decision.source_map, problems)
 
 
@@ -97,31 +126,59 @@ def _reference_pattern(records: Records) -> re.Pattern | None:
         return None
 
 
-def _decision_problems(d: Decision, by_reference: dict[str, Decision], by_slug: dict[str, Decision], counts: Counter,
-                       stream_ids: set[str], categories: tuple[str, ...], files_dir: Path, records: Records) -> Iterator[Problem]:
+def _decision_problems(
+    d: Decision,
+    by_reference: dict[str, Decision],
+    by_slug: dict[str, Decision],
+    counts: Counter,
+    stream_ids: set[str],
+    categories: tuple[str, ...],
+    files_dir: Path,
+    records: Records,
+) -> Iterator[Problem]:
     path = d.source
     if d.reference and not d.slug:
         yield Problem(("reference",), False, f"'{d.reference}' has no letter or digit to name its file and page by")
     elif d.reference and path.stem.lower() != d.slug:
         yield _mismatch(d, by_slug, counts, records)
     if d.date and path.parent.name != str(d.year):
-        yield Problem(("date",), False, f"the decision is dated {d.year} but its file is in {path.parent.name}/: move it to decisions/{d.year}/")
+        yield Problem(
+            ("date",),
+            False,
+            f"the decision is dated {d.year} but its file is in {path.parent.name}/: move it to decisions/{d.year}/",
+        )
     if d.reference and d.slug and counts[d.slug] > 1 and path.stem.lower() == d.slug:
         first = by_slug[d.slug]
         if first is not d:
             if first.reference == d.reference:
-                yield Problem(("reference",), False, f"'{d.reference}' is already used by {records.relative(first.source)}")
+                yield Problem(
+                    ("reference",), False, f"'{d.reference}' is already used by {records.relative(first.source)}"
+                )
             else:
-                yield Problem(("reference",), False, f"'{d.reference}' gives the same file and page name ({d.slug}) as '{first.reference}' "
-                                                     f"in {records.relative(first.source)}: the references of {records.relative(d.source)} and "
-                                                     f"{records.relative(first.source)} must differ in letters or digits")
+                yield Problem(
+                    ("reference",),
+                    False,
+                    f"'{d.reference}' gives the same file and page name ({d.slug}) as '{first.reference}' "
+                    f"in {records.relative(first.source)}: the references of {records.relative(d.source)} and "
+                    f"{records.relative(first.source)} must differ in letters or digits",
+                )
     yield from _guidance(d)
     if d.category is not None and d.category not in categories:
-        yield Problem(("category",), False, f"'{d.category}' is not one of the site's categories: {', '.join(categories)}{suggest(d.category, list(categories))}")
+        yield Problem(
+            ("category",),
+            False,
+            f"'{d.category}' is not one of the site's categories: {', '.join(categories)}{suggest(d.category, list(categories))}",
+        )
     if d.signed is not None and d.date and d.signed < d.date:
-        yield Problem(("signed",), False, f"the notice cannot be signed ({d.signed}) before the decision was made ({d.date})")
+        yield Problem(
+            ("signed",), False, f"the notice cannot be signed ({d.signed}) before the decision was made ({d.date})"
+        )
     if d.published and d.date and d.published < d.date:
-        yield Problem(("published",), False, f"a decision cannot be published ({d.published}) before it is made ({d.date}): check both dates")
+        yield Problem(
+            ("published",),
+            False,
+            f"a decision cannot be published ({d.published}) before it is made ({d.date}): check both dates",
+        )
     for i, part in enumerate(d.exempt):
         if part.content is not None and (why := _too_short_to_withhold(part.content)):
             yield Problem(("exempt", i, "content"), False, why)
@@ -130,7 +187,11 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], by_slug: 
             yield Problem(("financial", "amount"), False, wrong)
         if d.financial.funding_stream is not None and d.financial.funding_stream not in stream_ids:
             known = sorted(stream_ids)
-            yield Problem(("financial", "funding_stream"), False, f"'{d.financial.funding_stream}' is not the id of any funding stream in the funding tables{suggest(d.financial.funding_stream, known)}")
+            yield Problem(
+                ("financial", "funding_stream"),
+                False,
+                f"'{d.financial.funding_stream}' is not the id of any funding stream in the funding tables{suggest(d.financial.funding_stream, known)}",
+            )
         if d.financial.financial_year:
             yield from _financial_year(("financial", "financial_year"), d.financial.financial_year)
         yield from _breakdown_problems(d, stream_ids)
@@ -138,24 +199,49 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], by_slug: 
         if recipient.amount is not None and (wrong := _money(recipient.amount)):
             yield Problem(("recipients", i, "amount"), False, wrong)
     shares = [r.amount for r in d.recipients if r.amount is not None]
-    if (shares and d.amount is not None and len(shares) == len(d.recipients) and sum(shares) != d.amount
-            and all(s.is_finite() for s in shares) and d.amount.is_finite()):
-        yield Problem(("recipients",), False, f"the recipients' amounts add up to {sum(shares)}, not the decision's amount {d.amount}", warning=True,
-                      kind="recipients' amounts not adding up")
+    if (
+        shares
+        and d.amount is not None
+        and len(shares) == len(d.recipients)
+        and sum(shares) != d.amount
+        and all(s.is_finite() for s in shares)
+        and d.amount.is_finite()
+    ):
+        yield Problem(
+            ("recipients",),
+            False,
+            f"the recipients' amounts add up to {sum(shares)}, not the decision's amount {d.amount}",
+            warning=True,
+            kind="recipients' amounts not adding up",
+        )
     if d.is_grant and len(d.recipients) > 1 and len(shares) < len(d.recipients):
         # The grants register and the 360Giving export give each recipient its own amount.
         missing = next(i for i, r in enumerate(d.recipients) if r.amount is None)
-        yield Problem(("recipients", missing), False, "a grant to several recipients needs each recipient's amount for the grants register", warning=True,
-                      kind="grant recipient without an amount")
+        yield Problem(
+            ("recipients", missing),
+            False,
+            "a grant to several recipients needs each recipient's amount for the grants register",
+            warning=True,
+            kind="grant recipient without an amount",
+        )
     if d.period and d.period.start and d.period.end and d.period.end < d.period.start:
         yield Problem(("period", "end"), False, f"the period ends ({d.period.end}) before it starts ({d.period.start})")
     for i, part in enumerate(d.exempt):
         if part.review_on is not None and part.review_on < records.settings.today:
-            yield Problem(("exempt", i, "review_on"), False, f"the review of '{part.title}' was due on {part.review_on}: check whether it is still exempt",
-                          warning=True, kind="exempt part due for review")
+            yield Problem(
+                ("exempt", i, "review_on"),
+                False,
+                f"the review of '{part.title}' was due on {part.review_on}: check whether it is still exempt",
+                warning=True,
+                kind="exempt part due for review",
+            )
     if d.procurement and d.procurement.contract_start and d.procurement.contract_end:
         if d.procurement.contract_end < d.procurement.contract_start:
-            yield Problem(("procurement", "contract_end"), False, f"the contract ends ({d.procurement.contract_end}) before it starts ({d.procurement.contract_start})")
+            yield Problem(
+                ("procurement", "contract_end"),
+                False,
+                f"the contract ends ({d.procurement.contract_end}) before it starts ({d.procurement.contract_start})",
+            )
     for i, document in enumerate(d.documents):
         if (document.file is None) == (document.url is None):
             yield Problem(("documents", i), False, "give exactly one of 'file' or 'url'")
@@ -164,9 +250,15 @@ def _decision_problems(d: Decision, by_reference: dict[str, Decision], by_slug: 
         elif document.file is not None:
             target = _resolve(files_dir / document.file)
             if target is not None and not target.is_relative_to(files_dir):
-                yield Problem(("documents", i, "file"), False, f"'{document.file}' is outside {records.relative(files_dir)}/")
+                yield Problem(
+                    ("documents", i, "file"), False, f"'{document.file}' is outside {records.relative(files_dir)}/"
+                )
             elif target is None or not _is_file(target):
-                yield Problem(("documents", i, "file"), False, f"'{document.file}' does not exist in {records.relative(files_dir)}/")
+                yield Problem(
+                    ("documents", i, "file"),
+                    False,
+                    f"'{document.file}' does not exist in {records.relative(files_dir)}/",
+                )
             else:
                 d.documents[i] = dataclasses.replace(document, size=target.stat().st_size)
     for i, reference in enumerate(d.related):
@@ -194,17 +286,29 @@ def _breakdown_problems(d: Decision, stream_ids: set[str]) -> Iterator[Problem]:
         if wrong := _money(part.amount):
             yield Problem(("financial", "breakdown", i, "amount"), False, wrong)
         if part.funding_stream is not None and part.funding_stream not in stream_ids:
-            yield Problem(("financial", "breakdown", i, "funding_stream"), False,
-                          f"'{part.funding_stream}' is not the id of any funding stream in the funding tables{suggest(part.funding_stream, sorted(stream_ids))}")
+            yield Problem(
+                ("financial", "breakdown", i, "funding_stream"),
+                False,
+                f"'{part.funding_stream}' is not the id of any funding stream in the funding tables{suggest(part.funding_stream, sorted(stream_ids))}",
+            )
         if part.financial_year:
             yield from _financial_year(("financial", "breakdown", i, "financial_year"), part.financial_year)
     amount = d.financial.amount
-    if parts and amount is not None and (d.financial.amount_basis or "exact") == "exact" and all(p.amount.is_finite() for p in parts) and amount.is_finite():
+    if (
+        parts
+        and amount is not None
+        and (d.financial.amount_basis or "exact") == "exact"
+        and all(p.amount.is_finite() for p in parts)
+        and amount.is_finite()
+    ):
         total = sum((p.amount for p in parts), Decimal(0))
         if total != amount:
             line = d.source_map.value(("financial", "breakdown")).line
-            yield Problem(("financial", "amount"), False,
-                          f"the amount {amount:.2f} is not the sum of the breakdown (line {line}), which adds up to {total:.2f}: correct one or the other")
+            yield Problem(
+                ("financial", "amount"),
+                False,
+                f"the amount {amount:.2f} is not the sum of the breakdown (line {line}), which adds up to {total:.2f}: correct one or the other",
+            )
 
 
 def _too_short_to_withhold(content: str) -> str | None:
@@ -213,8 +317,10 @@ def _too_short_to_withhold(content: str) -> str | None:
     found = words(content)
     if len(found) > 1 or (found and is_distinctive_figure(found[0])):
         return None
-    return ("is too short to withhold safely: a single word or a number under four digits appears on pages for other reasons, "
-            "so the build could not tell a leak from ordinary text. Keep the whole sentence or passage it comes from here")
+    return (
+        "is too short to withhold safely: a single word or a number under four digits appears on pages for other reasons, "
+        "so the build could not tell a leak from ordinary text. Keep the whole sentence or passage it comes from here"
+    )
 
 
 def _file_name(name: str) -> str | None:
@@ -232,16 +338,35 @@ def _mismatch(d: Decision, by_slug: dict[str, Decision], counts: Counter, record
         # A copied record that kept the reference of the one it was copied from.
         first = by_slug[d.slug]
         free = name if name_is_free else _next_free(d, records.settings)
-        where = (f"'{d.reference}' is already used by {records.relative(first.source)}" if first is not d
-                 else f"'{d.reference}' is used by another record too")
+        where = (
+            f"'{d.reference}' is already used by {records.relative(first.source)}"
+            if first is not d
+            else f"'{d.reference}' is used by another record too"
+        )
         if free is None:
-            return Problem(("reference",), False, f"{where}: give this record a reference of its own and name the file after it")
+            return Problem(
+                ("reference",), False, f"{where}: give this record a reference of its own and name the file after it"
+            )
         if free == name:
-            return Problem(("reference",), False, f"{where}: give this record the reference {free}, its file's name, which is free")
-        return Problem(("reference",), False, f"{where}: give this record the next free reference, {free}, and name the file {record_file_name(free)}")
+            return Problem(
+                ("reference",), False, f"{where}: give this record the reference {free}, its file's name, which is free"
+            )
+        return Problem(
+            ("reference",),
+            False,
+            f"{where}: give this record the next free reference, {free}, and name the file {record_file_name(free)}",
+        )
     if name_is_free:
-        return Problem(("reference",), False, f"'{d.reference}' does not match the file name {d.source.name}: correct the reference to {name} (keep the file name)")
-    return Problem(("reference",), False, f"'{d.reference}' does not match the file name: name the file {record_file_name(d.reference)}")
+        return Problem(
+            ("reference",),
+            False,
+            f"'{d.reference}' does not match the file name {d.source.name}: correct the reference to {name} (keep the file name)",
+        )
+    return Problem(
+        ("reference",),
+        False,
+        f"'{d.reference}' does not match the file name: name the file {record_file_name(d.reference)}",
+    )
 
 
 def _could_be_reference(name: str, settings: Settings) -> bool:
@@ -265,12 +390,18 @@ def _next_free(d: Decision, settings: Settings) -> str | None:
 def _guidance(d: Decision) -> Iterator[Problem]:
     """Text the new-record template wrote for staff to replace, which must never be published."""
     texts = {name: getattr(d, name) for name in newrecord.GUIDANCE if name != "implications"}
-    for path, value in [*(((name,), text) for name, text in texts.items()),
-                        *((("implications", heading), text) for heading, text in d.implications.items())]:
+    for path, value in [
+        *(((name,), text) for name, text in texts.items()),
+        *((("implications", heading), text) for heading, text in d.implications.items()),
+    ]:
         guidance = newrecord.GUIDANCE[path[0]]
         if isinstance(value, str) and " ".join(value.split()) == guidance:
-            yield Problem(path, False, f"still holds the template's guidance '{guidance}': replace it with the decision's own text",
-                          kind=newrecord.GUIDANCE_KIND)
+            yield Problem(
+                path,
+                False,
+                f"still holds the template's guidance '{guidance}': replace it with the decision's own text",
+                kind=newrecord.GUIDANCE_KIND,
+            )
 
 
 def _resolve(path: Path) -> Path | None:
@@ -304,10 +435,18 @@ def _shared_text_problems(document: ToolkitDocument, published: list[str]) -> It
         if not run.strip():
             yield Problem(("shared_text", i), False, "has no words: remove it")
         elif run not in body:
-            yield Problem(("shared_text", i), False, "is not in this document's text word for word: copy the passage exactly, or remove it")
+            yield Problem(
+                ("shared_text", i),
+                False,
+                "is not in this document's text word for word: copy the passage exactly, or remove it",
+            )
         elif not any(run in text for text in published):
-            yield Problem(("shared_text", i), False, "is in no published toolkit document, so it is not public text: "
-                                                     "remove it from shared_text (the guard must go on looking for it)")
+            yield Problem(
+                ("shared_text", i),
+                False,
+                "is in no published toolkit document, so it is not public text: "
+                "remove it from shared_text (the guard must go on looking for it)",
+            )
 
 
 def _check_toolkit(records: Records) -> None:
@@ -316,10 +455,23 @@ def _check_toolkit(records: Records) -> None:
     for document in records.toolkit:
         problems = list(_shared_text_problems(document, published))
         if document.reviewed and document.review_due and document.review_due < document.reviewed:
-            problems.append(Problem(("review_due",), False, f"the next review ({document.review_due}) is before the last one ({document.reviewed})"))
+            problems.append(
+                Problem(
+                    ("review_due",),
+                    False,
+                    f"the next review ({document.review_due}) is before the last one ({document.reviewed})",
+                )
+            )
         if document.review_overdue(today):
-            problems.append(Problem(("review_due",), False, f"the review was due on {document.review_due}", warning=True,
-                                    kind="toolkit review overdue"))
+            problems.append(
+                Problem(
+                    ("review_due",),
+                    False,
+                    f"the review was due on {document.review_due}",
+                    warning=True,
+                    kind="toolkit review overdue",
+                )
+            )
         for i, name in enumerate(document.attachments):
             target = _resolve(document.source.parent / name)
             if wrong := _file_name(name):
@@ -338,7 +490,14 @@ def _check_specified(records: Records) -> None:
         given = [name for name in WHERE_MET if getattr(item, name) is not None]
         if len(given) != 1:
             problems.append(Problem(item.position, False, "give exactly one of 'page', 'url', 'status' or 'derived'"))
-        elif item.page is not None and ("://" in item.page or item.page.startswith("/") or ".." in item.page.split("/")):
-            problems.append(Problem(item.position + ("page",), False,
-                                    f"'{item.page}' is not a path inside this site: write it like registers/contracts/ or accessibility.md (use url: for other sites)"))
+        elif item.page is not None and (
+            "://" in item.page or item.page.startswith("/") or ".." in item.page.split("/")
+        ):
+            problems.append(
+                Problem(
+                    item.position + ("page",),
+                    False,
+                    f"'{item.page}' is not a path inside this site: write it like registers/contracts/ or accessibility.md (use url: for other sites)",
+                )
+            )
     report(records, info.source, info.source_map, problems)

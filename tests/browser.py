@@ -203,7 +203,7 @@ def _make_handler(root: Path, base: str, log: list[Served], lock: threading.Lock
             if not url_path.startswith(base):
                 self._not_found(send_body, inside_site=False)
                 return
-            relative = url_path[len(base):]
+            relative = url_path[len(base) :]
             parts = [p for p in relative.split("/") if p]
             if any(p in (".", "..") or "\\" in p or "\0" in p for p in parts):
                 self._not_found(send_body, inside_site=True)
@@ -304,8 +304,10 @@ def start_chromium(user_data_dir: str | Path):
 # Marking and skipping
 # ---------------------------------------------------------------------------
 
-HOW_TO_RUN = ("run `make test` as root (or with sudo) on Debian to install them, or "
-              "`apt-get install chromium chromium-driver fonts-liberation` and `npm ci --no-audit --no-fund`")
+HOW_TO_RUN = (
+    "run `make test` as root (or with sudo) on Debian to install them, or "
+    "`apt-get install chromium chromium-driver fonts-liberation` and `npm ci --no-audit --no-fund`"
+)
 
 
 def missing_for_browser_tests() -> list[str]:
@@ -429,9 +431,7 @@ def format_violations(violations: list[dict]) -> str:
         if v.get("helpUrl"):
             lines.append(f"    {v['helpUrl']}")
         for node in nodes:
-            target = ", ".join(
-                " >>> ".join(t) if isinstance(t, list) else str(t) for t in node.get("target", [])
-            )
+            target = ", ".join(" >>> ".join(t) if isinstance(t, list) else str(t) for t in node.get("target", []))
             html = " ".join(str(node.get("html", "")).split())
             if len(html) > 300:
                 html = html[:297] + "..."
@@ -525,9 +525,7 @@ def external_requests(driver) -> list[str]:
             urls.append(event["params"]["request"]["url"])
         elif event.get("method") == "Network.webSocketCreated":
             urls.append(event["params"]["url"])
-    urls += driver.execute_script(
-        "return performance.getEntriesByType('resource').map(e => e.name)"
-    )
+    urls += driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     seen: set[str] = set()
     external = []
     for url in urls:

@@ -116,7 +116,8 @@ def test_first_tab_reaches_a_visible_skip_link(browser, served, which, path, nam
     assert first.focus_visible and first.indicator and first.in_viewport, first.outline
     target = first.href.removeprefix("#")
     assert first.href.startswith("#") and browser.execute_script(
-        "const t = document.getElementById(arguments[0]); return !!t && !!t.closest('main')", target)
+        "const t = document.getElementById(arguments[0]); return !!t && !!t.closest('main')", target
+    )
 
 
 # Past the right edge of the screen: not inside Material's off-canvas drawer (hidden until opened,
@@ -152,5 +153,6 @@ def test_overflow_check_sees_a_wide_element(browser, served):
     open_page(browser, served, "fixture", "", "phone")
     browser.execute_script(
         "const d = document.createElement('div'); d.style.width = '600px'; d.textContent = 'too wide';"
-        "document.querySelector('article').append(d);")
+        "document.querySelector('article').append(d);"
+    )
     assert any("too wide" in line for line in browser.execute_script(_OVERFLOWING))

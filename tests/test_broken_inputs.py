@@ -30,7 +30,9 @@ def test_the_corpus_is_large_enough_and_complete():
     assert len(CASES) >= 35
     for case in CASES:
         assert (BROKEN / case / "expected.txt").is_file(), f"{case} has no expected.txt"
-        assert any(p.name != "expected.txt" for p in (BROKEN / case).rglob("*") if p.is_file()), f"{case} changes no file"
+        assert any(p.name != "expected.txt" for p in (BROKEN / case).rglob("*") if p.is_file()), (
+            f"{case} changes no file"
+        )
         expected = expected_lines(case)
         assert expected, f"{case}: expected.txt lists no diagnostic"
         for line in expected:
@@ -67,7 +69,9 @@ def test_command_prints_exactly_the_expected_lines_and_fails(case, tmp_path):
     assert result.exit_code == 1, result.output
     # Errors first, then warnings.
     expected = expected_lines(case)
-    assert diagnostic_lines(result.stderr) == [line for line in expected if ": error: " in line] + [line for line in expected if ": warning: " in line]
+    assert diagnostic_lines(result.stderr) == [line for line in expected if ": error: " in line] + [
+        line for line in expected if ": warning: " in line
+    ]
     # Every line of output is a diagnostic or the closing count: nothing else leaks out.
     other = [line for line in result.output.splitlines() if not DIAGNOSTIC.match(line)]
     assert len(other) == 1 and SUMMARY.match(other[0]), other

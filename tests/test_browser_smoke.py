@@ -83,7 +83,9 @@ def tiny_site(tmp_path_factory) -> Path:
         '<li><a href="../">Decisions</a></li>',
         '<p>Hot-linked.</p><img src="http://example.invalid/x.png" alt="A hot-linked picture">',
     )
-    write_page(root / "404.html", "Page not found", '<li><a href="/our-business/making-decisions/">Decisions</a></li>', "")
+    write_page(
+        root / "404.html", "Page not found", '<li><a href="/our-business/making-decisions/">Decisions</a></li>', ""
+    )
     (root / "chart.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40"/></svg>'
     )

@@ -30,8 +30,11 @@ from generator.publication import publish
 from generator.settings import read_settings
 
 REPO = Path(__file__).resolve().parent.parent
-SUMMARY = re.compile(r"^built site: \d+ records \(\d+ decisions, \d+ funding tables, \d+ toolkit documents(; \d+ withheld)?\), "
-                     r"\d+ pages, \d+ files, \d+\.\d MB in \d+\.\d s$", re.M)
+SUMMARY = re.compile(
+    r"^built site: \d+ records \(\d+ decisions, \d+ funding tables, \d+ toolkit documents(; \d+ withheld)?\), "
+    r"\d+ pages, \d+ files, \d+\.\d MB in \d+\.\d s$",
+    re.M,
+)
 
 
 def transparency(folder: Path, monkeypatch, *args: str):
@@ -42,8 +45,11 @@ def transparency(folder: Path, monkeypatch, *args: str):
 
 
 def tree_hash(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def previous_site(folder: Path) -> dict[str, str]:
@@ -115,7 +121,9 @@ def tree_text(root: Path) -> dict[str, str]:
     for path in root.rglob("*"):
         if path.is_file():
             raw = path.read_bytes()
-            texts[path.relative_to(root).as_posix()] = (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode("utf-8", "replace")
+            texts[path.relative_to(root).as_posix()] = (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode(
+                "utf-8", "replace"
+            )
     return texts
 
 
@@ -138,8 +146,10 @@ def test_exempt_text_copied_into_a_summary_fails_the_build_and_keeps_site(tmp_pa
     record.write_text(re.sub(r"^summary: .*\n", LEAKED_SUMMARY, text, flags=re.M))
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
-    assert ("site/decisions/2020/fix-2020-001/index.html: error: contains the exempt content "
-            "'Applicants' bank details' of FIX-2020-001 (kept in decisions/2020/FIX-2020-001.yaml)") in output
+    assert (
+        "site/decisions/2020/fix-2020-001/index.html: error: contains the exempt content "
+        "'Applicants' bank details' of FIX-2020-001 (kept in decisions/2020/FIX-2020-001.yaml)"
+    ) in output
 
 
 @pytest.fixture
@@ -161,7 +171,10 @@ def test_a_template_that_prints_exempt_content_fails_the_build(tmp_path, monkeyp
     folder = copy_site(tmp_path / "source")
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
-    assert "site/decisions/2020/fix-2020-001/index.html: error: contains the exempt content 'Applicants' bank details'" in output
+    assert (
+        "site/decisions/2020/fix-2020-001/index.html: error: contains the exempt content 'Applicants' bank details'"
+        in output
+    )
 
 
 @pytest.fixture(scope="module")
@@ -183,31 +196,47 @@ EXEMPT = "the exempt content 'Applicants' bank details' of FIX-2020-001"
 
 
 def test_guard_matches_exempt_text_however_it_was_escaped_or_wrapped(tmp_path, fixture_publication):
-    fragment = json.dumps({"content": "The account of First Charity is CANARYEXEMPT\nsort code 00-00-00, held"
-                                      " with the Example Bank & Trust <plc>."}).replace("&", "\\u0026")
-    found = scan(tmp_path, fixture_publication, {
-        "page.html": b"<p>The account of <em>First\n   Charity</em> is canaryexempt</p><p>sort code 00&#8209;00-00,"
-                     b" held with the Example Bank &amp; Trust &lt;plc&gt;.</p>",
-        "pagefind/fragment/en_1.pf_fragment": gzip.compress(b"pagefind_dcd" + fragment.encode()),
-        "meta.html": b'<meta name="description" content="Sort code 00-00-00, held with the Example Bank &amp; Trust &lt;plc&gt;. More">',
-        "feed.xml": b"<description>&lt;p&gt;First Charity is CANARYEXEMPT sort code 00-00-00&lt;/p&gt;</description>",
-    })
+    fragment = json.dumps(
+        {
+            "content": "The account of First Charity is CANARYEXEMPT\nsort code 00-00-00, held"
+            " with the Example Bank & Trust <plc>."
+        }
+    ).replace("&", "\\u0026")
+    found = scan(
+        tmp_path,
+        fixture_publication,
+        {
+            "page.html": b"<p>The account of <em>First\n   Charity</em> is canaryexempt</p><p>sort code 00&#8209;00-00,"
+            b" held with the Example Bank &amp; Trust &lt;plc&gt;.</p>",
+            "pagefind/fragment/en_1.pf_fragment": gzip.compress(b"pagefind_dcd" + fragment.encode()),
+            "meta.html": b'<meta name="description" content="Sort code 00-00-00, held with the Example Bank &amp; Trust &lt;plc&gt;. More">',
+            "feed.xml": b"<description>&lt;p&gt;First Charity is CANARYEXEMPT sort code 00-00-00&lt;/p&gt;</description>",
+        },
+    )
     assert set(found) == {"page.html", "pagefind/fragment/en_1.pf_fragment", "meta.html", "feed.xml"}
     assert all(EXEMPT in what for what in found.values())
 
 
 def test_guard_names_embargoed_and_internal_records_and_their_addresses(tmp_path, fixture_publication):
-    found = scan(tmp_path, fixture_publication, {
-        "decisions/2021/fix-2021-009/index.html": b"<p>nothing else</p>",
-        "title.html": b"<h1>Embargoed decision CANARYEMBARGOTITLE</h1>",
-        "toolkit.html": b"<p>This internal plan mentions CANARYINTERNALBODY and must never be published.</p>",
-        "budget.csv": b"line,amount\nCANARYINTERNALATTACHMENT,1\n",
-    })
-    assert found["decisions/2021/fix-2021-009/index.html"] == {"the reference of FIX-2021-009, embargoed until 2099-01-01"}
+    found = scan(
+        tmp_path,
+        fixture_publication,
+        {
+            "decisions/2021/fix-2021-009/index.html": b"<p>nothing else</p>",
+            "title.html": b"<h1>Embargoed decision CANARYEMBARGOTITLE</h1>",
+            "toolkit.html": b"<p>This internal plan mentions CANARYINTERNALBODY and must never be published.</p>",
+            "budget.csv": b"line,amount\nCANARYINTERNALATTACHMENT,1\n",
+        },
+    )
+    assert found["decisions/2021/fix-2021-009/index.html"] == {
+        "the reference of FIX-2021-009, embargoed until 2099-01-01"
+    }
     assert "the title of FIX-2021-009, embargoed until 2099-01-01" in found["title.html"]
     assert found["toolkit.html"] == {"the text of the internal document 'Internal work plan CANARYINTERNALTITLE'"}
-    assert found["budget.csv"] == {"the withheld file 'toolkit/internal/internal-budget.csv', an attachment of the internal document "
-                                   "'Internal work plan CANARYINTERNALTITLE'"}
+    assert found["budget.csv"] == {
+        "the withheld file 'toolkit/internal/internal-budget.csv', an attachment of the internal document "
+        "'Internal work plan CANARYINTERNALTITLE'"
+    }
 
 
 def test_guard_finds_a_binary_internal_attachment_copied_whole(tmp_path):
@@ -216,8 +245,12 @@ def test_guard_finds_a_binary_internal_attachment_copied_whole(tmp_path):
     (source / "content" / "toolkit" / "internal" / "internal-budget.csv").write_bytes(budget)
     publication = publish(load.load(read_settings(source / "mkdocs.yml")))
     found = scan(tmp_path / "site", publication, {"assets/budget.xlsx": budget, "assets/other.bin": budget[1:]})
-    assert found == {"assets/budget.xlsx": {"the withheld file 'toolkit/internal/internal-budget.csv', an attachment of the internal "
-                                            "document 'Internal work plan CANARYINTERNALTITLE'"}}
+    assert found == {
+        "assets/budget.xlsx": {
+            "the withheld file 'toolkit/internal/internal-budget.csv', an attachment of the internal "
+            "document 'Internal work plan CANARYINTERNALTITLE'"
+        }
+    }
 
 
 INTERNAL_TEXT = "the text of the internal document 'Internal work plan CANARYINTERNALTITLE'"
@@ -227,7 +260,9 @@ TEMPLATE_TEXT = "Record the decisions you make and the reasons for them, so that
 def test_guard_finds_internal_text_copied_into_a_public_document(tmp_path):
     publication = publish(load.load(read_settings(FIXTURE_SITE / "mkdocs.yml")))
     [internal] = publication.withheld.internal
-    internal.body = f"{TEMPLATE_TEXT}\n\nThe Head of Commissioning retires in March 2022; the post will not be filled.\n"
+    internal.body = (
+        f"{TEMPLATE_TEXT}\n\nThe Head of Commissioning retires in March 2022; the post will not be filled.\n"
+    )
     publication.toolkit[0].body += f"\n{TEMPLATE_TEXT}\n"
     found = scan(tmp_path, publication, {"toolkit/analyse/index.html": f"<p>{TEMPLATE_TEXT}</p>".encode()})
     assert found == {"toolkit/analyse/index.html": {INTERNAL_TEXT}}
@@ -236,27 +271,39 @@ def test_guard_finds_internal_text_copied_into_a_public_document(tmp_path):
 def test_guard_ignores_only_the_text_an_internal_document_declares_it_shares(tmp_path):
     publication = publish(load.load(read_settings(FIXTURE_SITE / "mkdocs.yml")))
     [internal] = publication.withheld.internal
-    internal.body = f"{TEMPLATE_TEXT}\n\nThe Head of Commissioning retires in March 2022; the post will not be filled.\n"
+    internal.body = (
+        f"{TEMPLATE_TEXT}\n\nThe Head of Commissioning retires in March 2022; the post will not be filled.\n"
+    )
     internal.shared_text = [TEMPLATE_TEXT]
     publication.toolkit[0].body += f"\n{TEMPLATE_TEXT}\n"
-    found = scan(tmp_path, publication, {
-        "toolkit/analyse/index.html": f"<p>{TEMPLATE_TEXT}</p>".encode(),
-        "leak.html": b"<p>The Head of Commissioning retires in March 2022.</p>",
-    })
+    found = scan(
+        tmp_path,
+        publication,
+        {
+            "toolkit/analyse/index.html": f"<p>{TEMPLATE_TEXT}</p>".encode(),
+            "leak.html": b"<p>The Head of Commissioning retires in March 2022.</p>",
+        },
+    )
     assert found == {"leak.html": {INTERNAL_TEXT}}
 
 
 def test_guard_catches_part_of_a_long_text_but_not_common_words(tmp_path):
     publication = publish(load.load(read_settings(FIXTURE_SITE / "mkdocs.yml")))
-    long_text = ("The preferred bidder offered the lowest price of the three by a clear margin. "
-                 "Their bank guarantee is held by an insurer in Leeds under policy 7781-A.")
+    long_text = (
+        "The preferred bidder offered the lowest price of the three by a clear margin. "
+        "Their bank guarantee is held by an insurer in Leeds under policy 7781-A."
+    )
     decision = next(d for d in publication.decisions if d.exempt)
     decision.exempt.append(ExemptPart("Guarantee", "Section 43 FOIA", long_text))
     publication.withheld.exempt.append((decision.reference, long_text))
-    found = scan(tmp_path, publication, {
-        "partial.html": b"<p>We note: their bank guarantee is held by an insurer in Leeds.</p>",
-        "common.html": b"<p>The preferred bidder offered a price. The bank is held in Leeds.</p>",
-    })
+    found = scan(
+        tmp_path,
+        publication,
+        {
+            "partial.html": b"<p>We note: their bank guarantee is held by an insurer in Leeds.</p>",
+            "common.html": b"<p>The preferred bidder offered a price. The bank is held in Leeds.</p>",
+        },
+    )
     assert found == {"partial.html": {f"the exempt content 'Guarantee' of {decision.reference}"}}
 
 
@@ -268,13 +315,22 @@ def test_guard_catches_part_of_a_long_text_but_not_common_words(tmp_path):
 def test_a_dead_link_and_a_missing_anchor_in_a_written_page_fail_the_build(tmp_path, monkeypatch):
     folder = copy_site(tmp_path / "source")
     (folder / "content" / "contacts.md").write_text(
-        "# Contacts\n\nSee [the old page](no-such-page.md) and [how to use it](how-to-use.md#no-such-heading).\n")
+        "# Contacts\n\nSee [the old page](no-such-page.md) and [how to use it](how-to-use.md#no-such-heading).\n"
+    )
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
-    assert re.search(r"^site/contacts/index\.html:\d+: error: link 'no-such-page\.md' \(in content/contacts\.md\): "
-                     r"there is no contacts/no-such-page\.md in the built site$", output, re.M), output
-    assert re.search(r"^site/contacts/index\.html:\d+: error: link '\.\./how-to-use/#no-such-heading' \(in content/contacts\.md\): "
-                     r"how-to-use/ has no heading or element with the id 'no-such-heading'$", output, re.M), output
+    assert re.search(
+        r"^site/contacts/index\.html:\d+: error: link 'no-such-page\.md' \(in content/contacts\.md\): "
+        r"there is no contacts/no-such-page\.md in the built site$",
+        output,
+        re.M,
+    ), output
+    assert re.search(
+        r"^site/contacts/index\.html:\d+: error: link '\.\./how-to-use/#no-such-heading' \(in content/contacts\.md\): "
+        r"how-to-use/ has no heading or element with the id 'no-such-heading'$",
+        output,
+        re.M,
+    ), output
 
 
 def built(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -290,25 +346,31 @@ def problems(root: Path, publication, site_url="https://example.org/our-business
 
 def test_links_resolve_under_the_sites_sub_path(tmp_path, fixture_publication):
     fixture_publication = publish_without_documents(fixture_publication)
-    root = built(tmp_path, {
-        "index.html": '<a href="a/">a</a> <a href="a/#top">top</a> <a href="#here">here</a> <span id="here"></span>'
-                      ' <a href="/our-business/making-decisions/a/">root-relative</a>'
-                      ' <a href="https://example.org/our-business/making-decisions/a/index.html">absolute</a>'
-                      ' <a href="https://example.org/contact/">office site</a> <a href="https://elsewhere.example/">other</a>'
-                      ' <a href="mailto:office@example.org">mail</a> <link href="style.css?v=2">',
-        "a/index.html": '<h2 id="top">Top</h2><a href="..">up</a> <a href="../style.css">css</a>',
-        "style.css": "",
-    })
+    root = built(
+        tmp_path,
+        {
+            "index.html": '<a href="a/">a</a> <a href="a/#top">top</a> <a href="#here">here</a> <span id="here"></span>'
+            ' <a href="/our-business/making-decisions/a/">root-relative</a>'
+            ' <a href="https://example.org/our-business/making-decisions/a/index.html">absolute</a>'
+            ' <a href="https://example.org/contact/">office site</a> <a href="https://elsewhere.example/">other</a>'
+            ' <a href="mailto:office@example.org">mail</a> <link href="style.css?v=2">',
+            "a/index.html": '<h2 id="top">Top</h2><a href="..">up</a> <a href="../style.css">css</a>',
+            "style.css": "",
+        },
+    )
     assert problems(root, fixture_publication) == {}
 
 
 def test_links_that_leave_the_site_or_miss_are_named(tmp_path, fixture_publication):
     fixture_publication = publish_without_documents(fixture_publication)
-    root = built(tmp_path, {
-        "index.html": '<a href="/contact/">c</a> <a href="../../x/">up</a> <a href="a">folder</a>'
-                      " <a href='missing.pdf'>pdf</a> <a href=\"a/#gone\">gone</a> <a href=\"#nowhere\">x</a>",
-        "a/index.html": "<h2 id='top'>Top</h2>",
-    })
+    root = built(
+        tmp_path,
+        {
+            "index.html": '<a href="/contact/">c</a> <a href="../../x/">up</a> <a href="a">folder</a>'
+            ' <a href=\'missing.pdf\'>pdf</a> <a href="a/#gone">gone</a> <a href="#nowhere">x</a>',
+            "a/index.html": "<h2 id='top'>Top</h2>",
+        },
+    )
     found = problems(root, fixture_publication)
     assert found == {
         "/contact/": "points outside the site's address /our-business/making-decisions/: write a full https:// address to link to another part of the website",
@@ -330,7 +392,9 @@ def publish_without_documents(publication):
 def test_a_document_listed_in_a_record_must_be_in_the_build(tmp_path, fixture_publication):
     root = built(tmp_path, {"index.html": "<p>no files</p>"})
     missing = [b for b in links.check(root, fixture_publication, "") if b.line == 0]
-    assert [(b.file, b.link) for b in missing] == [("decisions/2020/fix-2020-001/index.html", "FIX-2020-001-notice.txt")]
+    assert [(b.file, b.link) for b in missing] == [
+        ("decisions/2020/fix-2020-001/index.html", "FIX-2020-001-notice.txt")
+    ]
     assert missing[0].problem == "the document is listed in the record but is not in the built site"
 
 
@@ -381,10 +445,13 @@ def test_a_broken_mkdocs_yml_is_one_line_not_a_traceback(tmp_path, monkeypatch):
     assert re.search(r"^mkdocs\.yml: mkdocs: .*no-such-theme", output, re.M), output
 
 
-@pytest.mark.parametrize(("option", "problem"), [
-    ("contract_threshold: 5000", "unknown option 'contract_threshold' (did you mean 'contracts_threshold'?)"),
-    ("latest: ten", "expected a whole number, found text 'ten'"),
-])
+@pytest.mark.parametrize(
+    ("option", "problem"),
+    [
+        ("contract_threshold: 5000", "unknown option 'contract_threshold' (did you mean 'contracts_threshold'?)"),
+        ("latest: ten", "expected a whole number, found text 'ten'"),
+    ],
+)
 def test_an_unknown_or_wrongly_typed_option_stops_both_builds(tmp_path, monkeypatch, option, problem):
     folder = copy_site(tmp_path / "source")
     config = folder / "mkdocs.yml"
@@ -405,8 +472,11 @@ def test_validate_reports_the_builds_warnings_for_ci(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["validate", "--format", "github"])
     annotations = result.stdout.splitlines()
     # Each kind statutory.build_warnings gives for the fixture site, as an annotation at its line.
-    for start in ("::warning file=content/specified-information.yaml,", "::warning file=decisions/2020/FIX-2020-002.yaml,",
-                  "::warning file=content/funding/streams.yaml,"):
+    for start in (
+        "::warning file=content/specified-information.yaml,",
+        "::warning file=decisions/2020/FIX-2020-002.yaml,",
+        "::warning file=content/funding/streams.yaml,",
+    ):
         assert any(a.startswith(start) for a in annotations), (start, annotations)
     assert any("has no document attached" in a for a in annotations)
     assert any("more than its allocation" in a for a in annotations)
@@ -424,7 +494,7 @@ def make_targets() -> set[str]:
     variables = dict(re.findall(r"^([A-Z_]+)\s*[:?]?=\s*(.*)$", text, re.M))
 
     def expand(value: str) -> str:
-        while (m := re.search(r"\$\(([A-Z_]+)\)", value)):
+        while m := re.search(r"\$\(([A-Z_]+)\)", value):
             value = value.replace(m.group(0), variables[m.group(1)])
         return value
 
@@ -506,9 +576,18 @@ def test_pre_commit_hook_runs_transparency_validate_on_records():
         words = shlex.split(hook["entry"])
         assert words[1] == "validate" and missing_command(words) is None, hook["entry"]
         pattern = re.compile(hook["files"])
-        for path in ("decisions/2020/WYPCC-2020-001.yaml", "content/funding/streams.yaml", "content/toolkit/cycle/plan.md"):
+        for path in (
+            "decisions/2020/WYPCC-2020-001.yaml",
+            "content/funding/streams.yaml",
+            "content/toolkit/cycle/plan.md",
+        ):
             assert pattern.search(path), path
-        for path in ("generator/cli.py", "mkdocs.yml", "decisions/README.txt", "tests/fixtures/site/decisions/2020/FIX-2020-001.yaml"):
+        for path in (
+            "generator/cli.py",
+            "mkdocs.yml",
+            "decisions/README.txt",
+            "tests/fixtures/site/decisions/2020/FIX-2020-001.yaml",
+        ):
             assert not pattern.search(path), path
     assert used["files"] == offered["files"]
 

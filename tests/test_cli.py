@@ -49,7 +49,9 @@ def test_the_new_record_validates_once_its_summary_is_written(tmp_path):
         f"'{newrecord.GUIDANCE['summary']}': replace it with the decision's own text"
     ]
     assert run_cli("validate", site=site).exit_code == 1
-    path.write_text(path.read_text("utf-8").replace(newrecord.GUIDANCE["summary"], "A grant for victims' services."), "utf-8")
+    path.write_text(
+        path.read_text("utf-8").replace(newrecord.GUIDANCE["summary"], "A grant for victims' services."), "utf-8"
+    )
     records = load_site(site)
     assert lines_of(records) == []
     assert "OPCC-2020-003" in {d.reference for d in records.decisions}
@@ -202,7 +204,9 @@ def test_without_a_date_the_decision_is_dated_today(tmp_path):
     assert result.exit_code == 0, result.output
     written = Path(result.stdout.splitlines()[0].removeprefix("wrote "))
     parse_record(written)
-    assert yaml.safe_load(written.read_text("utf-8"))["date"] == dt.date.today() and written.parent.name == str(dt.date.today().year)
+    assert yaml.safe_load(written.read_text("utf-8"))["date"] == dt.date.today() and written.parent.name == str(
+        dt.date.today().year
+    )
 
 
 def test_an_impossible_date_is_a_usage_error(tmp_path):
@@ -240,7 +244,10 @@ def test_a_missing_mkdocs_yml_as_a_real_process(tmp_path):
 def test_a_config_option_pointing_nowhere_names_the_file(tmp_path):
     result = run_cli("validate", "--config", str(tmp_path / "elsewhere" / "mkdocs.yml"))
     assert result.exit_code == 1
-    assert result.output.strip() == f"Error: {tmp_path / 'elsewhere' / 'mkdocs.yml'}: no such file: run this in the site's folder or give --config"
+    assert (
+        result.output.strip()
+        == f"Error: {tmp_path / 'elsewhere' / 'mkdocs.yml'}: no such file: run this in the site's folder or give --config"
+    )
 
 
 def test_options_of_the_wrong_kind_are_one_line(tmp_path):
@@ -265,7 +272,9 @@ def test_version_and_help(tmp_path):
 # --- Dates as staff type them ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed", ["2020-08-01", "01/08/2020", "1/8/2020", "1 August 2020", "01 august 2020", "1 Aug 2020", "1 August, 2020"])
+@pytest.mark.parametrize(
+    "typed", ["2020-08-01", "01/08/2020", "1/8/2020", "1 August 2020", "01 august 2020", "1 Aug 2020", "1 August, 2020"]
+)
 def test_dates_as_staff_type_them_are_written_as_iso(tmp_path, typed):
     site = make_site(tmp_path)
     result = new_decision(site, "--title", "Victims services grant", "--date", typed)
@@ -274,7 +283,9 @@ def test_dates_as_staff_type_them_are_written_as_iso(tmp_path, typed):
     assert "\ndate: 2020-08-01\n" in path.read_text("utf-8")
 
 
-@pytest.mark.parametrize("typed", ["08/01/20", "2020/08/01", "August 1 2020", "1st August 2020", "31/02/2021", "tomorrow"])
+@pytest.mark.parametrize(
+    "typed", ["08/01/20", "2020/08/01", "August 1 2020", "1st August 2020", "31/02/2021", "tomorrow"]
+)
 def test_a_date_that_is_not_one_is_one_friendly_line(tmp_path, typed):
     site = make_site(tmp_path)
     result = new_decision(site, "--title", "Bad date", "--date", typed)
@@ -292,9 +303,12 @@ def test_the_template_writes_its_guidance_from_the_one_list_the_rule_checks(tmp_
     for guidance in newrecord.GUIDANCE.values():
         assert guidance in text
     # Every commented text field, uncommented as it stands, is refused.
-    uncommented = re.sub(r"^# (decision|background|options_considered|implications): >-\n#   (.*)\n",
-                         r"\1: >-\n  \2\n", text, flags=re.M)
-    uncommented = uncommented.replace("# implications:\n#   financial: >-\n#     ", "implications:\n  financial: >-\n    ")
+    uncommented = re.sub(
+        r"^# (decision|background|options_considered|implications): >-\n#   (.*)\n", r"\1: >-\n  \2\n", text, flags=re.M
+    )
+    uncommented = uncommented.replace(
+        "# implications:\n#   financial: >-\n#     ", "implications:\n  financial: >-\n    "
+    )
     (site / "decisions/2020/OPCC-2020-003.yaml").write_text(uncommented, "utf-8")
     refused = {d.field for d in load_site(site).diagnostics if d.kind == newrecord.GUIDANCE_KIND}
     assert refused == {"summary", "decision", "background", "options_considered", "implications.financial"}
@@ -306,9 +320,13 @@ def test_the_template_writes_its_guidance_from_the_one_list_the_rule_checks(tmp_
 def test_unknown_and_wrongly_typed_options_are_errors_at_their_lines(tmp_path):
     site = make_site(tmp_path)
     config = site / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      reference_prefix: OPCC\n",
-                                                 "      reference_prefix: OPCC\n      contract_threshold: 5000\n      latest: ten\n"
-                                                 "      feed_size: [50]\n"), "utf-8")
+    config.write_text(
+        config.read_text().replace(
+            "      reference_prefix: OPCC\n",
+            "      reference_prefix: OPCC\n      contract_threshold: 5000\n      latest: ten\n      feed_size: [50]\n",
+        ),
+        "utf-8",
+    )
     result = run_cli("validate", site=site)
     assert result.exit_code == 1
     assert result.output.splitlines() == [
@@ -318,20 +336,29 @@ def test_unknown_and_wrongly_typed_options_are_errors_at_their_lines(tmp_path):
         "Error: 3 error(s) in the transparency plugin's options",
     ]
     github = run_cli("validate", "--format", "github", site=site)
-    assert f"::error file={config},line=18,col=15::transparency.latest: expected a whole number, found text 'ten'" in github.output.splitlines()
+    assert (
+        f"::error file={config},line=18,col=15::transparency.latest: expected a whole number, found text 'ten'"
+        in github.output.splitlines()
+    )
 
 
 def set_reference_format(site: Path, form: str) -> None:
     config = site / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      reference_prefix: OPCC\n",
-                                                 f"      reference_prefix: OPCC\n      reference_format: \"{form}\"\n"))
+    config.write_text(
+        config.read_text().replace(
+            "      reference_prefix: OPCC\n", f'      reference_prefix: OPCC\n      reference_format: "{form}"\n'
+        )
+    )
 
 
 def test_new_decision_in_the_offices_own_reference_format(tmp_path):
     site = make_site(tmp_path)
     set_reference_format(site, "PCD {number}")
     (site / "decisions/2020/pcd-1691.yaml").write_text(
-        (site / "decisions/2020/OPCC-2020-001.yaml").read_text().replace("reference: OPCC-2020-001", "reference: PCD 1691"))
+        (site / "decisions/2020/OPCC-2020-001.yaml")
+        .read_text()
+        .replace("reference: OPCC-2020-001", "reference: PCD 1691")
+    )
     result = new_decision(site, "--title", "Victims services grant", "--date", "2021-08-01")
     assert result.exit_code == 0, result.output
     # The numbers run on across years, as PCD numbers do; the file is named by the slug.

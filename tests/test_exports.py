@@ -35,9 +35,18 @@ SCHEMAS = Path(__file__).parent / "fixtures" / "schemas"
 SITE_URL = "https://example.org/our-business/making-decisions/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 REPOSITORY = Path(__file__).parent.parent
-DATA_FILES = ("data/decisions.csv", "data/decisions.json", "data/funding.csv", "data/360giving.json",
-              "data/ocds.json", "data/contracts.csv", "data/grants.csv", "feed.xml",
-              "schema/decision.schema.json", "schema/funding.schema.json")
+DATA_FILES = (
+    "data/decisions.csv",
+    "data/decisions.json",
+    "data/funding.csv",
+    "data/360giving.json",
+    "data/ocds.json",
+    "data/contracts.csv",
+    "data/grants.csv",
+    "feed.xml",
+    "schema/decision.schema.json",
+    "schema/funding.schema.json",
+)
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +78,7 @@ def export_paths(site: Path) -> list[Path]:
 # ---------------------------------------------------------------------------
 # Present, parseable, free of withheld text, reproducible
 # ---------------------------------------------------------------------------
+
 
 def test_every_export_is_built_and_parses(site):
     for path in export_paths(site):
@@ -120,7 +130,10 @@ def test_every_json_export_and_feed_names_the_generator_version(site):
     jsons = [p for p in export_paths(site) if p.suffix == ".json" and p.parent.name != "schema"]
     assert {"data/decisions.json", "data/ocds.json", "data/360giving.json"} <= {str(p.relative_to(site)) for p in jsons}
     for path in jsons:
-        assert read_json(site, str(path.relative_to(site)))["generator"] == {"name": "opcc-transparency", "version": installed}
+        assert read_json(site, str(path.relative_to(site)))["generator"] == {
+            "name": "opcc-transparency",
+            "version": installed,
+        }
     generator = read_feed(site, "feed.xml").find(f"{ATOM}generator")
     assert (generator.text, generator.get("version")) == ("opcc-transparency", installed)
 
@@ -136,7 +149,15 @@ def test_published_schemas_are_the_validators_own(site):
 
 JSON_COLUMNS = {"implications", "recipients", "documents", "exempt", "financial.breakdown"}
 LIST_COLUMNS = {"related", "tags", "other_references", "joint_with"}
-DATE_COLUMNS = {"date", "published", "signed", "procurement.contract_start", "procurement.contract_end", "period.start", "period.end"}
+DATE_COLUMNS = {
+    "date",
+    "published",
+    "signed",
+    "procurement.contract_start",
+    "procurement.contract_end",
+    "period.start",
+    "period.end",
+}
 
 
 def expected_fields(d: Decision, pub) -> dict:
@@ -144,36 +165,89 @@ def expected_fields(d: Decision, pub) -> dict:
     embargoed = {e.reference for e in pub.withheld.embargoed}
     f, p, s, period = d.financial, d.procurement, d.signed_by, d.period
     fields = {
-        "reference": d.reference, "title": d.title, "date": d.date, "decision_maker": d.decision_maker,
-        "status": d.status, "summary": d.summary, "published": d.published, "category": d.category,
-        "decision": d.decision, "background": d.background, "lead_officer": d.lead_officer, "signed": d.signed,
-        "options_considered": d.options_considered, "interests_declared": d.interests_declared,
+        "reference": d.reference,
+        "title": d.title,
+        "date": d.date,
+        "decision_maker": d.decision_maker,
+        "status": d.status,
+        "summary": d.summary,
+        "published": d.published,
+        "category": d.category,
+        "decision": d.decision,
+        "background": d.background,
+        "lead_officer": d.lead_officer,
+        "signed": d.signed,
+        "options_considered": d.options_considered,
+        "interests_declared": d.interests_declared,
         "significant_public_interest": d.significant_public_interest,
         "implications": d.implications or None,
-        "financial.amount": f and f.amount, "financial.amount_basis": f and f.amount_basis, "financial.vat": f and f.vat,
-        "financial.direction": f and f.direction, "financial.currency": f and f.currency,
-        "financial.funding_stream": f and f.funding_stream, "financial.financial_year": f and f.financial_year,
-        "financial.breakdown": f and [{k: v for k, v in (("amount", b.amount), ("financial_year", b.financial_year),
-                                                         ("funding_stream", b.funding_stream), ("description", b.description))
-                                       if v is not None} for b in f.breakdown] or None,
-        "recipients": [{k: v for k, v in (("name", r.name), ("org_id", r.org_id), ("amount", r.amount), ("count", r.count))
-                        if v is not None} for r in d.recipients] or None,
-        "procurement.route": p and p.route, "procurement.portal": p and p.portal,
+        "financial.amount": f and f.amount,
+        "financial.amount_basis": f and f.amount_basis,
+        "financial.vat": f and f.vat,
+        "financial.direction": f and f.direction,
+        "financial.currency": f and f.currency,
+        "financial.funding_stream": f and f.funding_stream,
+        "financial.financial_year": f and f.financial_year,
+        "financial.breakdown": f
+        and [
+            {
+                k: v
+                for k, v in (
+                    ("amount", b.amount),
+                    ("financial_year", b.financial_year),
+                    ("funding_stream", b.funding_stream),
+                    ("description", b.description),
+                )
+                if v is not None
+            }
+            for b in f.breakdown
+        ]
+        or None,
+        "recipients": [
+            {
+                k: v
+                for k, v in (("name", r.name), ("org_id", r.org_id), ("amount", r.amount), ("count", r.count))
+                if v is not None
+            }
+            for r in d.recipients
+        ]
+        or None,
+        "procurement.route": p and p.route,
+        "procurement.portal": p and p.portal,
         "procurement.bids_received": p and p.bids_received,
-        "procurement.contract_start": p and p.contract_start, "procurement.contract_end": p and p.contract_end,
-        "procurement.options": p and p.options, "procurement.stage": p and p.stage,
-        "documents": [{k: v for k, v in (("title", doc.title), ("file", doc.file), ("url", doc.url)) if v is not None}
-                      for doc in d.documents] or None,
+        "procurement.contract_start": p and p.contract_start,
+        "procurement.contract_end": p and p.contract_end,
+        "procurement.options": p and p.options,
+        "procurement.stage": p and p.stage,
+        "documents": [
+            {k: v for k, v in (("title", doc.title), ("file", doc.file), ("url", doc.url)) if v is not None}
+            for doc in d.documents
+        ]
+        or None,
         "related": [r for r in d.related if r not in embargoed] or None,
         "supersedes": d.supersedes if d.supersedes not in embargoed else None,
         "tags": d.tags or None,
-        "exempt": [{k: v for k, v in (("title", e.title), ("reason", e.reason), ("release_on", e.release_on and e.release_on.isoformat()),
-                                      ("review_on", e.review_on and e.review_on.isoformat())) if v is not None}
-                   for e in d.exempt] or None,
+        "exempt": [
+            {
+                k: v
+                for k, v in (
+                    ("title", e.title),
+                    ("reason", e.reason),
+                    ("release_on", e.release_on and e.release_on.isoformat()),
+                    ("review_on", e.review_on and e.review_on.isoformat()),
+                )
+                if v is not None
+            }
+            for e in d.exempt
+        ]
+        or None,
         "other_references": d.other_references or None,
-        "signed_by.name": s and s.name, "signed_by.role": s and s.role,
-        "delegation": d.delegation, "joint_with": d.joint_with or None,
-        "period.start": period and period.start, "period.end": period and period.end,
+        "signed_by.name": s and s.name,
+        "signed_by.role": s and s.role,
+        "delegation": d.delegation,
+        "joint_with": d.joint_with or None,
+        "period.start": period and period.start,
+        "period.end": period and period.end,
         "amends": d.amends if d.amends not in embargoed else None,
         "withheld.reason": d.withheld and d.withheld.reason,
         "total": d.amount,
@@ -278,9 +352,17 @@ def test_each_decision_has_its_record_json_linked_from_its_page(site, pub):
 def test_funding_csv_is_the_tables_in_long_form(site, pub):
     rows = read_csv(site, "data/funding.csv")
     expected = [
-        {"table": t.slug, "table_title": t.title, "stream_id": r.id, "stream_name": r.name, "financial_year": year,
-         "amount": "" if v is None else str(v)}
-        for t in pub.funding_tables for r in t.rows for year, v in zip(t.columns, r.values)
+        {
+            "table": t.slug,
+            "table_title": t.title,
+            "stream_id": r.id,
+            "stream_name": r.name,
+            "financial_year": year,
+            "amount": "" if v is None else str(v),
+        }
+        for t in pub.funding_tables
+        for r in t.rows
+        for year, v in zip(t.columns, r.values)
     ]
     assert rows == expected
     assert {"stream_id": "unknown-fund", "financial_year": "2019/20", "amount": ""}.items() <= rows[4].items()
@@ -290,11 +372,15 @@ def test_funding_csv_is_the_tables_in_long_form(site, pub):
 # 360Giving and Open Contracting, validated against the standards' own schemas
 # ---------------------------------------------------------------------------
 
+
 def format_checker() -> FormatChecker:
     """jsonschema checks date-time and uri only with extra packages: the two rules, here."""
     checker = FormatChecker()
-    checker.checks("date-time")(lambda v: not isinstance(v, str) or bool(
-        re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", v)))
+    checker.checks("date-time")(
+        lambda v: (
+            not isinstance(v, str) or bool(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", v))
+        )
+    )
     checker.checks("uri")(lambda v: not isinstance(v, str) or bool(urlsplit(v).scheme and urlsplit(v).netloc))
     return checker
 
@@ -312,14 +398,20 @@ def package_validator(package_file: str, item_file: str, items_key: str, cls, sp
 
 @pytest.fixture(scope="module")
 def giving_validator():
-    return package_validator("360giving/360-giving-package-schema.json", "360giving/360-giving-schema.json",
-                             "grants", Draft202012Validator, DRAFT202012)
+    return package_validator(
+        "360giving/360-giving-package-schema.json",
+        "360giving/360-giving-schema.json",
+        "grants",
+        Draft202012Validator,
+        DRAFT202012,
+    )
 
 
 @pytest.fixture(scope="module")
 def ocds_validator():
-    return package_validator("ocds/release-package-schema.json", "ocds/release-schema.json",
-                             "releases", Draft4Validator, DRAFT4)
+    return package_validator(
+        "ocds/release-package-schema.json", "ocds/release-schema.json", "releases", Draft4Validator, DRAFT4
+    )
 
 
 def errors(validator, data) -> list[str]:
@@ -346,21 +438,33 @@ def test_360giving_grants_are_the_grants_register_rows(site, pub):
     grants = read_json(site, "data/360giving.json", parse_float=Decimal)["grants"]
     rows = registers.grant_rows(pub)
     assert len(rows) == 3
-    assert [(g["recipientOrganization"][0]["name"], g["amountAwarded"]) for g in grants] == \
-        [(r.recipient.name, r.amount) for r in rows]
+    assert [(g["recipientOrganization"][0]["name"], g["amountAwarded"]) for g in grants] == [
+        (r.recipient.name, r.amount) for r in rows
+    ]
     assert sum(g["amountAwarded"] for g in grants) == Decimal("30000.5")
-    assert [g["id"] for g in grants] == ["360G-fixture-FIX-2020-001-1", "360G-fixture-FIX-2020-001-2",
-                                         "360G-fixture-FIX-2020-001-3"]
+    assert [g["id"] for g in grants] == [
+        "360G-fixture-FIX-2020-001-1",
+        "360G-fixture-FIX-2020-001-2",
+        "360G-fixture-FIX-2020-001-3",
+    ]
 
 
 def test_360giving_organisations(site):
     grants = read_json(site, "data/360giving.json")["grants"]
-    assert {json.dumps(g["fundingOrganization"]) for g in grants} == {json.dumps(
-        [{"id": "XE-EXAMPLE-OFFICE", "name": "Example Office of the Police and Crime Commissioner"}])}
+    assert {json.dumps(g["fundingOrganization"]) for g in grants} == {
+        json.dumps([{"id": "XE-EXAMPLE-OFFICE", "name": "Example Office of the Police and Crime Commissioner"}])
+    }
     assert [g["recipientOrganization"][0]["id"] for g in grants] == [
-        "GB-CHC-1000001", "GB-CHC-1000002", "360G-fixture-third-charity"]
+        "GB-CHC-1000001",
+        "GB-CHC-1000002",
+        "360G-fixture-third-charity",
+    ]
     first = grants[0]
-    assert (first["currency"], first["awardDate"], first["title"]) == ("GBP", "2020-05-01", "Grants to three victim services")
+    assert (first["currency"], first["awardDate"], first["title"]) == (
+        "GBP",
+        "2020-05-01",
+        "Grants to three victim services",
+    )
     assert first["description"] == "Grants to three services supporting victims of domestic abuse."
     assert first["grantProgramme"] == [{"code": "victims-fund", "title": "Victims fund"}]
     assert first["url"] == SITE_URL + "decisions/2020/fix-2020-001/"
@@ -372,8 +476,14 @@ def test_grants_360giving_cannot_express_are_left_out_and_named(records, giving_
     base = records.decisions[0]
     extra = [
         dataclasses.replace(base, reference="FIX-2020-010", recipients=[], exempt=[], related=[]),
-        dataclasses.replace(base, reference="FIX-2020-011", status="rejected", exempt=[], related=[],
-                            recipients=[Recipient("Refused Charity", None, Decimal(5))]),
+        dataclasses.replace(
+            base,
+            reference="FIX-2020-011",
+            status="rejected",
+            exempt=[],
+            related=[],
+            recipients=[Recipient("Refused Charity", None, Decimal(5))],
+        ),
     ]
     pub = publish(dataclasses.replace(records, decisions=records.decisions + extra))
     rows = registers.grant_rows(pub)
@@ -382,8 +492,10 @@ def test_grants_360giving_cannot_express_are_left_out_and_named(records, giving_
     assert {g["id"].rsplit("-", 1)[0] for g in package["grants"]} == {"360G-fixture-FIX-2020-001"}
     assert errors(giving_validator, package) == []
     left_out = {(item.decision.reference, item.reason) for item in exports.grants_left_out(rows)}
-    assert left_out == {("FIX-2020-010", "names no recipient (360Giving requires a recipient organisation)"),
-                        ("FIX-2020-011", "was rejected, so nothing was awarded")}
+    assert left_out == {
+        ("FIX-2020-010", "names no recipient (360Giving requires a recipient organisation)"),
+        ("FIX-2020-011", "was rejected, so nothing was awarded"),
+    }
     html = pages.open_data_page(pub, registers.derive(pub), SITE_URL).html(pub)
     assert "FIX-2020-010</a>: names no recipient" in html and "FIX-2020-011</a>: was rejected" in html
 
@@ -404,10 +516,14 @@ def test_ocds_validator_rejects_a_bad_release(site, ocds_validator):
 def test_ocds_has_every_contract_award_whatever_its_value(site, pub):
     releases = read_json(site, "data/ocds.json", parse_float=Decimal)["releases"]
     # Just over, exactly at and just under the £10,000 threshold: all three are contract awards.
-    assert [r["ocid"] for r in releases] == ["ocds-fixture-FIX-2020-004", "ocds-fixture-FIX-2020-003",
-                                             "ocds-fixture-FIX-2020-002"]
+    assert [r["ocid"] for r in releases] == [
+        "ocds-fixture-FIX-2020-004",
+        "ocds-fixture-FIX-2020-003",
+        "ocds-fixture-FIX-2020-002",
+    ]
     assert [r["ocid"].removeprefix("ocds-fixture-") for r in releases] == [
-        d.reference for d in pub.decisions if d.is_contract]
+        d.reference for d in pub.decisions if d.is_contract
+    ]
 
 
 def test_ocds_release_of_a_tendered_contract(site):
@@ -424,7 +540,10 @@ def test_ocds_release_of_a_tendered_contract(site):
     assert contract["awardID"] == award["id"]
     supplier = next(p for p in release["parties"] if "supplier" in p["roles"])
     assert supplier["identifier"] == {"scheme": "GB-COH", "id": "05227463"}
-    assert release["buyer"] == {"id": "XE-EXAMPLE-OFFICE", "name": "Example Office of the Police and Crime Commissioner"}
+    assert release["buyer"] == {
+        "id": "XE-EXAMPLE-OFFICE",
+        "name": "Example Office of the Police and Crime Commissioner",
+    }
     # A withdrawn decision is a cancelled award with no contract.
     withdrawn = releases["ocds-fixture-FIX-2020-004"]
     assert withdrawn["awards"][0]["status"] == "cancelled" and "contracts" not in withdrawn
@@ -456,7 +575,9 @@ def check_atom(root: ET.Element) -> None:
         for name in ("id", "title", "updated"):
             assert len(entry.findall(f"{ATOM}{name}")) == 1, name
         assert RFC3339.fullmatch(entry.findtext(f"{ATOM}updated"))
-        alternates = [(link.get("type"), link.get("hreflang")) for link in entry.findall(f"{ATOM}link[@rel='alternate']")]
+        alternates = [
+            (link.get("type"), link.get("hreflang")) for link in entry.findall(f"{ATOM}link[@rel='alternate']")
+        ]
         assert alternates and len(alternates) == len(set(alternates))
 
 
@@ -472,7 +593,9 @@ def test_feed_is_atom_with_stable_ids_and_absolute_links(site, pub):
     assert root.findtext(f"{ATOM}id") == SITE_URL + "feed.xml"
     entries = root.findall(f"{ATOM}entry")
     newest_first = sorted(pub.decisions, key=lambda d: (d.published, d.date, d.reference), reverse=True)
-    assert [e.findtext(f"{ATOM}id") for e in entries] == [f"tag:example.org,{d.year}:{d.reference}" for d in newest_first]
+    assert [e.findtext(f"{ATOM}id") for e in entries] == [
+        f"tag:example.org,{d.year}:{d.reference}" for d in newest_first
+    ]
     assert [e.findtext(f"{ATOM}updated") for e in entries] == [f"{d.published}T00:00:00Z" for d in newest_first]
     assert root.findtext(f"{ATOM}updated") == "2021-01-15T00:00:00Z"
     for entry, d in zip(entries, newest_first):
@@ -488,7 +611,10 @@ def test_feed_text_is_never_markup(site):
     entry = next(e for e in root.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}id").endswith("FIX-2020-002"))
     assert entry.find(f"{ATOM}summary").get("type") == "text"
     assert entry.findtext(f"{ATOM}summary") == "A contract. a bad link and a good link."
-    assert entry.findtext(f"{ATOM}title") == 'FIX-2020-002: <script>alert("title")</script> Contract just over the threshold'
+    assert (
+        entry.findtext(f"{ATOM}title")
+        == 'FIX-2020-002: <script>alert("title")</script> Contract just over the threshold'
+    )
     assert b"<script>" not in (site / "feed.xml").read_bytes()
 
 
@@ -506,18 +632,23 @@ def test_feed_size_keeps_the_newest(pub):
     small = dataclasses.replace(pub, settings=dataclasses.replace(pub.settings, feed_size=2))
     root = ET.fromstring(exports.atom_feed(small, SITE_URL, small.decisions, "feed.xml", "decisions/", "t"))
     assert [e.findtext(f"{ATOM}id") for e in root.iter(f"{ATOM}entry")] == [
-        "tag:example.org,2021:FIX-2021-001", "tag:example.org,2020:FIX-2020-004"]
+        "tag:example.org,2021:FIX-2021-001",
+        "tag:example.org,2020:FIX-2020-004",
+    ]
 
 
 def test_every_page_advertises_the_feed(site):
     for page in ("index.html", "decisions/2020/fix-2020-001/index.html", "open-data/index.html", "funding/index.html"):
         html = (site / page).read_text("utf-8")
-        assert re.search(r'<link rel="[^"]*\balternate\b[^"]*" type="application/atom\+xml" [^>]*href="[./]*/?feed.xml"', html), page
+        assert re.search(
+            r'<link rel="[^"]*\balternate\b[^"]*" type="application/atom\+xml" [^>]*href="[./]*/?feed.xml"', html
+        ), page
 
 
 # ---------------------------------------------------------------------------
 # The Open data page and the download links
 # ---------------------------------------------------------------------------
+
 
 class Codes(HTMLParser):
     """The texts of <code> elements and the targets of links on a page."""
@@ -566,6 +697,7 @@ def key_paths(value, prefix: str = ""):
 def undocumented(paths, documented: set[str]) -> set[str]:
     def known(path):
         return path in documented or any(d.startswith((path + ".", path + "[]")) for d in documented)
+
     return {p for p in paths if not known(p)}
 
 
@@ -595,8 +727,9 @@ def test_open_data_page_links_every_file_and_the_licence(site):
     assert f"# yaml-language-server: $schema={SITE_URL}schema/funding.schema.json" in html
 
 
-@pytest.mark.parametrize("page", ["index.html", "decisions/index.html", "decisions/2020/index.html",
-                                  "decisions/category/grants/index.html"])
+@pytest.mark.parametrize(
+    "page", ["index.html", "decisions/index.html", "decisions/2020/index.html", "decisions/category/grants/index.html"]
+)
 def test_whole_dataset_one_click_from_home_and_registers(site, page):
     links = read_page(site, page).links
     folder = (site / page).parent
@@ -609,6 +742,7 @@ def test_whole_dataset_one_click_from_home_and_registers(site, page):
 # ---------------------------------------------------------------------------
 # The example site
 # ---------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def example_build(tmp_path_factory):
@@ -633,6 +767,7 @@ def test_example_site_has_its_open_data_page(example_build, ocds_validator):
 # ---------------------------------------------------------------------------
 # The Open data page in Chromium
 # ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("viewport", ["PHONE", "DESKTOP"])
 def test_open_data_page_in_chromium(site, browser, viewport):

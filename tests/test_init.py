@@ -23,12 +23,18 @@ REPO = Path(__file__).resolve().parent.parent
 # version it pins (which a package registry has only once released).
 GENERATOR_BIN = str(Path(sys.executable).parent)
 OFFICE = [
-    "--name", "Police and Crime Commissioner for Testshire",
-    "--website", "https://www.testshire-pcc.gov.uk/",
-    "--email", "info@testshire-pcc.gov.uk",
-    "--phone", "01234 567890",
-    "--org-id", "GB-GOR-PC000999",
-    "--prefix", "TSPCC",
+    "--name",
+    "Police and Crime Commissioner for Testshire",
+    "--website",
+    "https://www.testshire-pcc.gov.uk/",
+    "--email",
+    "info@testshire-pcc.gov.uk",
+    "--phone",
+    "01234 567890",
+    "--org-id",
+    "GB-GOR-PC000999",
+    "--prefix",
+    "TSPCC",
 ]
 
 
@@ -38,7 +44,10 @@ def init(folder: Path, *args: str, input: str | None = None):
 
 def make(folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        ["make", *args], cwd=folder, capture_output=True, text=True,
+        ["make", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
         env=dict(os.environ, GENERATOR_BIN=GENERATOR_BIN, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, **env),
     )
 
@@ -52,7 +61,10 @@ def run_steps(folder: Path, runs: list[str]) -> None:
     """Each `run:` of a workflow, in order, in bash as GitHub Actions runs it."""
     for run in runs:
         done = subprocess.run(
-            ["bash", "-e", "-c", run], cwd=folder, capture_output=True, text=True,
+            ["bash", "-e", "-c", run],
+            cwd=folder,
+            capture_output=True,
+            text=True,
             env=dict(os.environ, CI="true", GENERATOR_BIN=GENERATOR_BIN),
         )
         assert done.returncode == 0, f"{run}:\n{done.stdout}\n{done.stderr}"
@@ -61,8 +73,18 @@ def run_steps(folder: Path, runs: list[str]) -> None:
 def fill_in_new_decision(folder: Path, bin_dir: Path = Path(GENERATOR_BIN)) -> Path:
     """`transparency new decision` as staff run it, then the summary written."""
     done = subprocess.run(
-        [str(bin_dir / "transparency"), "new", "decision", "--title", "Grant to the Testshire helpline",
-         "--date", "2021-05-04"], cwd=folder, capture_output=True, text=True,
+        [
+            str(bin_dir / "transparency"),
+            "new",
+            "decision",
+            "--title",
+            "Grant to the Testshire helpline",
+            "--date",
+            "2021-05-04",
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     [record] = (folder / "decisions" / "2021").glob("*.yaml")
@@ -84,18 +106,33 @@ def new_site(tmp_path_factory) -> Path:
 def test_writes_a_complete_site_repository(new_site):
     files = {p.relative_to(new_site).as_posix() for p in new_site.rglob("*") if p.is_file()}
     assert files == {
-        "mkdocs.yml", "requirements.txt", "Makefile", "README.md", ".gitignore", ".pre-commit-config.yaml",
-        ".github/workflows/check.yml", ".github/workflows/deploy.yml",
-        "content/index.md", "content/how-to-use.md", "content/accessibility.md", "content/publishing.md",
+        "mkdocs.yml",
+        "requirements.txt",
+        "Makefile",
+        "README.md",
+        ".gitignore",
+        ".pre-commit-config.yaml",
+        ".github/workflows/check.yml",
+        ".github/workflows/deploy.yml",
+        "content/index.md",
+        "content/how-to-use.md",
+        "content/accessibility.md",
+        "content/publishing.md",
         "content/specified-information.yaml",
-        "content/funding/.gitkeep", "content/toolkit/.gitkeep", "decisions/files/.gitkeep",
+        "content/funding/.gitkeep",
+        "content/toolkit/.gitkeep",
+        "decisions/files/.gitkeep",
     }
     assert (new_site / "requirements.txt").read_text() == f"opcc-transparency=={__version__}\n"
     config = yaml.safe_load((new_site / "mkdocs.yml").read_text())
     [options] = [p["transparency"] for p in config["plugins"] if isinstance(p, dict) and "transparency" in p]
-    assert options["publisher"] == {"name": "Police and Crime Commissioner for Testshire", "org_id": "GB-GOR-PC000999",
-                                     "url": "https://www.testshire-pcc.gov.uk/",
-                                     "email": "info@testshire-pcc.gov.uk", "phone": "01234 567890"}
+    assert options["publisher"] == {
+        "name": "Police and Crime Commissioner for Testshire",
+        "org_id": "GB-GOR-PC000999",
+        "url": "https://www.testshire-pcc.gov.uk/",
+        "email": "info@testshire-pcc.gov.uk",
+        "phone": "01234 567890",
+    }
     assert options["repository_links"] is False
     assert options["reference_prefix"] == "TSPCC"
 
@@ -110,15 +147,20 @@ def test_accessibility_statement_gives_the_office_contact_details(new_site):
 def test_readme_and_makefile_have_the_same_two_commands(new_site):
     readme = (new_site / "README.md").read_text()
     setup = readme.split("## Set-up: two commands", 1)[1].split("##", 1)[0]
-    commands = [line.split("#")[0].strip() for line in setup.split("```sh", 1)[1].split("```", 1)[0].splitlines() if line.strip()]
+    commands = [
+        line.split("#")[0].strip()
+        for line in setup.split("```sh", 1)[1].split("```", 1)[0].splitlines()
+        if line.strip()
+    ]
     assert commands == ["make site", "make test"]
     makefile = (new_site / "Makefile").read_text()
     assert "\nsite:" in makefile and "\ntest:" in makefile
 
 
 def test_nothing_of_the_example_office_in_the_scaffold(tmp_path):
-    for path, content in newsite.render(newsite.Office("Office X", "https://x.example/", "a@x.example",
-                                                        "GB-GOR-PC000999", "XPCC"), dt.date(2026, 1, 2)).items():
+    for path, content in newsite.render(
+        newsite.Office("Office X", "https://x.example/", "a@x.example", "GB-GOR-PC000999", "XPCC"), dt.date(2026, 1, 2)
+    ).items():
         text = content.decode("utf-8").lower()
         for name in ("west yorkshire", "westyorkshire", "wypcc"):
             assert name not in text, f"{path} names {name}"
@@ -127,8 +169,13 @@ def test_nothing_of_the_example_office_in_the_scaffold(tmp_path):
 def test_the_example_staff_pages_are_the_scaffold_s():
     # One home for the staff guide and the guide to the site: the example site's copies are
     # the scaffold's, filled in with its own options.
-    office = newsite.Office("Police and Crime Commissioner for West Yorkshire", "https://www.westyorkshire-pcc.gov.uk/",
-                            "info@westyorkshire-pcc.gov.uk", "XE-EXAMPLE-OPCC", "WYPCC")
+    office = newsite.Office(
+        "Police and Crime Commissioner for West Yorkshire",
+        "https://www.westyorkshire-pcc.gov.uk/",
+        "info@westyorkshire-pcc.gov.uk",
+        "XE-EXAMPLE-OPCC",
+        "WYPCC",
+    )
     files = newsite.render(office, dt.date(2026, 11, 26))
     for page in ("content/publishing.md", "content/how-to-use.md"):
         assert files[Path(page)].decode("utf-8") == (REPO / page).read_text(encoding="utf-8"), page
@@ -153,8 +200,9 @@ def test_refuses_a_folder_that_is_not_empty(tmp_path):
 
 
 def test_every_wrong_option_reported_at_once(tmp_path):
-    result = init(tmp_path / "site", "--name", "X", "--website", "www.x", "--email", "x", "--org-id", "123",
-                  "--prefix", "tspcc")
+    result = init(
+        tmp_path / "site", "--name", "X", "--website", "www.x", "--email", "x", "--org-id", "123", "--prefix", "tspcc"
+    )
     assert result.exit_code == 1
     for option in ("--website", "--email", "--org-id", "--prefix"):
         assert f"{option}: " in result.output

@@ -26,7 +26,13 @@ from generator.settings import read_settings
 from test_exports import errors, giving_validator, ocds_validator  # noqa: F401 (fixtures)
 
 NOTICES = Path(__file__).parent / "fixtures" / "notices"
-WITHHELD_CANARIES = ("CANARYWHOLETITLE", "CANARYWHOLESUMMARY", "CANARYWHOLERECIPIENT", "CANARYWHOLEEXEMPT", "CANARYPRICING")
+WITHHELD_CANARIES = (
+    "CANARYWHOLETITLE",
+    "CANARYWHOLESUMMARY",
+    "CANARYWHOLERECIPIENT",
+    "CANARYWHOLEEXEMPT",
+    "CANARYPRICING",
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +59,11 @@ def page(site: Path, path: str) -> BeautifulSoup:
 
 def facts(soup: BeautifulSoup) -> dict[str, str]:
     """The first list of facts (term: value) of a page, as its reader sees them."""
-    return {dt.get_text(" ", strip=True): dd.get_text(" ", strip=True)
-            for dl in soup.select("dl.tr-facts") for dt, dd in zip(dl.find_all("dt"), dl.find_all("dd"))}
+    return {
+        dt.get_text(" ", strip=True): dd.get_text(" ", strip=True)
+        for dl in soup.select("dl.tr-facts")
+        for dt, dd in zip(dl.find_all("dt"), dl.find_all("dd"))
+    }
 
 
 def read_csv(site: Path, path: str) -> list[dict[str, str]]:
@@ -86,9 +95,14 @@ def test_amounts_are_worded_as_the_notice_states_them(built):
 def test_who_decided_and_on_what_authority(built):
     mopac = facts(page(built, "decisions/2015/dmpcd-2015-44"))
     assert mopac["Signed by"] == "Example Deputy Mayor, Deputy Mayor for Policing and Crime"
-    assert facts(page(built, "decisions/2016/dmpcd-2016-101"))["Delegated authority"] == \
-        "Scheme of consent and delegation, para 4.2: Chief Finance Officer"
-    assert facts(page(built, "decisions/2024/2024-24"))["Jointly with"] == "County Community Safety Partnership; Chief Constable"
+    assert (
+        facts(page(built, "decisions/2016/dmpcd-2016-101"))["Delegated authority"]
+        == "Scheme of consent and delegation, para 4.2: Chief Finance Officer"
+    )
+    assert (
+        facts(page(built, "decisions/2024/2024-24"))["Jointly with"]
+        == "County Community Safety Partnership; Chief Constable"
+    )
     assert facts(page(built, "decisions/2015/dmpcd-2015-45"))["Also referred to as"] == "DMPCD/2015/45; PCD 2015-45"
     assert facts(page(built, "decisions/2024/pcd-1700"))["Period"] == "1 April 2024 to 31 March 2025"
 
@@ -100,14 +114,18 @@ def test_a_total_given_only_per_recipient_is_their_sum_everywhere(built):
     rows = {r["reference"]: r for r in json.loads((built / "data/decisions.json").read_text("utf-8"))["decisions"]}
     assert "amount" not in rows["PCD 1692"].get("financial", {})
     listing = page(built, "decisions/2024")
-    cells = {tr.find("a").get_text(): tr.select_one('td[data-label="Amount"]').get_text(strip=True)
-             for tr in listing.select("tbody tr")}
+    cells = {
+        tr.find("a").get_text(): tr.select_one('td[data-label="Amount"]').get_text(strip=True)
+        for tr in listing.select("tbody tr")
+    }
     assert cells["PCD 1692"] == "£525,000.00"
 
 
 def test_the_breakdown_is_shown_and_charged_to_each_stream_and_year(built):
-    rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")]
-            for tr in page(built, "decisions/2024/decision-2024-25-0008").select("table tbody tr")][:3]
+    rows = [
+        [td.get_text(" ", strip=True) for td in tr.find_all("td")]
+        for tr in page(built, "decisions/2024/decision-2024-25-0008").select("table tbody tr")
+    ][:3]
     assert rows == [
         ["First year, Community Safety Fund", "2024/25", "Community Safety Fund", "£100,000.00"],
         ["Second year, Community Safety Fund", "2025/26", "Community Safety Fund", "£100,000.00"],
@@ -120,7 +138,10 @@ def test_the_breakdown_is_shown_and_charged_to_each_stream_and_year(built):
     assert "Community Safety Fund, 2025/26: £100,000.00 decided against an allocation of £5,200,000.00" in captions
     # 0008's third part and 0009's first; income (PCD 1700) is never spending.
     assert "Violence Reduction Unit, 2024/25: £130,000.00 decided against an allocation of £1,000,000.00" in captions
-    assert "Victims and Witnesses funding via the Ministry of Justice, 2024/25: £314,500.00 decided against an allocation of £2,750,000.00" in captions
+    assert (
+        "Victims and Witnesses funding via the Ministry of Justice, 2024/25: £314,500.00 decided against an allocation of £2,750,000.00"
+        in captions
+    )
 
 
 def test_income_has_its_own_listing_and_no_register(built):
@@ -134,8 +155,16 @@ def test_income_has_its_own_listing_and_no_register(built):
 
 def test_the_contracts_register_lists_awards_extensions_and_variations_only(built):
     rows = {r["reference"]: r for r in read_csv(built, "data/contracts.csv")}
-    assert set(rows) == {"DMPCD 2015 12", "DMPCD 2015 44", "DMPCD 2016 101", "57 – 2014", "EXE0037/17", "2024/32",
-                         "2024/33", "Decision 2024/25 – 0008"}
+    assert set(rows) == {
+        "DMPCD 2015 12",
+        "DMPCD 2015 44",
+        "DMPCD 2016 101",
+        "57 – 2014",
+        "EXE0037/17",
+        "2024/32",
+        "2024/33",
+        "Decision 2024/25 – 0008",
+    }
     assert (rows["DMPCD 2015 44"]["stage"], rows["DMPCD 2015 44"]["value"]) == ("extension", "1200000")
     assert (rows["2024/33"]["stage"], rows["2024/33"]["value"]) == ("variation", "50000")
     assert (rows["EXE0037/17"]["amount_basis"], rows["EXE0037/17"]["value"]) == ("estimate", "45000")
@@ -153,7 +182,10 @@ def test_the_grants_register_shows_groups_and_true_totals(built):
     register = page(built, "registers/grants")
     assert "Community safety partnerships (10 organisations)" in register.get_text(" ", strip=True)
     by_year = register.select("table.tr-totals")[0]
-    totals = {tr.find("td").get_text(strip=True): tr.select("td")[2].get_text(" ", strip=True) for tr in by_year.select("tbody tr")}
+    totals = {
+        tr.find("td").get_text(strip=True): tr.select("td")[2].get_text(" ", strip=True)
+        for tr in by_year.select("tbody tr")
+    }
     # The rejected application (2024/34) adds nothing.
     assert totals == {"2024/25": "£310,000.00", "2024/25, 2025/26": "£50,000.00", "Not stated": "£525,000.00"}
 
@@ -162,9 +194,14 @@ def test_360giving_validates_and_leaves_out_groups_income_and_what_awards_nothin
     package = json.loads((built / "data/360giving.json").read_text("utf-8"))
     assert errors(giving_validator, package) == []
     awarded = {(g["recipientOrganization"][0]["name"], g["amountAwarded"]) for g in package["grants"]}
-    assert awarded == {("Example Victim Support", 150000), ("Example Rape Crisis Centre", 95000),
-                       ("Example Domestic Abuse Service", 60000), ("Example County Youth Service", 25000),
-                       ("Example Stalking Advocacy CIC", 5000), ("Example Street Pastors", 50000)}
+    assert awarded == {
+        ("Example Victim Support", 150000),
+        ("Example Rape Crisis Centre", 95000),
+        ("Example Domestic Abuse Service", 60000),
+        ("Example County Youth Service", 25000),
+        ("Example Stalking Advocacy CIC", 5000),
+        ("Example Street Pastors", 50000),
+    }
     pcd_1691 = next(g for g in package["grants"] if g["recipientOrganization"][0]["name"] == "Example Victim Support")
     assert pcd_1691["plannedDates"] == [{"startDate": "2024-04-01", "endDate": "2025-03-31"}]
     open_data = page(built, "open-data").get_text(" ", strip=True)
@@ -187,12 +224,21 @@ def test_amends_is_shown_both_ways(built):
     later = page(built, "decisions/2015/dmpcd-2015-44").get_text(" ", strip=True)
     earlier = page(built, "decisions/2015/dmpcd-2015-12").get_text(" ", strip=True)
     assert "This decision varies, extends or uplifts DMPCD 2015 12: Award of the forensic services contract" in later
-    assert "This decision was varied, extended or uplifted by DMPCD 2015 44: Extension of the forensic services contract" in earlier
+    assert (
+        "This decision was varied, extended or uplifted by DMPCD 2015 44: Extension of the forensic services contract"
+        in earlier
+    )
 
 
 def test_a_related_decision_elsewhere_is_linked_by_its_url(built):
-    links = {a.get_text(" ", strip=True): a["href"] for a in page(built, "decisions/2024/pcd-1701").select("#related ~ div a")}
-    assert links["GMCA 2024/15: Regional serious violence collaboration"] == "https://www.example.org/other-office/decisions/gmca-2024-15"
+    links = {
+        a.get_text(" ", strip=True): a["href"]
+        for a in page(built, "decisions/2024/pcd-1701").select("#related ~ div a")
+    }
+    assert (
+        links["GMCA 2024/15: Regional serious violence collaboration"]
+        == "https://www.example.org/other-office/decisions/gmca-2024-15"
+    )
     assert "PCD 1691: Victims' services grants 2024/25" in links
 
 
@@ -222,8 +268,9 @@ def test_the_guard_looks_for_every_text_of_a_decision_withheld_whole(built, pub,
     assert guard.scan(built, guard.secrets(pub)).leaks == []
     leaked = tmp_path / "site"
     leaked.mkdir()
-    (leaked / "page.html").write_text("<p>CANARYWHOLETITLE covert equipment purchase</p>"
-                                      "<p>CANARYWHOLERECIPIENT Security Systems Ltd</p>", "utf-8")
+    (leaked / "page.html").write_text(
+        "<p>CANARYWHOLETITLE covert equipment purchase</p><p>CANARYWHOLERECIPIENT Security Systems Ltd</p>", "utf-8"
+    )
     found = sorted(leak.secret.what for leak in guard.scan(leaked, guard.secrets(pub)).leaks)
     assert found == ["the recipient of 2024/31, withheld as a whole", "the title of 2024/31, withheld as a whole"]
 
@@ -243,17 +290,36 @@ def test_the_data_dictionary_documents_every_new_key_the_files_hold(built):
     for path in ["data/decisions.json"] + [str(p.relative_to(built)) for p in built.glob("decisions/*/*/record.json")]:
         data = json.loads((built / path).read_text("utf-8"))
         keys |= {k.split(".", 1)[1] if k.startswith(("decisions[].", "decision.")) else k for k in key_paths(data)}
-    for new in ("financial.breakdown[].amount", "financial.amount_basis", "recipients[].count", "period.start",
-                "signed_by.name", "withheld.reason", "exempt[].release_on", "procurement.stage", "related[].url"):
+    for new in (
+        "financial.breakdown[].amount",
+        "financial.amount_basis",
+        "recipients[].count",
+        "period.start",
+        "signed_by.name",
+        "withheld.reason",
+        "exempt[].release_on",
+        "procurement.stage",
+        "related[].url",
+    ):
         assert new in keys or any(k.startswith(new) for k in keys), new
     assert undocumented(keys, page.codes) == set()
     for path in ("data/360giving.json", "data/ocds.json"):
         assert undocumented(set(key_paths(json.loads((built / path).read_text("utf-8")))), page.codes) == set(), path
 
 
-NOTICE_PAGES = ("decisions/2024/decision-2024-25-0008/", "decisions/2024/pcd-1692/", "decisions/2024/2024-31/",
-                "decisions/2024/2024-32/", "decisions/2024/2024-22/", "decisions/2015/dmpcd-2015-44/",
-                "decisions/2024/pcd-1701/", "funding/", "funding/streams/", "registers/grants/", "registers/contracts/")
+NOTICE_PAGES = (
+    "decisions/2024/decision-2024-25-0008/",
+    "decisions/2024/pcd-1692/",
+    "decisions/2024/2024-31/",
+    "decisions/2024/2024-32/",
+    "decisions/2024/2024-22/",
+    "decisions/2015/dmpcd-2015-44/",
+    "decisions/2024/pcd-1701/",
+    "funding/",
+    "funding/streams/",
+    "registers/grants/",
+    "registers/contracts/",
+)
 
 
 @pytest.mark.parametrize("viewport", [(390, 844), (1280, 900)], ids=["phone", "desktop"])
@@ -276,11 +342,17 @@ def test_each_exported_decision_is_a_valid_record_but_the_withheld_notice(built)
     for record in decisions:
         data = {k: v for k, v in record.items() if k not in ("url", "total")}
         if record["reference"] == "2024/31":
-            assert data == {"reference": "2024/31", "title": "Withheld decision", "date": "2024-08-12",
-                            "decision_maker": "Police and Crime Commissioner", "status": "withheld",
-                            "summary": "This decision is withheld: Section 24 FOIA - national security",
-                            "published": "2024-08-12", "significant_public_interest": True,
-                            "withheld": {"reason": "Section 24 FOIA - national security"}}
+            assert data == {
+                "reference": "2024/31",
+                "title": "Withheld decision",
+                "date": "2024-08-12",
+                "decision_maker": "Police and Crime Commissioner",
+                "status": "withheld",
+                "summary": "This decision is withheld: Section 24 FOIA - national security",
+                "published": "2024-08-12",
+                "significant_public_interest": True,
+                "withheld": {"reason": "Section 24 FOIA - national security"},
+            }
         else:
             assert list(schema.check("decision", data)) == [], record["reference"]
 

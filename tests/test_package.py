@@ -20,8 +20,19 @@ from test_init import OFFICE, fill_in_new_decision, workflow_runs
 REPO = Path(__file__).resolve().parent.parent
 VERSION = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
 # What a checkout holds besides the source: never part of a release.
-NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", "node_modules", "site", "build", "dist", "*.egg-info",
-                                    "__pycache__", ".pytest_cache", ".hypothesis", ".bench")
+NOT_SOURCE = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "node_modules",
+    "site",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    ".pytest_cache",
+    ".hypothesis",
+    ".bench",
+)
 EXAMPLE_SITE = ("mkdocs.yml", "content", "decisions")
 
 
@@ -56,8 +67,11 @@ def installed(work, dist) -> Path:
 
 
 def package_files() -> set[str]:
-    return {p.relative_to(REPO).as_posix() for p in (REPO / "generator").rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts}
+    return {
+        p.relative_to(REPO).as_posix()
+        for p in (REPO / "generator").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 def test_wheel_holds_every_file_of_the_package(dist):

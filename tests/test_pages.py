@@ -31,8 +31,10 @@ def example_site(tmp_path_factory) -> Path:
 
 
 def _html_pages(site_dir: Path) -> dict[str, BeautifulSoup]:
-    return {str(p.relative_to(site_dir)): BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
-            for p in sorted(site_dir.rglob("*.html"))}
+    return {
+        str(p.relative_to(site_dir)): BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
+        for p in sorted(site_dir.rglob("*.html"))
+    }
 
 
 @pytest.fixture(scope="module")
@@ -122,11 +124,22 @@ def test_key_facts_come_straight_after_the_title(fixture_pages):
 def test_key_facts_say_how_much_to_whom_from_which_stream_and_what_is_withheld(fixture_pages):
     soup = fixture_pages["decisions/2020/fix-2020-001/index.html"]
     shown = key_facts(soup)
-    assert [k for k in shown] == ["Status", "Date of decision", "Decision maker", "Amount", "Recipients",
-                                  "Funding stream", "Financial year", "Withheld"]
+    assert [k for k in shown] == [
+        "Status",
+        "Date of decision",
+        "Decision maker",
+        "Amount",
+        "Recipients",
+        "Funding stream",
+        "Financial year",
+        "Withheld",
+    ]
     assert shown["Amount"].get_text() == "£30,000.50"
     assert [s.get_text() for s in shown["Recipients"].select(".tr-party")] == [
-        "First Charity: £10,000.00", "Second Charity: £10,000.25", "Third Charity: £10,000.25"]
+        "First Charity: £10,000.00",
+        "Second Charity: £10,000.25",
+        "Third Charity: £10,000.25",
+    ]
     assert shown["Funding stream"].a.get_text() == "Victims fund"
     flag = shown["Withheld"].a
     assert flag.get_text() == "1 part withheld" and flag["href"] == "#withheld"
@@ -140,8 +153,13 @@ def test_a_contract_with_no_value_says_so(example_pages):
 
 @pytest.mark.parametrize("basis, words", [("maximum", "up to £"), ("estimate", "about £"), ("annual", " a year")])
 def test_key_facts_give_the_amount_s_basis(notices_pages, basis, words):
-    found = [name for name, soup in notices_pages.items() if soup.find("article") and soup.select_one(".tr-key-facts")
-             and words in key_facts(soup).get("Amount", soup.new_tag("dd")).get_text()]
+    found = [
+        name
+        for name, soup in notices_pages.items()
+        if soup.find("article")
+        and soup.select_one(".tr-key-facts")
+        and words in key_facts(soup).get("Amount", soup.new_tag("dd")).get_text()
+    ]
     assert found, f"no decision page states an amount {words!r}"
 
 
@@ -163,27 +181,42 @@ def test_no_empty_section_or_facts_box(fixture_pages, example_pages, notices_pag
 
 @pytest.fixture(scope="module")
 def served(site, example_site, notices_site):
-    with (serve(site, FIXTURE_BASE_PATH) as fixture, serve(example_site, EXAMPLE_BASE_PATH) as example,
-          serve(notices_site, NOTICES_BASE_PATH) as notices):
+    with (
+        serve(site, FIXTURE_BASE_PATH) as fixture,
+        serve(example_site, EXAMPLE_BASE_PATH) as example,
+        serve(notices_site, NOTICES_BASE_PATH) as notices,
+    ):
         yield {"fixture": fixture, "example": example, "notices": notices}
 
 
-@pytest.mark.parametrize("which, path", [("fixture", "decisions/2020/fix-2020-001/"),
-                                         ("example", "decisions/2020/wypcc-2020-003/")])
+@pytest.mark.parametrize(
+    "which, path", [("fixture", "decisions/2020/fix-2020-001/"), ("example", "decisions/2020/wypcc-2020-003/")]
+)
 def test_title_and_key_facts_fit_in_a_phone_s_first_screen_and_a_half(browser, served, which, path):
     set_viewport(browser, *PHONE)
     load(browser, served[which] + path)
-    bottom = browser.execute_script("return document.querySelector('.tr-key-facts').getBoundingClientRect().bottom + scrollY")
+    bottom = browser.execute_script(
+        "return document.querySelector('.tr-key-facts').getBoundingClientRect().bottom + scrollY"
+    )
     assert bottom <= 1.5 * PHONE[1], f"the key facts end {bottom:.0f} px down, on a screen {PHONE[1]} px tall"
 
 
 # Every page type with a table, on the site where its tables are widest.
 TABLE_PAGES = [
-    ("example", ""), ("example", "decisions/"), ("example", "registers/grants/"),
-    ("fixture", "decisions/2020/"), ("fixture", "decisions/category/contracts/"),
-    ("fixture", "decisions/2020/fix-2020-001/"), ("fixture", "funding/streams/"), ("fixture", "registers/contracts/"), ("fixture", "registers/grants/"),
-    ("fixture", "registers/decisions/"), ("fixture", "transparency/specified-information/"),
-    ("notices", "decisions/"), ("notices", "registers/contracts/"), ("notices", "registers/grants/"),
+    ("example", ""),
+    ("example", "decisions/"),
+    ("example", "registers/grants/"),
+    ("fixture", "decisions/2020/"),
+    ("fixture", "decisions/category/contracts/"),
+    ("fixture", "decisions/2020/fix-2020-001/"),
+    ("fixture", "funding/streams/"),
+    ("fixture", "registers/contracts/"),
+    ("fixture", "registers/grants/"),
+    ("fixture", "registers/decisions/"),
+    ("fixture", "transparency/specified-information/"),
+    ("notices", "decisions/"),
+    ("notices", "registers/contracts/"),
+    ("notices", "registers/grants/"),
     ("notices", "funding/"),
 ]
 
@@ -240,9 +273,11 @@ def test_tables_are_labelled_cards_on_a_phone(browser, served, which, path):
 def test_the_fit_check_sees_a_table_too_wide_and_a_word_broken(browser, served):
     set_viewport(browser, *DESKTOP)
     load(browser, served["fixture"] + "registers/grants/")
-    browser.execute_script("const td = document.querySelector('article table.tr-register td');"
-                           "td.closest('table').style.minWidth = '3000px';"
-                           "td.style.cssText = 'width: 2em; max-width: 2em; word-break: break-all'; td.textContent = 'Reduction';")
+    browser.execute_script(
+        "const td = document.querySelector('article table.tr-register td');"
+        "td.closest('table').style.minWidth = '3000px';"
+        "td.style.cssText = 'width: 2em; max-width: 2em; word-break: break-all'; td.textContent = 'Reduction';"
+    )
     found = browser.execute_script(_TABLES_THAT_DO_NOT_FIT)
     assert any("px wide" in f for f in found) and any("'Reduction' broken" in f for f in found), found
 
@@ -268,8 +303,11 @@ def test_every_page_s_footer_names_the_office_with_its_website_email_and_phone(f
         office = soup.select_one("footer address.tr-office")
         assert office is not None, name
         links = {a.get_text(strip=True): a["href"] for a in office.find_all("a")}
-        assert links == {"Example Office of the Police and Crime Commissioner": "https://example.org/",
-                         "contact@example.org": "mailto:contact@example.org", "0113 000 0000": "tel:01130000000"}, name
+        assert links == {
+            "Example Office of the Police and Crime Commissioner": "https://example.org/",
+            "contact@example.org": "mailto:contact@example.org",
+            "0113 000 0000": "tel:01130000000",
+        }, name
     office = example_pages["404.html"].select_one("footer address.tr-office")
     assert office.a["href"] == "https://www.westyorkshire-pcc.gov.uk/" and "Email" not in office.get_text()
 
@@ -278,7 +316,9 @@ def test_the_accessibility_statement_says_how_to_contact_the_office(example_page
     page = example_pages["accessibility/index.html"]
     contact = page.find("h2", id="contact")
     assert contact.get_text() == "Contact the office"
-    assert [a["href"] for a in contact.find_next_sibling("ul").find_all("a")] == ["https://www.westyorkshire-pcc.gov.uk/"]
+    assert [a["href"] for a in contact.find_next_sibling("ul").find_all("a")] == [
+        "https://www.westyorkshire-pcc.gov.uk/"
+    ]
     assert "details on its main website" not in page.article.get_text()
     assert page.article.find("a", href="#contact")
 
@@ -287,7 +327,9 @@ def test_the_office_s_options_never_run_as_markup(tmp_path):
     source = copy_site(tmp_path / "source")
     config = source / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    text = text.replace("name: Example Office of the Police and Crime Commissioner", "name: '<script>alert(1)</script> Office'")
+    text = text.replace(
+        "name: Example Office of the Police and Crime Commissioner", "name: '<script>alert(1)</script> Office'"
+    )
     text = text.replace("email: contact@example.org", "email: '\"><img src=x onerror=alert(2)>@example.org'")
     text = text.replace("        url: https://example.org/\n", "        url: 'javascript:alert(3)'\n")
     config.write_text(text, encoding="utf-8")
@@ -306,8 +348,12 @@ def test_the_office_s_options_never_run_as_markup(tmp_path):
 def test_the_not_found_page_has_a_real_title_and_no_double_slashes(example_pages):
     page = example_pages["404.html"]
     assert page.title.get_text() == "Page not found - Commissioning decisions"
-    addresses = [tag.get(attr) for tag in page.find_all(["a", "link", "script", "img"])
-                 for attr in ("href", "src") if tag.get(attr)]
+    addresses = [
+        tag.get(attr)
+        for tag in page.find_all(["a", "link", "script", "img"])
+        for attr in ("href", "src")
+        if tag.get(attr)
+    ]
     assert addresses and not [a for a in addresses if "//" in a.split("://", 1)[-1]]
 
 
@@ -352,7 +398,9 @@ def printed_text(driver) -> list[str]:
 
     from pypdf import PdfReader
 
-    pdf = driver.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": True})
+    pdf = driver.execute_cdp_cmd(
+        "Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": True}
+    )
     reader = PdfReader(io.BytesIO(base64.b64decode(pdf["data"])))
     box = reader.pages[0].mediabox
     assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
@@ -365,18 +413,33 @@ def test_a_decision_prints_as_a_notice(browser, served):
     load(browser, url)
     pages = printed_text(browser)
     text = " ".join(pages)
-    for expected in ("Grants to three victim services", "Status Approved", "Amount £30,000.50",
-                     "First Charity: £10,000.00", "1 part withheld", "Summary",
-                     "Grants to three services supporting victims of domestic abuse.",
-                     "Withheld information", "Applicants' bank details"):
+    for expected in (
+        "Grants to three victim services",
+        "Status Approved",
+        "Amount £30,000.50",
+        "First Charity: £10,000.00",
+        "1 part withheld",
+        "Summary",
+        "Grants to three services supporting victims of domestic abuse.",
+        "Withheld information",
+        "Applicants' bank details",
+    ):
         assert expected in text, expected
     # No navigation, search, skip link or footer links.
-    for furniture in ("Skip to content", "Search", "Grants register", "Contracts register", "This record as JSON",
-                      "contact@example.org", "Edit this page"):
+    for furniture in (
+        "Skip to content",
+        "Search",
+        "Grants register",
+        "Contracts register",
+        "This record as JSON",
+        "contact@example.org",
+        "Edit this page",
+    ):
         assert furniture not in text, furniture
     # Every sheet carries the address it was printed from and the date, in its margin.
     today = browser.execute_script(
-        "return new Date().toLocaleDateString('en-GB', {day: 'numeric', month: 'long', year: 'numeric'})")
+        "return new Date().toLocaleDateString('en-GB', {day: 'numeric', month: 'long', year: 'numeric'})"
+    )
     for number, page in enumerate(pages, start=1):
         assert url in page.replace(" ", ""), page[-200:]
         assert f"Printed {today}, page {number} of {len(pages)}" in page, page[-200:]
@@ -401,8 +464,12 @@ def test_chart_labels_are_never_cut_off(browser, served, width):
     assert browser.execute_script(_CHART_LABELS_CUT_OFF) == []
     # A shortened name is whole in its title.
     names = browser.execute_script(
-        "return [...document.querySelectorAll('article .tr-chart text.tr-chart-group title')].map(t => t.textContent)")
-    assert "COVID-19 extraordinary Ministry of Justice funding for domestic abuse and sexual violence support services" in names
+        "return [...document.querySelectorAll('article .tr-chart text.tr-chart-group title')].map(t => t.textContent)"
+    )
+    assert (
+        "COVID-19 extraordinary Ministry of Justice funding for domestic abuse and sexual violence support services"
+        in names
+    )
 
 
 def test_a_toolkit_menu_group_of_one_page_links_straight_to_it(example_pages):

@@ -52,9 +52,19 @@ RECORD: dict[str, Any] = {
     "interests_declared": "None",
     "significant_public_interest": True,
     "implications": {"financial": "Met from the grant.\n", "equality": "No adverse impact.\n"},
-    "financial": {"amount": 45000.0, "currency": "GBP", "funding_stream": "moj-victims-witnesses", "financial_year": "2021/22"},
+    "financial": {
+        "amount": 45000.0,
+        "currency": "GBP",
+        "funding_stream": "moj-victims-witnesses",
+        "financial_year": "2021/22",
+    },
     "recipients": [{"name": "Exampleshire Women's Aid", "org_id": "GB-CHC-1098765", "amount": 45000.0}],
-    "procurement": {"route": "grant-round", "bids_received": 4, "contract_start": dt.date(2021, 5, 1), "contract_end": dt.date(2022, 3, 31)},
+    "procurement": {
+        "route": "grant-round",
+        "bids_received": 4,
+        "contract_start": dt.date(2021, 5, 1),
+        "contract_end": dt.date(2022, 3, 31),
+    },
     "documents": [
         {"title": "Decision notice", "file": "OPCC-2020-002-decision-notice.txt"},
         {"title": "Report", "url": "https://www.example-pcc.gov.uk/report.pdf"},
@@ -62,7 +72,13 @@ RECORD: dict[str, Any] = {
     "related": ["OPCC-2021-001"],
     "supersedes": "OPCC-2020-001",
     "tags": ["domestic-abuse", "victims"],
-    "exempt": [{"title": "Bank details", "reason": "Section 40 FOIA - personal information", "content": "Sort code 00-00-00.\n"}],
+    "exempt": [
+        {
+            "title": "Bank details",
+            "reason": "Section 40 FOIA - personal information",
+            "content": "Sort code 00-00-00.\n",
+        }
+    ],
 }
 
 YAML_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
@@ -137,9 +153,26 @@ SCALARS = st.one_of(
     TEXT,
     st.dates(),
     st.datetimes(),
-    st.sampled_from(["yes", "No", "on", "~", "null", "2020-13-45", "£1,000", "2020/22", "javascript:alert(1)", "../../mkdocs.yml", "a\x00b", ""]),
+    st.sampled_from(
+        [
+            "yes",
+            "No",
+            "on",
+            "~",
+            "null",
+            "2020-13-45",
+            "£1,000",
+            "2020/22",
+            "javascript:alert(1)",
+            "../../mkdocs.yml",
+            "a\x00b",
+            "",
+        ]
+    ),
 )
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4), max_leaves=8)
+VALUES = st.recursive(
+    SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4), max_leaves=8
+)
 LONG_TEXT = st.one_of(
     st.integers(1_000, 200_000).map(lambda n: "x" * n),
     st.text(st.characters(exclude_categories=("Cs",)), min_size=500, max_size=3_000),
@@ -185,7 +218,11 @@ def mutated_records(draw) -> Any:
         if operation == "drop":
             del parent[last]
         elif operation == "rename" and isinstance(parent, dict):
-            name = draw(st.one_of(TEXT, st.sampled_from(["sumary", "Title", "amount ", "status\t", "<<", "? x", "- x"]), st.integers()))
+            name = draw(
+                st.one_of(
+                    TEXT, st.sampled_from(["sumary", "Title", "amount ", "status\t", "<<", "? x", "- x"]), st.integers()
+                )
+            )
             parent[name] = parent.pop(last)
         elif operation == "long":
             parent[last] = draw(LONG_TEXT)
@@ -218,9 +255,34 @@ def edited_text(draw) -> bytes:
         at = draw(st.integers(0, len(text)))
         edit = draw(st.sampled_from(["insert", "delete", "indent", "duplicate-line", "control"]))
         if edit == "insert":
-            text = text[:at] + draw(st.one_of(TEXT, st.sampled_from([":", ": ", "- ", "&x ", "*x", "!!python/name:os.system ", '"', "'", "{", "[", "---\n", "\t", "#"]))) + text[at:]
+            text = (
+                text[:at]
+                + draw(
+                    st.one_of(
+                        TEXT,
+                        st.sampled_from(
+                            [
+                                ":",
+                                ": ",
+                                "- ",
+                                "&x ",
+                                "*x",
+                                "!!python/name:os.system ",
+                                '"',
+                                "'",
+                                "{",
+                                "[",
+                                "---\n",
+                                "\t",
+                                "#",
+                            ]
+                        ),
+                    )
+                )
+                + text[at:]
+            )
         elif edit == "delete":
-            text = text[:at] + text[at + draw(st.integers(1, 40)):]
+            text = text[:at] + text[at + draw(st.integers(1, 40)) :]
         elif edit == "indent":
             start = text.rfind("\n", 0, at) + 1
             text = text[:start] + draw(st.sampled_from([" ", "  ", "\t", "   "])) + text[start:]
@@ -229,7 +291,15 @@ def edited_text(draw) -> bytes:
             end = len(text) if end < 0 else end + 1
             text = text[:end] + text[start:end] + text[end:]
         else:
-            text = text[:at] + draw(st.sampled_from(["\x00", "\x07", "\x0b", "\x0c", "\x1b", "\x7f", "\ufeff", "\ufffe", "\x85", "\u2028"])) + text[at:]
+            text = (
+                text[:at]
+                + draw(
+                    st.sampled_from(
+                        ["\x00", "\x07", "\x0b", "\x0c", "\x1b", "\x7f", "\ufeff", "\ufffe", "\x85", "\u2028"]
+                    )
+                )
+                + text[at:]
+            )
     raw = text.encode("utf-8")
     if draw(st.booleans()):
         at = draw(st.integers(0, len(raw)))
@@ -307,18 +377,31 @@ def test_deep_nesting_is_refused_without_recursion_errors(site, site_settings, d
 
 
 @settings(FAST, max_examples=40)
-@given(front_matter=st.one_of(VALUES.map(lambda v: dump({"title": "Risk", "extra": v})), st.dictionaries(TEXT, VALUES, max_size=5).map(dump), TEXT),
-       closing=st.booleans())
+@given(
+    front_matter=st.one_of(
+        VALUES.map(lambda v: dump({"title": "Risk", "extra": v})),
+        st.dictionaries(TEXT, VALUES, max_size=5).map(dump),
+        TEXT,
+    ),
+    closing=st.booleans(),
+)
 def test_mutated_toolkit_front_matter_is_loaded_or_reported(site, site_settings, front_matter, closing):
     text = "---\n" + front_matter + ("---\n" if closing else "") + "\n# Body\n"
     check_file(site, site_settings, "content/toolkit/guidance/risk.md", text)
 
 
 @settings(FAST, max_examples=40)
-@given(row=st.dictionaries(st.sampled_from(["id", "name", "values", "note"]), VALUES, max_size=4),
-       columns=st.one_of(st.just(["2019/20", "2020/21"]), st.lists(VALUES, max_size=3)))
+@given(
+    row=st.dictionaries(st.sampled_from(["id", "name", "values", "note"]), VALUES, max_size=4),
+    columns=st.one_of(st.just(["2019/20", "2020/21"]), st.lists(VALUES, max_size=3)),
+)
 def test_mutated_funding_tables_are_loaded_or_reported(site, site_settings, row, columns):
-    table = {"title": "COVID-19", "unit": "GBP", "columns": columns, "rows": [{"id": "covid-victims", "name": "Victims", "values": [None, 1004380]}, row]}
+    table = {
+        "title": "COVID-19",
+        "unit": "GBP",
+        "columns": columns,
+        "rows": [{"id": "covid-victims", "name": "Victims", "values": [None, 1004380]}, row],
+    }
     try:
         text = dump(table)
     except (yaml.YAMLError, RecursionError):
@@ -336,11 +419,16 @@ def test_any_title_survives_new_decision(tmp_path_factory, title):
     path = newrecord.write_decision(site_settings, title, dt.date(2021, 5, 1))
     records = load(site_settings)
     reported = [d.text() for d in records.diagnostics if d.path == path.relative_to(root).as_posix()]
-    control = [c for c in title if unicodedata.category(c) == "Cc" and c not in "\t\n"] + [c for c in title if c in "\ufffe\uffff"]
+    control = [c for c in title if unicodedata.category(c) == "Cc" and c not in "\t\n"] + [
+        c for c in title if c in "\ufffe\uffff"
+    ]
     if control:
         assert records.decisions == []
-        assert [line for line in reported if "title:" in line] == [line for line in reported if ":6:8: error: title: the text holds the "
-                                                                     "control character U+" in line] != [], reported
+        assert (
+            [line for line in reported if "title:" in line]
+            == [line for line in reported if ":6:8: error: title: the text holds the control character U+" in line]
+            != []
+        ), reported
         return
     (decision,) = records.decisions
     assert decision.title == title

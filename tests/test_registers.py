@@ -97,6 +97,7 @@ def publication():
 
 # The contracts register ------------------------------------------------------------------
 
+
 def test_contracts_register_holds_exactly_the_contract_over_the_threshold(site):
     (table,) = page(site, "registers/contracts").tables
     # £10,000.01 is in; exactly £10,000 and £9,999.99 are not, nor the grant round.
@@ -109,7 +110,10 @@ def test_contracts_register_holds_exactly_the_contract_over_the_threshold(site):
 
 def test_contracts_function_uses_the_threshold_strictly(publication):
     assert [d.reference for d in registers.contracts(publication)] == ["FIX-2020-002"]
-    assert [d.reference for d in registers.contracts(publication, Decimal("9999.99"))] == ["FIX-2020-003", "FIX-2020-002"]
+    assert [d.reference for d in registers.contracts(publication, Decimal("9999.99"))] == [
+        "FIX-2020-003",
+        "FIX-2020-002",
+    ]
 
 
 def test_contract_title_markup_is_text_on_the_register(site):
@@ -125,10 +129,13 @@ def test_public_build_does_not_flag_contracts_without_documents(site_text):
 def test_contract_without_a_document_is_a_build_warning_at_its_record(fixture_build):
     warnings = [line for line in fixture_build.stderr.splitlines() if "has no document attached" in line]
     assert len(warnings) == 1
-    assert re.search(r"decisions/2020/FIX-2020-002\.yaml:\d+:\d+: warning: procurement: a contract over £10,000\.00", warnings[0])
+    assert re.search(
+        r"decisions/2020/FIX-2020-002\.yaml:\d+:\d+: warning: procurement: a contract over £10,000\.00", warnings[0]
+    )
 
 
 # The grants register ---------------------------------------------------------------------
+
 
 def test_grants_register_has_a_row_per_recipient_summing_to_the_decision(site, publication):
     table = page(site, "registers/grants").tables[0]
@@ -154,25 +161,46 @@ def test_grant_totals_by_financial_year_and_stream(site):
 def test_recipients_that_do_not_add_up_are_a_validation_warning(tmp_path):
     copy = copy_site(tmp_path / "site")
     record = copy / "decisions/2020/FIX-2020-001.yaml"
-    record.write_text(record.read_text(encoding="utf-8").replace("    amount: 10000\n", "    amount: 9000\n"), encoding="utf-8")
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("    amount: 10000\n", "    amount: 9000\n"), encoding="utf-8"
+    )
     records = loader.load(read_settings(copy / "mkdocs.yml"))
     texts = [d.text() for d in records.diagnostics.warnings]
-    assert any(re.match(r"decisions/2020/FIX-2020-001\.yaml:\d+:\d+: warning: recipients: the recipients' amounts add up to 29000\.50, not the decision's amount 30000\.50?", t) for t in texts), texts
+    assert any(
+        re.match(
+            r"decisions/2020/FIX-2020-001\.yaml:\d+:\d+: warning: recipients: the recipients' amounts add up to 29000\.50, not the decision's amount 30000\.50?",
+            t,
+        )
+        for t in texts
+    ), texts
     # The register still gives each recipient what its record says.
-    assert [r.amount for r in registers.grant_rows(publish(records))] == [Decimal(9000), Decimal("10000.25"), Decimal("10000.25")]
+    assert [r.amount for r in registers.grant_rows(publish(records))] == [
+        Decimal(9000),
+        Decimal("10000.25"),
+        Decimal("10000.25"),
+    ]
 
 
 def test_a_shared_grant_with_a_recipient_lacking_an_amount_is_a_warning(tmp_path):
     copy = copy_site(tmp_path / "site")
     record = copy / "decisions/2020/FIX-2020-001.yaml"
-    text = record.read_text(encoding="utf-8").replace("  - name: Third Charity\n    amount: 10000.25\n", "  - name: Third Charity\n")
+    text = record.read_text(encoding="utf-8").replace(
+        "  - name: Third Charity\n    amount: 10000.25\n", "  - name: Third Charity\n"
+    )
     record.write_text(text, encoding="utf-8")
     records = loader.load(read_settings(copy / "mkdocs.yml"))
     texts = [d.text() for d in records.diagnostics.warnings]
-    assert any(re.match(r"decisions/2020/FIX-2020-001\.yaml:\d+:\d+: warning: recipients\[2\]: a grant to several recipients needs each recipient's amount", t) for t in texts), texts
+    assert any(
+        re.match(
+            r"decisions/2020/FIX-2020-001\.yaml:\d+:\d+: warning: recipients\[2\]: a grant to several recipients needs each recipient's amount",
+            t,
+        )
+        for t in texts
+    ), texts
 
 
 # CSV downloads ---------------------------------------------------------------------------
+
 
 def test_contracts_csv_matches_the_register(site):
     rows = read_csv(site / "data/contracts.csv")
@@ -193,16 +221,21 @@ def test_grants_csv_matches_the_register(site):
 
 def test_grants_register_agrees_with_the_360giving_export(site):
     package = json.loads((site / "data/360giving.json").read_text(encoding="utf-8"))
-    exported = sorted((g["recipientOrganization"][0]["name"], Decimal(str(g["amountAwarded"]))) for g in package["grants"])
-    register = sorted((r["recipient"], Decimal(r["amount"])) for r in read_csv(site / "data/grants.csv")
-                      if r["recipient"] and r["amount"] and r["decision_status"] == "approved")
+    exported = sorted(
+        (g["recipientOrganization"][0]["name"], Decimal(str(g["amountAwarded"]))) for g in package["grants"]
+    )
+    register = sorted(
+        (r["recipient"], Decimal(r["amount"]))
+        for r in read_csv(site / "data/grants.csv")
+        if r["recipient"] and r["amount"] and r["decision_status"] == "approved"
+    )
     assert exported == register and len(register) == 3
 
 
 def test_csv_cells_cannot_become_spreadsheet_formulas(publication):
     from generator.exports import spreadsheet_safe
 
-    for formula in ("=HYPERLINK(\"x\")", "+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "   =cmd|' /C calc'!A0"):
+    for formula in ('=HYPERLINK("x")', "+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "   =cmd|' /C calc'!A0"):
         assert spreadsheet_safe(formula) == "'" + formula
     assert spreadsheet_safe("'quoted") == "''quoted"
     assert spreadsheet_safe("Supplier Ltd") == "Supplier Ltd"
@@ -211,18 +244,26 @@ def test_csv_cells_cannot_become_spreadsheet_formulas(publication):
 def test_register_files_are_deterministic(site, tmp_path):
     again = tmp_path / "again"
     assert build_site(FIXTURE_SITE, again).returncode == 0
-    for name in ("data/contracts.csv", "data/grants.csv", "registers/contracts/index.html",
-                 "registers/grants/index.html", "transparency/specified-information/index.html"):
+    for name in (
+        "data/contracts.csv",
+        "data/grants.csv",
+        "registers/contracts/index.html",
+        "registers/grants/index.html",
+        "transparency/specified-information/index.html",
+    ):
         assert (again / name).read_bytes() == (site / name).read_bytes(), name
 
 
 # Timeliness ------------------------------------------------------------------------------
 
+
 def test_days_to_publication_in_the_year_register_and_decision_page(site):
     (table,) = page(site, "decisions/2020").tables
     days = dict(zip(column(table, "Reference"), column(table, "Days to publication")))
     assert days["FIX-2020-001"] == "9" and days["FIX-2020-002"] == "0"
-    assert "(9 days after the decision)" in (site / "decisions/2020/fix-2020-001/index.html").read_text(encoding="utf-8")
+    assert "(9 days after the decision)" in (site / "decisions/2020/fix-2020-001/index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_significant_public_interest_register(site):
@@ -236,12 +277,17 @@ def staff_build(tmp_path_factory):
     """The fixture as a staff build, with one decision published 40 days after it was made."""
     copy = copy_site(tmp_path_factory.mktemp("staff") / "site")
     config = copy / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("      reference_prefix: FIX\n",
-                                                                 "      reference_prefix: FIX\n      staff_build: true\n"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "      reference_prefix: FIX\n", "      reference_prefix: FIX\n      staff_build: true\n"
+        ),
+        encoding="utf-8",
+    )
     (copy / "decisions/2021/FIX-2021-002.yaml").write_text(
         "reference: FIX-2021-002\ntitle: A decision published late\ndate: 2021-01-20\npublished: 2021-03-01\n"
         "decision_maker: Police and Crime Commissioner\nstatus: approved\nsummary: Published 40 days after it was made.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = build_site(copy, copy / "site")
     assert result.returncode == 0, result.stderr
     result.site_dir = copy / "site"
@@ -251,8 +297,11 @@ def staff_build(tmp_path_factory):
 def test_late_publication_is_reported_in_the_build_log(staff_build, fixture_build):
     late = [line for line in staff_build.stderr.splitlines() if "days after the decision" in line]
     assert len(late) == 1
-    assert re.search(r"decisions/2021/FIX-2021-002\.yaml:4:1: warning: published: published 40 days after the decision, "
-                     r"more than the 28 days allowed", late[0])
+    assert re.search(
+        r"decisions/2021/FIX-2021-002\.yaml:4:1: warning: published: published 40 days after the decision, "
+        r"more than the 28 days allowed",
+        late[0],
+    )
     assert "days after the decision, more than" not in fixture_build.stderr
 
 
@@ -265,10 +314,13 @@ def test_late_publication_is_marked_in_the_registers(staff_build):
 def test_staff_build_flags_contracts_without_documents(staff_build):
     (table,) = page(staff_build.site_dir, "registers/contracts").tables
     assert column(table, "Documents") == ["No document attached"]
-    assert "For staff: contracts with no document" in (staff_build.site_dir / "registers/contracts/index.html").read_text(encoding="utf-8")
+    assert "For staff: contracts with no document" in (
+        staff_build.site_dir / "registers/contracts/index.html"
+    ).read_text(encoding="utf-8")
 
 
 # The Specified Information page ----------------------------------------------------------
+
 
 def test_specified_information_rows_are_grouped_as_the_map_says(site):
     info = yaml.safe_load((FIXTURE_SITE / "content/specified-information.yaml").read_text(encoding="utf-8"))
@@ -285,9 +337,16 @@ def test_specified_information_links_resolve(site):
     tables = page(site, base)
     links = [href for table_link in [tables.links] for href in table_link]
     internal = [href for href in links if not href.startswith(("http://", "https://", "#"))]
-    assert {"../../registers/contracts/", "../../registers/grants/", "../../registers/decisions/",
-            "../../funding/streams/#allocations", "../../decisions/", "../../toolkit/cycle/analyse/",
-            "../../how-to-use/", "../.."} <= set(internal)
+    assert {
+        "../../registers/contracts/",
+        "../../registers/grants/",
+        "../../registers/decisions/",
+        "../../funding/streams/#allocations",
+        "../../decisions/",
+        "../../toolkit/cycle/analyse/",
+        "../../how-to-use/",
+        "../..",
+    } <= set(internal)
     for href in internal:
         target = posixpath.normpath(posixpath.join(base, href.partition("#")[0]))
         path = site / target
@@ -304,8 +363,13 @@ def test_derived_rows_say_what_the_registers_hold(site):
 
 def test_not_yet_published_row_is_a_build_warning(fixture_build):
     lines = fixture_build.stderr.splitlines()
-    assert any(re.search(r"content/specified-information\.yaml:16:17: warning: groups\[0\]\.items\[2\]\.status: not yet published: 1\(e\): A register of interests\.", line)
-               for line in lines), fixture_build.stderr
+    assert any(
+        re.search(
+            r"content/specified-information\.yaml:16:17: warning: groups\[0\]\.items\[2\]\.status: not yet published: 1\(e\): A register of interests\.",
+            line,
+        )
+        for line in lines
+    ), fixture_build.stderr
 
 
 def test_the_map_itself_is_not_published(site):
@@ -316,16 +380,24 @@ def test_the_map_itself_is_not_published(site):
 def broken_build(tmp_path_factory):
     copy = copy_site(tmp_path_factory.mktemp("broken") / "site")
     path = copy / "content/specified-information.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + (
-        "  - title: Pages that are not there\n"
-        "    items:\n"
-        "      - item: A page nobody wrote.\n"
-        "        page: no-such-page/\n"
-        "      - item: An internal toolkit document.\n"
-        "        page: toolkit/internal/work-plan.md\n"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + (
+            "  - title: Pages that are not there\n"
+            "    items:\n"
+            "      - item: A page nobody wrote.\n"
+            "        page: no-such-page/\n"
+            "      - item: An internal toolkit document.\n"
+            "        page: toolkit/internal/work-plan.md\n"
+        ),
+        encoding="utf-8",
+    )
     result = build_site(copy, copy / "site")
     lines = path.read_text(encoding="utf-8").splitlines()
-    result.lines = {target: lines.index(f"        page: {target}") + 1 for target in ("no-such-page/", "toolkit/internal/work-plan.md")}
+    result.lines = {
+        target: lines.index(f"        page: {target}") + 1
+        for target in ("no-such-page/", "toolkit/internal/work-plan.md")
+    }
     return result
 
 
@@ -344,24 +416,40 @@ def test_a_missing_page_fails_the_build_at_its_line(broken_build):
 def test_a_row_must_say_exactly_one_place(tmp_path):
     copy = copy_site(tmp_path / "site")
     path = copy / "content/specified-information.yaml"
-    text = path.read_text(encoding="utf-8").replace("        url: https://example.org/salary\n",
-                                                    "        url: https://example.org/salary\n        status: not-yet-published\n")
+    text = path.read_text(encoding="utf-8").replace(
+        "        url: https://example.org/salary\n",
+        "        url: https://example.org/salary\n        status: not-yet-published\n",
+    )
     path.write_text(text, encoding="utf-8")
     errors = [d.text() for d in loader.load(read_settings(copy / "mkdocs.yml")).diagnostics.errors]
-    assert errors == ["content/specified-information.yaml:11:9: error: groups[0].items[1]: give exactly one of 'page', 'url', 'status' or 'derived'"]
+    assert errors == [
+        "content/specified-information.yaml:11:9: error: groups[0].items[1]: give exactly one of 'page', 'url', 'status' or 'derived'"
+    ]
 
 
 def test_registers_and_map_hold_no_withheld_text(site):
-    for name in ("registers/index.html", "registers/contracts/index.html", "registers/grants/index.html",
-                 "registers/decisions/index.html", "transparency/specified-information/index.html",
-                 "data/contracts.csv", "data/grants.csv"):
+    for name in (
+        "registers/index.html",
+        "registers/contracts/index.html",
+        "registers/grants/index.html",
+        "registers/decisions/index.html",
+        "transparency/specified-information/index.html",
+        "data/contracts.csv",
+        "data/grants.csv",
+    ):
         text = (site / name).read_text(encoding="utf-8")
         assert not [c for c in CANARIES if c in text], name
 
 
 # In Chromium, on the example site ----------------------------------------------------------
 
-PAGES = ("registers/", "registers/contracts/", "registers/grants/", "registers/decisions/", "transparency/specified-information/")
+PAGES = (
+    "registers/",
+    "registers/contracts/",
+    "registers/grants/",
+    "registers/decisions/",
+    "transparency/specified-information/",
+)
 
 
 @pytest.fixture(scope="module")
@@ -386,7 +474,8 @@ def test_example_registers_are_accessible_and_fit(browser, example_site, viewpor
 def _grant_amounts(driver) -> list[str]:
     return driver.execute_script(
         "return Array.from(document.querySelectorAll('table[data-sortable] tbody tr'))"
-        ".map(r => r.cells[2].getAttribute('data-sort'))")
+        ".map(r => r.cells[2].getAttribute('data-sort'))"
+    )
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -406,7 +495,9 @@ def test_sorting_by_a_column_works_by_keyboard(browser, example_site, viewport):
         else:
             pytest.fail("no sort button for Amount in the tab order")
         assert browser.execute_script("return document.activeElement.tagName") == "BUTTON"
-        assert browser.execute_script("const r = document.activeElement.getBoundingClientRect(); return r.width > 0 && r.height >= 24")
+        assert browser.execute_script(
+            "const r = document.activeElement.getBoundingClientRect(); return r.width > 0 && r.height >= 24"
+        )
         header = "return document.activeElement.closest('th').getAttribute('aria-sort')"
         ActionChains(browser).send_keys(Keys.ENTER).perform()
         assert browser.execute_script(header) == "ascending"
@@ -436,5 +527,7 @@ def test_a_build_works_out_the_grant_rows_once(tmp_path, monkeypatch):
     monkeypatch.setattr(registers, "grant_rows", lambda pub: calls.append(pub) or grant_rows(pub))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1622505600")
     build(load_config(config_file=str(FIXTURE_SITE / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
-    assert (tmp_path / "site/data/360giving.json").is_file() and (tmp_path / "site/registers/grants/index.html").is_file()
+    assert (tmp_path / "site/data/360giving.json").is_file() and (
+        tmp_path / "site/registers/grants/index.html"
+    ).is_file()
     assert len(calls) == 1

@@ -48,8 +48,13 @@ def replace_in(folder: Path, name: str | Path, old: str, new: str) -> None:
 
 def with_exempt_price(folder: Path) -> None:
     """The fixture's first decision withholds a tender price too."""
-    replace_in(folder, RECORD, "exempt:\n", f"exempt:\n  - title: Tender price\n    reason: Section 43 FOIA - commercial interests\n"
-                                           f"    content: \"{PRICE}\"\n")
+    replace_in(
+        folder,
+        RECORD,
+        "exempt:\n",
+        f"exempt:\n  - title: Tender price\n    reason: Section 43 FOIA - commercial interests\n"
+        f'    content: "{PRICE}"\n',
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -57,11 +62,15 @@ def with_exempt_price(folder: Path) -> None:
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("hidden", [
-    "<!-- The account of First Charity is CANARYEXEMPT sort code 00-00-00 -->",
-    '<span title="The account of First Charity is CANARYEXEMPT sort code 00-00-00"></span>',
-    "<x The account of First Charity is CANARYEXEMPT sort code 00-00-00>",
-], ids=["comment", "attribute", "tag-like text"])
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "<!-- The account of First Charity is CANARYEXEMPT sort code 00-00-00 -->",
+        '<span title="The account of First Charity is CANARYEXEMPT sort code 00-00-00"></span>',
+        "<x The account of First Charity is CANARYEXEMPT sort code 00-00-00>",
+    ],
+    ids=["comment", "attribute", "tag-like text"],
+)
 def test_exempt_text_hidden_from_readers_in_a_written_page_is_still_a_leak(tmp_path, monkeypatch, hidden):
     folder = copy_site(tmp_path / "source")
     replace_in(folder, "content/how-to-use.md", "# How to use this site\n", f"# How to use this site\n\n{hidden}\n")
@@ -72,8 +81,12 @@ def test_exempt_text_hidden_from_readers_in_a_written_page_is_still_a_leak(tmp_p
 
 def test_exempt_text_commented_out_in_a_public_field_is_a_leak_in_the_exports(tmp_path, monkeypatch):
     folder = copy_site(tmp_path / "source")
-    replace_in(folder, RECORD, "decision: The Commissioner approved three grants.",
-               "decision: \"The Commissioner approved three grants. <!-- The account of First Charity is CANARYEXEMPT sort code 00-00-00 -->\"")
+    replace_in(
+        folder,
+        RECORD,
+        "decision: The Commissioner approved three grants.",
+        'decision: "The Commissioner approved three grants. <!-- The account of First Charity is CANARYEXEMPT sort code 00-00-00 -->"',
+    )
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
     # The page drops the comment (nh3), the open data keeps the Markdown as written.
@@ -85,23 +98,36 @@ def test_exempt_text_commented_out_in_a_public_field_is_a_leak_in_the_exports(tm
 def test_a_figure_from_exempt_content_is_found_on_its_own_however_written(tmp_path, monkeypatch, written):
     folder = copy_site(tmp_path / "source")
     with_exempt_price(folder)
-    replace_in(folder, "content/how-to-use.md", "# How to use this site\n", f"# How to use this site\n\nThe contract costs {written}.\n")
+    replace_in(
+        folder,
+        "content/how-to-use.md",
+        "# How to use this site\n",
+        f"# How to use this site\n\nThe contract costs {written}.\n",
+    )
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
-    assert ("site/how-to-use/index.html: error: contains the figure 41237.5 from the exempt content 'Tender price' of "
-            "FIX-2020-001") in output
+    assert (
+        "site/how-to-use/index.html: error: contains the figure 41237.5 from the exempt content 'Tender price' of "
+        "FIX-2020-001"
+    ) in output
 
 
 def test_years_and_short_numbers_in_exempt_content_are_not_figures_to_look_for():
-    assert [w for w in textmatch.words(PRICE + " In 2021 we paid 500.") if textmatch.is_distinctive_figure(w)] == ["41237.5"]
+    assert [w for w in textmatch.words(PRICE + " In 2021 we paid 500.") if textmatch.is_distinctive_figure(w)] == [
+        "41237.5"
+    ]
 
 
-@pytest.mark.parametrize("disguise", [
-    "The account of First Cha\u00adrity is CANARY\u200bEXEMPT sort code",
-    "The account of First Charity is CANA*RY*EXEMPT s_or_t code",
-    "The account of First \u202eCharity\u202c is CANARY\u2060EXEMPT sort\u200e code",
-    "THE ACCOUNT OF\nFIRST   CHARITY IS canary&#69;xempt SORT CODE",
-], ids=["soft hyphen and zero width", "emphasis inside a word", "bidirectional controls", "case, lines, entity"])
+@pytest.mark.parametrize(
+    "disguise",
+    [
+        "The account of First Cha\u00adrity is CANARY\u200bEXEMPT sort code",
+        "The account of First Charity is CANA*RY*EXEMPT s_or_t code",
+        "The account of First \u202eCharity\u202c is CANARY\u2060EXEMPT sort\u200e code",
+        "THE ACCOUNT OF\nFIRST   CHARITY IS canary&#69;xempt SORT CODE",
+    ],
+    ids=["soft hyphen and zero width", "emphasis inside a word", "bidirectional controls", "case, lines, entity"],
+)
 def test_disguised_exempt_text_is_found(tmp_path, fixture_publication, disguise):
     page = tmp_path / "page.html"
     page.write_text(f"<p>{disguise}</p>", encoding="utf-8")
@@ -116,8 +142,10 @@ def fixture_publication():
 
 def _docx(text: str) -> bytes:
     # A word split into runs by formatting, as Word writes it.
-    body = "".join(f"<w:p><w:r><w:t>{paragraph[:5]}</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>{paragraph[5:]}</w:t></w:r></w:p>"
-                   for paragraph in text.split("\n"))
+    body = "".join(
+        f"<w:p><w:r><w:t>{paragraph[:5]}</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>{paragraph[5:]}</w:t></w:r></w:p>"
+        for paragraph in text.split("\n")
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -129,8 +157,11 @@ def _odt(text: str) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        archive.writestr("content.xml", f'<office:document-content xmlns:office="o" xmlns:text="t"><office:body><text:p>{text}'
-                                        "</text:p></office:body></office:document-content>")
+        archive.writestr(
+            "content.xml",
+            f'<office:document-content xmlns:office="o" xmlns:text="t"><office:body><text:p>{text}'
+            "</text:p></office:body></office:document-content>",
+        )
     return out.getvalue()
 
 
@@ -138,17 +169,22 @@ def _pdf(text: str) -> bytes:
     """A one-page PDF holding the text, written out by hand (no PDF writer in the dependencies)."""
     # Compressed, as PDF writers do: the text is not in the file's bytes as they are.
     stream = zlib.compress(f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1"))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     out, offsets = io.BytesIO(), []
     out.write(b"%PDF-1.4\n")
     for number, body in enumerate(objects, 1):
         offsets.append(out.tell())
         out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
     xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(
+        b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    )
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
     return out.getvalue()
 
@@ -156,14 +192,18 @@ def _pdf(text: str) -> bytes:
 LEAKED = "The account of First Charity is CANARYEXEMPT sort code 00-00-00"
 
 
-@pytest.mark.parametrize("name, data", [
-    ("notice.pdf", _pdf(LEAKED)),
-    ("notice.docx", _docx(LEAKED)),
-    ("notice.odt", _odt(LEAKED)),
-    ("notice-utf16.txt", LEAKED.encode("utf-16")),
-    ("notice-utf16-no-bom.txt", LEAKED.encode("utf-16-le")),
-    ("notice-word.txt", (LEAKED + " \u2013 caf\u00e9").encode("cp1252")),
-], ids=["pdf", "docx", "odt", "utf-16", "utf-16 without bom", "windows-1252"])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("notice.pdf", _pdf(LEAKED)),
+        ("notice.docx", _docx(LEAKED)),
+        ("notice.odt", _odt(LEAKED)),
+        ("notice-utf16.txt", LEAKED.encode("utf-16")),
+        ("notice-utf16-no-bom.txt", LEAKED.encode("utf-16-le")),
+        ("notice-word.txt", (LEAKED + " \u2013 caf\u00e9").encode("cp1252")),
+    ],
+    ids=["pdf", "docx", "odt", "utf-16", "utf-16 without bom", "windows-1252"],
+)
 def test_exempt_text_inside_a_published_document_fails_the_build(tmp_path, monkeypatch, name, data):
     folder = copy_site(tmp_path / "source")
     (folder / "decisions" / "files" / name).write_bytes(data)
@@ -188,8 +228,10 @@ def test_an_attached_file_the_guard_cannot_read_is_named_in_the_build_output(tmp
     (folder / "site" / sitedir.MARKER).write_text("")
     result = transparency(folder, monkeypatch, "build")
     assert result.exit_code == 0, result.output
-    assert ("warning: site/decisions/files/chart.png: the guard cannot read text in this file (an image, or an encrypted or "
-            "damaged document): check by eye that it holds nothing withheld") in result.output
+    assert (
+        "warning: site/decisions/files/chart.png: the guard cannot read text in this file (an image, or an encrypted or "
+        "damaged document): check by eye that it holds nothing withheld"
+    ) in result.output
 
 
 def test_files_an_internal_document_links_to_and_internal_folders_are_never_copied(tmp_path, monkeypatch):
@@ -199,13 +241,21 @@ def test_files_an_internal_document_links_to_and_internal_folders_are_never_copi
     (internal / "images").mkdir()
     (internal / "images" / "org-chart.svg").write_text("<svg/>")
     # Linked from the internal document, but kept beside public documents.
-    (folder / "content" / "toolkit" / "cycle" / "board-paper.txt").write_text("Board paper CANARYBOARD, not for publication.")
-    replace_in(folder, "content/toolkit/internal/work-plan.md", "must never be published.",
-               "must never be published. See [the minutes](minutes.txt) and [the paper](../cycle/board-paper.txt).")
+    (folder / "content" / "toolkit" / "cycle" / "board-paper.txt").write_text(
+        "Board paper CANARYBOARD, not for publication."
+    )
+    replace_in(
+        folder,
+        "content/toolkit/internal/work-plan.md",
+        "must never be published.",
+        "must never be published. See [the minutes](minutes.txt) and [the paper](../cycle/board-paper.txt).",
+    )
     # A page outside the toolkit, marked internal: a whole folder of staff notes.
     (folder / "content" / "staff").mkdir()
-    (folder / "content" / "staff" / "notes.md").write_text("---\naudience: internal\n---\n# Staff notes\n\nStaff notes "
-                                                           "about the CANARYSTAFFPAGE process for the year ahead.\n")
+    (folder / "content" / "staff" / "notes.md").write_text(
+        "---\naudience: internal\n---\n# Staff notes\n\nStaff notes "
+        "about the CANARYSTAFFPAGE process for the year ahead.\n"
+    )
     (folder / "content" / "staff" / "rota.csv").write_text("name,day\nCANARYROTA,Monday\n")
     (folder / "site").mkdir()
     (folder / "site" / sitedir.MARKER).parent.mkdir(parents=True)
@@ -213,8 +263,15 @@ def test_files_an_internal_document_links_to_and_internal_folders_are_never_copi
     result = transparency(folder, monkeypatch, "build")
     assert result.exit_code == 0, result.output
     built = {p.relative_to(folder / "site").as_posix() for p in (folder / "site").rglob("*")}
-    for withheld in ("toolkit/internal/minutes.txt", "toolkit/internal/images/org-chart.svg", "toolkit/internal/internal-budget.csv",
-                     "toolkit/cycle/board-paper.txt", "staff/notes/index.html", "staff/rota.csv", "staff"):
+    for withheld in (
+        "toolkit/internal/minutes.txt",
+        "toolkit/internal/images/org-chart.svg",
+        "toolkit/internal/internal-budget.csv",
+        "toolkit/cycle/board-paper.txt",
+        "staff/notes/index.html",
+        "staff/rota.csv",
+        "staff",
+    ):
         assert withheld not in built
     assert all("CANARYSTAFFPAGE" not in text and "CANARYROTA" not in text for text in tree_text(folder / "site"))
 
@@ -235,17 +292,28 @@ def test_text_of_an_internal_page_outside_the_toolkit_is_guarded(tmp_path, monke
     replace_in(folder, "content/how-to-use.md", "# How to use this site\n", f"# How to use this site\n\n{note}.\n")
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
-    assert "site/how-to-use/index.html: error: contains the text of the internal document 'Staff briefing' (kept in content/briefing.md)" in output
+    assert (
+        "site/how-to-use/index.html: error: contains the text of the internal document 'Staff briefing' (kept in content/briefing.md)"
+        in output
+    )
 
 
 def test_a_public_page_linking_to_a_withheld_file_fails_the_links_check(tmp_path, monkeypatch):
     folder = copy_site(tmp_path / "source")
-    replace_in(folder, "content/how-to-use.md", "# How to use this site\n",
-               "# How to use this site\n\nThe [budget](toolkit/internal/internal-budget.csv).\n")
+    replace_in(
+        folder,
+        "content/how-to-use.md",
+        "# How to use this site\n",
+        "# How to use this site\n\nThe [budget](toolkit/internal/internal-budget.csv).\n",
+    )
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
-    assert re.search(r"^site/how-to-use/index\.html:\d+: error: link '[./]*toolkit/internal/internal-budget\.csv' \(in content/how-to-use\.md\): "
-                     r"there is no .*internal-budget\.csv in the built site$", output, re.M), output
+    assert re.search(
+        r"^site/how-to-use/index\.html:\d+: error: link '[./]*toolkit/internal/internal-budget\.csv' \(in content/how-to-use\.md\): "
+        r"there is no .*internal-budget\.csv in the built site$",
+        output,
+        re.M,
+    ), output
 
 
 def test_an_audience_other_than_public_or_internal_is_an_error(tmp_path):
@@ -258,36 +326,82 @@ def test_an_audience_other_than_public_or_internal_is_an_error(tmp_path):
 SHARED = "Record the decisions you make and the reasons for them, so that the group can rely on them later."
 
 
-@pytest.mark.parametrize("shared, public, expected", [
-    (SHARED, SHARED, []),
-    ("A passage the document does not hold at all.", SHARED,
-     ["content/toolkit/internal/work-plan.md:7:5: error: shared_text[0]: is not in this document's text word for word: "
-      "copy the passage exactly, or remove it"]),
-    (SHARED, "", ["content/toolkit/internal/work-plan.md:7:5: error: shared_text[0]: is in no published toolkit document, so it "
-                  "is not public text: remove it from shared_text (the guard must go on looking for it)"]),
-], ids=["declared and public", "not in the document", "in no public document"])
+@pytest.mark.parametrize(
+    "shared, public, expected",
+    [
+        (SHARED, SHARED, []),
+        (
+            "A passage the document does not hold at all.",
+            SHARED,
+            [
+                "content/toolkit/internal/work-plan.md:7:5: error: shared_text[0]: is not in this document's text word for word: "
+                "copy the passage exactly, or remove it"
+            ],
+        ),
+        (
+            SHARED,
+            "",
+            [
+                "content/toolkit/internal/work-plan.md:7:5: error: shared_text[0]: is in no published toolkit document, so it "
+                "is not public text: remove it from shared_text (the guard must go on looking for it)"
+            ],
+        ),
+    ],
+    ids=["declared and public", "not in the document", "in no public document"],
+)
 def test_declared_shared_text_is_checked(tmp_path, shared, public, expected):
     folder = copy_site(tmp_path / "source")
-    replace_in(folder, "content/toolkit/internal/work-plan.md", "attachments: [internal-budget.csv]\n",
-               f"attachments: [internal-budget.csv]\nshared_text:\n  - {shared}\n")
-    replace_in(folder, "content/toolkit/internal/work-plan.md", "must never be published.", f"must never be published.\n\n{SHARED}")
-    replace_in(folder, "content/toolkit/cycle/analyse.md", "Public guidance on analysing needs.",
-               f"Public guidance on analysing needs.\n\n{public}")
+    replace_in(
+        folder,
+        "content/toolkit/internal/work-plan.md",
+        "attachments: [internal-budget.csv]\n",
+        f"attachments: [internal-budget.csv]\nshared_text:\n  - {shared}\n",
+    )
+    replace_in(
+        folder,
+        "content/toolkit/internal/work-plan.md",
+        "must never be published.",
+        f"must never be published.\n\n{SHARED}",
+    )
+    replace_in(
+        folder,
+        "content/toolkit/cycle/analyse.md",
+        "Public guidance on analysing needs.",
+        f"Public guidance on analysing needs.\n\n{public}",
+    )
     lines = [d.text() for d in load.load(read_settings(folder / "mkdocs.yml")).diagnostics.errors]
     assert lines == expected
 
 
-@pytest.mark.parametrize("content, short", [
-    ("Yes", True), ("£500", True), ("'-'", True), ("£41,237.50", False), ("Bank details", False),
-])
+@pytest.mark.parametrize(
+    "content, short",
+    [
+        ("Yes", True),
+        ("£500", True),
+        ("'-'", True),
+        ("£41,237.50", False),
+        ("Bank details", False),
+    ],
+)
 def test_exempt_content_too_short_to_guard_is_an_error(tmp_path, content, short):
     folder = copy_site(tmp_path / "source")
-    replace_in(folder, RECORD, "    content: >-\n      The account of First Charity is CANARYEXEMPT\n      sort code 00-00-00, held with the\n"
-                               "      Example Bank & Trust <plc>.\n", f"    content: \"{content}\"\n")
+    replace_in(
+        folder,
+        RECORD,
+        "    content: >-\n      The account of First Charity is CANARYEXEMPT\n      sort code 00-00-00, held with the\n"
+        "      Example Bank & Trust <plc>.\n",
+        f'    content: "{content}"\n',
+    )
     lines = [d.text() for d in load.load(read_settings(folder / "mkdocs.yml")).diagnostics.errors]
-    assert lines == ([f"{RECORD}:37:14: error: exempt[0].content: is too short to withhold safely: a single word or a number under "
-                      "four digits appears on pages for other reasons, so the build could not tell a leak from ordinary text. "
-                      "Keep the whole sentence or passage it comes from here"] if short else [])
+    assert lines == (
+        [
+            f"{RECORD}:37:14: error: exempt[0].content: is too short to withhold safely: a single word or a number under "
+            "four digits appears on pages for other reasons, so the build could not tell a leak from ordinary text. "
+            "Keep the whole sentence or passage it comes from here"
+        ]
+        if short
+        else []
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -296,17 +410,32 @@ def test_exempt_content_too_short_to_guard_is_an_error(tmp_path, content, short)
 
 ATTACKS = [
     ("mkdocs.yml", "  - how-to-use.md\n", "  - \"<img src=x onerror=alert('nav')>How\": how-to-use.md\n"),
-    ("content/toolkit/cycle/analyse.md", "title: Analyse needs\n", "title: \"<img src=x onerror=alert('toolkit title')>Analyse\"\n"
-                                         "description: \"<script>alert('toolkit description')</script>\"\n"),
-    ("content/toolkit/cycle/analyse.md", "Public guidance on analysing needs.",
-                                          "Public guidance.\n\n<script>alert('toolkit body')</script>\n<img src=x onerror=alert('body')>\n"
-                                          "<a href=\"javascript:alert('href')\">link</a>"),
+    (
+        "content/toolkit/cycle/analyse.md",
+        "title: Analyse needs\n",
+        "title: \"<img src=x onerror=alert('toolkit title')>Analyse\"\n"
+        "description: \"<script>alert('toolkit description')</script>\"\n",
+    ),
+    (
+        "content/toolkit/cycle/analyse.md",
+        "Public guidance on analysing needs.",
+        "Public guidance.\n\n<script>alert('toolkit body')</script>\n<img src=x onerror=alert('body')>\n"
+        "<a href=\"javascript:alert('href')\">link</a>",
+    ),
     ("content/funding/streams.yaml", "title: ", "title: \"<script>alert('funding title')</script>\" # "),
     ("content/how-to-use.md", "", "---\ntitle: \"</title><script>alert('page title')</script>\"\n---\n"),
     ("decisions/2020/FIX-2020-002.yaml", "title: ", "title: \"</title><svg onload=alert('decision title')> \" # "),
-    ("content/specified-information.yaml", "  - title: The Commissioner", "  - title: \"<b onmouseover=alert('group')>x</b>\""),
+    (
+        "content/specified-information.yaml",
+        "  - title: The Commissioner",
+        "  - title: \"<b onmouseover=alert('group')>x</b>\"",
+    ),
     # A title taken from a page's first heading, escaped in Markdown so that only striptags would undo it.
-    ("content/contacts.md", None, "# &lt;/title&gt;&lt;script&gt;alert('heading title')&lt;/script&gt;Contacts\n\nCall us.\n"),
+    (
+        "content/contacts.md",
+        None,
+        "# &lt;/title&gt;&lt;script&gt;alert('heading title')&lt;/script&gt;Contacts\n\nCall us.\n",
+    ),
 ]
 
 
@@ -333,8 +462,11 @@ def test_no_staff_text_runs_as_markup_on_any_page(hostile_site):
     for page in pages:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         handlers = [str(tag)[:80] for tag in soup.find_all(True) if any(name.startswith("on") for name in tag.attrs)]
-        scripts = [script.string for script in soup.find_all("script") if script.string and "alert(" in script.string
-                   and script.get("type") != "application/ld+json"]
+        scripts = [
+            script.string
+            for script in soup.find_all("script")
+            if script.string and "alert(" in script.string and script.get("type") != "application/ld+json"
+        ]
         javascript = [a["href"] for a in soup.find_all("a", href=True) if a["href"].lower().startswith("javascript:")]
         assert (handlers, scripts, javascript) == ([], [], []), page
         assert soup.title is not None and "<" not in "".join(str(c) for c in soup.title.contents if c.name), page
@@ -343,8 +475,13 @@ def test_no_staff_text_runs_as_markup_on_any_page(hostile_site):
 def test_titles_staff_wrote_read_as_text(hostile_site):
     how = BeautifulSoup((hostile_site / "how-to-use/index.html").read_text(encoding="utf-8"), "html.parser")
     assert how.title.get_text().startswith("</title><script>alert('page title')</script>")
-    toolkit = BeautifulSoup((hostile_site / "toolkit/cycle/analyse/index.html").read_text(encoding="utf-8"), "html.parser")
-    assert toolkit.find("meta", attrs={"name": "description"})["content"] == "<script>alert('toolkit description')</script>"
+    toolkit = BeautifulSoup(
+        (hostile_site / "toolkit/cycle/analyse/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    assert (
+        toolkit.find("meta", attrs={"name": "description"})["content"]
+        == "<script>alert('toolkit description')</script>"
+    )
     assert any("<script>alert('funding title')</script>" == a.get_text(strip=True) for a in toolkit.select("nav a"))
 
 
@@ -355,14 +492,22 @@ def test_feeds_stay_well_formed_xml_over_hostile_text(hostile_site):
         ElementTree.fromstring(feed.read_bytes())
 
 
-@pytest.mark.parametrize("escape, code", [("\\x01", "0001"), ("\\x7f", "007F"), ("\\x9b", "009B"), ("\\r", "000D"), ("\\uFFFE", "FFFE")])
+@pytest.mark.parametrize(
+    "escape, code", [("\\x01", "0001"), ("\\x7f", "007F"), ("\\x9b", "009B"), ("\\r", "000D"), ("\\uFFFE", "FFFE")]
+)
 def test_a_control_character_in_any_field_is_an_error_with_its_line(tmp_path, escape, code):
     folder = copy_site(tmp_path / "source")
-    replace_in(folder, RECORD, "decision: The Commissioner approved three grants.",
-               f"decision: \"The Commissioner approved{escape} three grants.\"")
+    replace_in(
+        folder,
+        RECORD,
+        "decision: The Commissioner approved three grants.",
+        f'decision: "The Commissioner approved{escape} three grants."',
+    )
     lines = [d.text() for d in load.load(read_settings(folder / "mkdocs.yml")).diagnostics.errors]
-    assert lines == [f"{RECORD}:11:11: error: decision: the text holds the control character U+{code}, which no reader can see "
-                     "and no feed may carry (pasted from another program?): delete it"]
+    assert lines == [
+        f"{RECORD}:11:11: error: decision: the text holds the control character U+{code}, which no reader can see "
+        "and no feed may carry (pasted from another program?): delete it"
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -380,7 +525,9 @@ def test_a_symbolic_link_out_of_the_repository_is_an_error_and_nothing_is_copied
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
     assert f"content/passwords.txt:1:1: error: is a symbolic link to {secret}, outside the repository" in output
-    assert f"decisions/files/outside:1:1: error: is a symbolic link to {secret.parent}, outside the repository" in output
+    assert (
+        f"decisions/files/outside:1:1: error: is a symbolic link to {secret.parent}, outside the repository" in output
+    )
 
 
 def test_a_symbolic_link_inside_the_repository_is_fine(tmp_path):
@@ -389,15 +536,18 @@ def test_a_symbolic_link_inside_the_repository_is_fine(tmp_path):
     assert load.load(read_settings(folder / "mkdocs.yml")).diagnostics.errors == []
 
 
-@pytest.mark.parametrize("target, why", [
-    (".", "it is the repository's folder"),
-    ("..", "it holds the repository's folder"),
-    (".git", "it is the repository's history (.git)"),
-    ("content", "it is the hand-written pages"),
-    ("decisions", "it is the decision records"),
-    ("content/site", "refusing to publish inside the hand-written pages"),
-    ("../someone-elses-files", "the folder holds files that are not a site built by this generator"),
-])
+@pytest.mark.parametrize(
+    "target, why",
+    [
+        (".", "it is the repository's folder"),
+        ("..", "it holds the repository's folder"),
+        (".git", "it is the repository's history (.git)"),
+        ("content", "it is the hand-written pages"),
+        ("decisions", "it is the decision records"),
+        ("content/site", "refusing to publish inside the hand-written pages"),
+        ("../someone-elses-files", "the folder holds files that are not a site built by this generator"),
+    ],
+)
 def test_the_build_refuses_a_site_folder_it_must_not_replace(tmp_path, monkeypatch, target, why):
     folder = copy_site(tmp_path / "source")
     (folder / ".git").mkdir()
@@ -414,8 +564,12 @@ def test_the_build_refuses_a_site_folder_it_must_not_replace(tmp_path, monkeypat
 def test_mkdocs_build_refuses_to_empty_a_source_folder(tmp_path):
     folder = copy_site(tmp_path / "source")
     before = tree_hash(folder)
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(folder / "mkdocs.yml"), "-d", str(folder / "decisions")],
-                            capture_output=True, text=True, env=dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH))
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(folder / "mkdocs.yml"), "-d", str(folder / "decisions")],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH),
+    )
     assert result.returncode == 1
     assert "refusing to publish here" in result.stderr and "the decision records" in result.stderr
     assert tree_hash(folder) == before
@@ -426,17 +580,27 @@ def test_a_hand_written_page_where_the_generator_makes_one_is_an_error(tmp_path,
     (folder / "content" / "open-data.md").write_text("# Our data\n")
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
-    assert "content/open-data.md:1:1: error: the generator makes the page at open-data.md itself: move or rename this hand-written page" in output
+    assert (
+        "content/open-data.md:1:1: error: the generator makes the page at open-data.md itself: move or rename this hand-written page"
+        in output
+    )
 
 
 def test_a_record_over_the_size_limit_is_an_error(tmp_path):
     folder = copy_site(tmp_path / "source")
-    replace_in(folder, "mkdocs.yml", "      reference_prefix: FIX\n", "      reference_prefix: FIX\n      record_size_limit: 1000\n")
+    replace_in(
+        folder,
+        "mkdocs.yml",
+        "      reference_prefix: FIX\n",
+        "      reference_prefix: FIX\n      record_size_limit: 1000\n",
+    )
     lines = [d.text() for d in load.load(read_settings(folder / "mkdocs.yml")).diagnostics.errors]
     size = (folder / RECORD).stat().st_size
     assert size > 1000
-    assert f"{RECORD}:1:1: error: the file is {size:,} bytes, over the limit of 1,000 (record_size_limit): split it, or move long " \
-           "text into a document under decisions/files/" in lines
+    assert (
+        f"{RECORD}:1:1: error: the file is {size:,} bytes, over the limit of 1,000 (record_size_limit): split it, or move long "
+        "text into a document under decisions/files/" in lines
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -499,7 +663,9 @@ def test_a_build_killed_at_any_moment_leaves_one_complete_site(tmp_path):
     folder, edited = copy_site(tmp_path / "source"), copy_site(tmp_path / "edited")
     for source in (folder, edited):
         assert subprocess.run(command, cwd=source, env=env, capture_output=True).returncode == 0
-    replace_in(edited, RECORD, "title: Grants to three victim services", "title: Grants to three victim services, revised")
+    replace_in(
+        edited, RECORD, "title: Grants to three victim services", "title: Grants to three victim services, revised"
+    )
     assert subprocess.run(command, cwd=edited, env=env, capture_output=True).returncode == 0
     old, new = tree_hash(folder / "site"), tree_hash(edited / "site")
     assert "index.html" in old and old != new
@@ -521,17 +687,32 @@ def test_a_build_killed_at_any_moment_leaves_one_complete_site(tmp_path):
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("written, message", [
-    ("012000", "012000 starts with a zero, which YAML reads as an octal number: write 12000 (or put it in quotes if it is a code, "
-               "not a number)"),
-    ("0x2EE0", "0x2EE0 is read as a number in another base (hexadecimal, octal or binary): write the number in decimal, or put "
-               "it in quotes if it is not a number"),
-    ("200:00", "200:00 is read as a sexagesimal number (base 60, like a time): put it in quotes if it is text, or write the "
-               "number itself"),
-    ("-0", "-0 is minus zero: write 0"),
-    ("1234567890123456.78", "1234567890123456.78 has more than 15 significant digits, more than a number in the open data can "
-                            "hold exactly: check the figure"),
-])
+@pytest.mark.parametrize(
+    "written, message",
+    [
+        (
+            "012000",
+            "012000 starts with a zero, which YAML reads as an octal number: write 12000 (or put it in quotes if it is a code, "
+            "not a number)",
+        ),
+        (
+            "0x2EE0",
+            "0x2EE0 is read as a number in another base (hexadecimal, octal or binary): write the number in decimal, or put "
+            "it in quotes if it is not a number",
+        ),
+        (
+            "200:00",
+            "200:00 is read as a sexagesimal number (base 60, like a time): put it in quotes if it is text, or write the "
+            "number itself",
+        ),
+        ("-0", "-0 is minus zero: write 0"),
+        (
+            "1234567890123456.78",
+            "1234567890123456.78 has more than 15 significant digits, more than a number in the open data can "
+            "hold exactly: check the figure",
+        ),
+    ],
+)
 def test_yaml_1_1_number_surprises_are_errors_with_the_fix(tmp_path, written, message):
     folder = copy_site(tmp_path / "source")
     replace_in(folder, RECORD, "  amount: 30000.50\n", f"  amount: {written}\n")
@@ -546,18 +727,26 @@ def test_a_funding_column_given_twice_is_an_error(tmp_path):
     first = columns[1].split(",")[0]
     replace_in(folder, "content/funding/streams.yaml", columns[0], f"columns: [{first}, {first}]")
     lines = [d.text() for d in load.load(read_settings(folder / "mkdocs.yml")).diagnostics.errors]
-    assert any(re.fullmatch(rf"content/funding/streams\.yaml:\d+:\d+: error: columns\[1\]: the column '{first.strip(chr(34))}' is given "
-                            r"twice: each financial year is one column", line) for line in lines), lines
+    assert any(
+        re.fullmatch(
+            rf"content/funding/streams\.yaml:\d+:\d+: error: columns\[1\]: the column '{first.strip(chr(34))}' is given "
+            r"twice: each financial year is one column",
+            line,
+        )
+        for line in lines
+    ), lines
 
 
 @pytest.mark.parametrize("name", ["notice#1.txt", "notice?.txt"])
 def test_a_file_name_with_a_hash_or_question_mark_is_an_error(tmp_path, name):
     folder = copy_site(tmp_path / "source")
     (folder / "decisions" / "files" / name).write_text("notice")
-    replace_in(folder, RECORD, "    file: FIX-2020-001-notice.txt", f"    file: \"{name}\"")
+    replace_in(folder, RECORD, "    file: FIX-2020-001-notice.txt", f'    file: "{name}"')
     lines = [d.text() for d in load.load(read_settings(folder / "mkdocs.yml")).diagnostics.errors]
-    assert lines == [f"{RECORD}:30:11: error: documents[0].file: '{name}': a file name with '?' or '#' cannot be linked to on the "
-                     "web: rename the file without them"]
+    assert lines == [
+        f"{RECORD}:30:11: error: documents[0].file: '{name}': a file name with '?' or '#' cannot be linked to on the "
+        "web: rename the file without them"
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -570,7 +759,9 @@ def test_an_undecodable_hand_written_page_is_one_line(tmp_path, monkeypatch):
     (folder / "content" / "contacts.md").write_bytes("# Contacts\n\nCaf\u00e9 opening hours\n".encode("cp1252"))
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
-    assert "content/contacts.md:3:4: error: the file is not UTF-8 text (byte 0xe9): save it with UTF-8 encoding" in output
+    assert (
+        "content/contacts.md:3:4: error: the file is not UTF-8 text (byte 0xe9): save it with UTF-8 encoding" in output
+    )
 
 
 def test_a_read_only_place_to_publish_is_one_line(tmp_path, monkeypatch):
@@ -614,13 +805,17 @@ def test_a_full_disk_is_one_line_and_leaves_the_site(tmp_path, monkeypatch, smal
 
 def test_every_csv_guards_formulas_the_same_way(tmp_path, monkeypatch):
     folder = copy_site(tmp_path / "source")
-    replace_in(folder, RECORD, "title: Grants to three victim services", "title: \"=HYPERLINK(\\\"http://x\\\",\\\"click\\\")\"")
-    replace_in(folder, RECORD, "  - name: First Charity", "  - name: \"  @SUM(A1)\"")
-    replace_in(folder, "content/funding/streams.yaml", "title: ", "title: \"+44 stream\" # ")
+    replace_in(
+        folder, RECORD, "title: Grants to three victim services", 'title: "=HYPERLINK(\\"http://x\\",\\"click\\")"'
+    )
+    replace_in(folder, RECORD, "  - name: First Charity", '  - name: "  @SUM(A1)"')
+    replace_in(folder, "content/funding/streams.yaml", "title: ", 'title: "+44 stream" # ')
     result = transparency(folder, monkeypatch, "build")
     assert result.exit_code == 0, result.output
     data = folder / "site" / "data"
-    decisions, grants, funding = ((data / name).read_text(encoding="utf-8") for name in ("decisions.csv", "grants.csv", "funding.csv"))
+    decisions, grants, funding = (
+        (data / name).read_text(encoding="utf-8") for name in ("decisions.csv", "grants.csv", "funding.csv")
+    )
     assert "'=HYPERLINK" in decisions and "'=HYPERLINK" in grants
     assert "'  @SUM(A1)" in grants
     assert "'+44 stream" in funding
@@ -643,8 +838,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E
 # Withheld texts of the fixture site, each with what the guard names it.
 WITHHELD = [
     ("The account of First Charity is CANARYEXEMPT sort code 00-00-00, held with the Example Bank", EXEMPT_WHAT),
-    ("This internal plan mentions CANARYINTERNALBODY and must never be published",
-     "the text of the internal document 'Internal work plan CANARYINTERNALTITLE'"),
+    (
+        "This internal plan mentions CANARYINTERNALBODY and must never be published",
+        "the text of the internal document 'Internal work plan CANARYINTERNALTITLE'",
+    ),
     ("41237.50", "the figure 41237.5 from the exempt content 'Tender price' of FIX-2020-001"),
 ]
 FIGURES = ["£41,237.50", "41,237.5", "41237.5", "GBP 41237.50"]
@@ -675,7 +872,12 @@ def disguised(draw, text: str, *, source_published: bool) -> str:
         if len(word) > 3 and word.isalpha() and draw(st.booleans()):
             cut = draw(st.integers(1, len(word) - 1))
             joint = draw(st.sampled_from(INVISIBLE + ["*", "**", "&#x" + format(ord(word[cut]), "x") + ";"]))
-            word = word[:cut] + joint + (word[cut + 1:] if joint.startswith("&") else word[cut:]) + ("*" if joint == "*" else "")
+            word = (
+                word[:cut]
+                + joint
+                + (word[cut + 1 :] if joint.startswith("&") else word[cut:])
+                + ("*" if joint == "*" else "")
+            )
             word = word.replace("*", "", 1) if joint == "*" and word.count("*") != 2 else word
         out.append(word)
     spaced = "".join(w + draw(st.sampled_from([" ", "  ", "\n", " \u200b"])) for w in out).strip()
@@ -706,7 +908,9 @@ def planted_base(tmp_path_factory):
     return folder
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_withheld_text_planted_anywhere_in_any_disguise_never_publishes(tmp_path_factory, planted_base, data):
     secret, what = data.draw(st.sampled_from(WITHHELD))
@@ -720,5 +924,9 @@ def test_withheld_text_planted_anywhere_in_any_disguise_never_publishes(tmp_path
         result = transparency(folder, monkeypatch, "build")
     assert result.exit_code == 1, (place, text, result.output)
     assert "Traceback" not in result.output
-    assert re.search(rf"^site/\S+: error: contains {re.escape(what)} \(kept in ", result.output, re.M), (place, text, result.output)
+    assert re.search(rf"^site/\S+: error: contains {re.escape(what)} \(kept in ", result.output, re.M), (
+        place,
+        text,
+        result.output,
+    )
     assert tree_hash(folder / "site") == before

@@ -33,9 +33,13 @@ from generator import search
 
 # The pages the fixture publishes that search covers: decisions, the funding table, public toolkit.
 INDEXED = {
-    "/decisions/2020/fix-2020-001/", "/decisions/2020/fix-2020-002/", "/decisions/2020/fix-2020-003/",
-    "/decisions/2020/fix-2020-004/", "/decisions/2021/fix-2021-001/",
-    "/funding/streams/", "/toolkit/cycle/analyse/",
+    "/decisions/2020/fix-2020-001/",
+    "/decisions/2020/fix-2020-002/",
+    "/decisions/2020/fix-2020-003/",
+    "/decisions/2020/fix-2020-004/",
+    "/decisions/2021/fix-2021-001/",
+    "/funding/streams/",
+    "/toolkit/cycle/analyse/",
 }
 
 
@@ -48,7 +52,11 @@ def index_text(site) -> dict[Path, str]:
 @pytest.fixture(scope="module")
 def fragments(index_text) -> dict[str, dict]:
     """Pagefind's stored page records (the JSON after its signature), by URL."""
-    records = [json.loads(text.removeprefix("pagefind_dcd")) for path, text in index_text.items() if path.suffix == ".pf_fragment"]
+    records = [
+        json.loads(text.removeprefix("pagefind_dcd"))
+        for path, text in index_text.items()
+        if path.suffix == ".pf_fragment"
+    ]
     return {record["url"]: record for record in records}
 
 
@@ -71,11 +79,19 @@ def test_no_withheld_text_in_the_index(index_text, canary):
 def test_decision_record_has_facets_sort_and_result_details(fragments):
     record = fragments["/decisions/2020/fix-2020-001/"]
     assert record["filters"] == {
-        "type": ["Decisions"], "year": ["2020"], "category": ["Grants"], "status": ["Approved"],
-        "decision-maker": ["Police and Crime Commissioner"], "funding-stream": ["Victims fund"],
+        "type": ["Decisions"],
+        "year": ["2020"],
+        "category": ["Grants"],
+        "status": ["Approved"],
+        "decision-maker": ["Police and Crime Commissioner"],
+        "funding-stream": ["Victims fund"],
     }
-    assert record["meta"] == {"title": "Grants to three victim services", "reference": "FIX-2020-001",
-                              "date": "1 May 2020", "amount": "£30,000.50"}
+    assert record["meta"] == {
+        "title": "Grants to three victim services",
+        "reference": "FIX-2020-001",
+        "date": "1 May 2020",
+        "amount": "£30,000.50",
+    }
     # Terms and values are separate words; links to other decisions are not this page's text.
     assert "Category Grants." in record["content"]
     assert "All grants decisions" not in record["content"]
@@ -120,7 +136,11 @@ def test_no_site_to_index_is_one_line(tmp_path):
 def test_search_option_off_leaves_no_search(tmp_path):
     source = copy_site(tmp_path / "source")
     config = source / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      reference_prefix: FIX\n", "      reference_prefix: FIX\n      search: false\n"))
+    config.write_text(
+        config.read_text().replace(
+            "      reference_prefix: FIX\n", "      reference_prefix: FIX\n      search: false\n"
+        )
+    )
     result = build_site(source, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "site" / "pagefind").exists()
@@ -135,8 +155,10 @@ def test_every_page_has_the_header_search_hidden_until_scripted(site_text):
     pages = [text for path, text in site_text.items() if path.name == "index.html"]
     assert pages
     for text in pages:
-        header = text[text.index('<header class="md-header'):text.index("</header>")]
-        assert re.search(r'<button type="button" class="md-header__button md-icon tr-search__open"[^>]* hidden>', header)
+        header = text[text.index('<header class="md-header') : text.index("</header>")]
+        assert re.search(
+            r'<button type="button" class="md-header__button md-icon tr-search__open"[^>]* hidden>', header
+        )
         assert re.search(r'<script src="(\.\./)*assets/transparency/search\.js" type="module"></script>', text)
 
 
@@ -202,23 +224,31 @@ def test_result_links_work_under_the_sub_path(browser, served):
     link = browser.find_element(By.CSS_SELECTOR, ".tr-search__results a")
     assert link.text == "Analyse needs"
     link.click()
-    WebDriverWait(browser, 10).until(lambda d: urlsplit(d.current_url).path == FIXTURE_BASE_PATH + "toolkit/cycle/analyse/")
+    WebDriverWait(browser, 10).until(
+        lambda d: urlsplit(d.current_url).path == FIXTURE_BASE_PATH + "toolkit/cycle/analyse/"
+    )
     assert browser.find_element(By.TAG_NAME, "h1").text == "Analyse needs"
     # Pagefind's files came from the site's own pagefind/ folder, under the sub-path.
     fetched = [request for request in served.log if "pagefind" in request.path]
     assert fetched and all(r.path.startswith(FIXTURE_BASE_PATH + "pagefind/") and r.status == 200 for r in fetched)
 
 
-@pytest.mark.parametrize("query, expected", [
-    # A value given by link matches whatever its case: category=grants chooses "Grants".
-    ("?q=&category=grants", ["decisions/2020/fix-2020-001/"]),
-    ("?q=&year=2021", ["decisions/2021/fix-2021-001/"]),
-    ("?q=contract&status=withdrawn", ["decisions/2020/fix-2020-004/"]),
-    ("?q=&decision-maker=Chief%20Executive&sort=oldest", ["decisions/2020/fix-2020-003/", "decisions/2020/fix-2020-004/"]),
-    # Facets without words list decisions newest first, as the registers do.
-    ("?q=&decision-maker=Chief%20Executive", ["decisions/2020/fix-2020-004/", "decisions/2020/fix-2020-003/"]),
-    ("?q=&type=funding", ["funding/streams/"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        # A value given by link matches whatever its case: category=grants chooses "Grants".
+        ("?q=&category=grants", ["decisions/2020/fix-2020-001/"]),
+        ("?q=&year=2021", ["decisions/2021/fix-2021-001/"]),
+        ("?q=contract&status=withdrawn", ["decisions/2020/fix-2020-004/"]),
+        (
+            "?q=&decision-maker=Chief%20Executive&sort=oldest",
+            ["decisions/2020/fix-2020-003/", "decisions/2020/fix-2020-004/"],
+        ),
+        # Facets without words list decisions newest first, as the registers do.
+        ("?q=&decision-maker=Chief%20Executive", ["decisions/2020/fix-2020-004/", "decisions/2020/fix-2020-003/"]),
+        ("?q=&type=funding", ["funding/streams/"]),
+    ],
+)
 def test_facets_by_link(browser, served, query, expected):
     results = open_search(browser, served + query)
     assert [result["href"].removeprefix(FIXTURE_BASE_PATH) for result in results] == expected
@@ -248,7 +278,11 @@ def test_facet_and_sort_chosen_in_the_dialog(browser, served):
     WebDriverWait(browser, 10).until(lambda d: "status=Approved" in d.current_url)
     WebDriverWait(browser, 10).until(lambda d: references(shown_results(d)) == ["FIX-2020-003", "FIX-2020-002"])
     # The address now holds the whole search, to share or bookmark.
-    assert parse_qs(urlsplit(browser.current_url).query) == {"q": ["contract"], "sort": ["newest"], "status": ["Approved"]}
+    assert parse_qs(urlsplit(browser.current_url).query) == {
+        "q": ["contract"],
+        "sort": ["newest"],
+        "status": ["Approved"],
+    }
 
 
 def test_register_link_opens_search_with_its_facet(browser, served):
@@ -257,7 +291,10 @@ def test_register_link_opens_search_with_its_facet(browser, served):
     assert link.is_displayed()
     link.click()
     results = shown_results(browser)
-    assert Select(browser.find_element(By.ID, "tr-search-category")).first_selected_option.get_attribute("value") == "Contracts"
+    assert (
+        Select(browser.find_element(By.ID, "tr-search-category")).first_selected_option.get_attribute("value")
+        == "Contracts"
+    )
     assert sorted(references(results)) == ["FIX-2020-002", "FIX-2020-003", "FIX-2020-004"]
 
 

@@ -75,8 +75,14 @@ def broken_site(tmp_path):
 def serve(broken_site):
     port = free_port()
     env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, NO_MKDOCS_2_WARNING="1")
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-                              cwd=broken_site, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=broken_site,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         yield broken_site, f"http://127.0.0.1:{port}{FIXTURE_BASE_PATH}"
     finally:
@@ -99,7 +105,10 @@ def test_serve_shows_every_error_at_every_address_then_the_site_once_fixed(serve
     edit(site, BROKEN_AMOUNT)
     html = wait_for(lambda: (html := get(base)[1]) and len(error_lines(html) or []) == 2 and html, "the second error")
     assert error_lines(html)[0] == ERRORS[0]
-    assert error_lines(html)[1].startswith("decisions/2020/FIX-2020-002.yaml:") and ": error: financial.amount: " in error_lines(html)[1]
+    assert (
+        error_lines(html)[1].startswith("decisions/2020/FIX-2020-002.yaml:")
+        and ": error: financial.amount: " in error_lines(html)[1]
+    )
 
     edit(site, BROKEN_STATUS, undo=True)
     edit(site, BROKEN_AMOUNT, undo=True)
@@ -107,7 +116,9 @@ def test_serve_shows_every_error_at_every_address_then_the_site_once_fixed(serve
     doc = parse(html)
     assert doc.find("h1").text == "Example decisions"
     status, page = get(base + "decisions/2020/fix-2020-001/")
-    assert status == 200 and error_lines(page) is None and parse(page).find("h1").text == "Grants to three victim services"
+    assert (
+        status == 200 and error_lines(page) is None and parse(page).find("h1").text == "Grants to three victim services"
+    )
 
 
 def test_build_still_fails_on_the_same_errors(broken_site, tmp_path):

@@ -49,9 +49,13 @@ class Element:
                 yield from child.iter()
 
     def find_all(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> list[Element]:
-        return [e for e in self.iter()
-                if (tag is None or e.tag == tag) and (cls is None or cls in e.classes)
-                and all(e.attrs.get(k.rstrip("_")) == v for k, v in attrs.items())]
+        return [
+            e
+            for e in self.iter()
+            if (tag is None or e.tag == tag)
+            and (cls is None or cls in e.classes)
+            and all(e.attrs.get(k.rstrip("_")) == v for k, v in attrs.items())
+        ]
 
     def find(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> Element:
         found = self.find_all(tag, cls, **attrs)
@@ -121,6 +125,7 @@ def page(site):
         path = html_file(site, url)
         assert path.is_file(), f"{url} was not built"
         return _parsed(path)
+
     return read
 
 
@@ -158,18 +163,23 @@ def link_target(from_url: str, href: str) -> tuple[str, str]:
     """(site-relative path, fragment) a relative link on the page at from_url points to."""
     parts = urlsplit(href)
     base = FIXTURE_BASE_PATH + from_url
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(base) if not base.endswith("/") else base, unquote(parts.path)))
+    resolved = posixpath.normpath(
+        posixpath.join(posixpath.dirname(base) if not base.endswith("/") else base, unquote(parts.path))
+    )
     if parts.path.endswith("/") or parts.path in ("", ".") or resolved + "/" == FIXTURE_BASE_PATH.rstrip("/") + "/":
         resolved = resolved.rstrip("/") + "/"
     if not parts.path:
         resolved = base
-    assert resolved.startswith(FIXTURE_BASE_PATH) or resolved + "/" == FIXTURE_BASE_PATH, \
+    assert resolved.startswith(FIXTURE_BASE_PATH) or resolved + "/" == FIXTURE_BASE_PATH, (
         f"{href} on {from_url} leaves the sub-path {FIXTURE_BASE_PATH}"
-    return resolved[len(FIXTURE_BASE_PATH):], parts.fragment
+    )
+    return resolved[len(FIXTURE_BASE_PATH) :], parts.fragment
 
 
 def rows(table: Element) -> list[list[str]]:
-    return [[cell.text for cell in tr.find_all() if cell.tag in ("td", "th")] for tr in table.find("tbody").find_all("tr")]
+    return [
+        [cell.text for cell in tr.find_all() if cell.tag in ("td", "th")] for tr in table.find("tbody").find_all("tr")
+    ]
 
 
 def references(table: Element) -> list[str]:
@@ -360,6 +370,7 @@ def test_json_ld_of_a_hostile_title_stays_inside_its_script(page):
 def test_only_decision_pages_carry_json_ld(page):
     assert not page("decisions/2020/").find("head").find_all("script", type="application/ld+json")
 
+
 # ---------------------------------------------------------------------------
 # Registers
 # ---------------------------------------------------------------------------
@@ -374,15 +385,26 @@ def register(doc: Element) -> Element:
 
 
 def test_year_page_lists_that_years_decisions_newest_first(page):
-    assert references(register(page("decisions/2020/"))) == ["FIX-2020-004", "FIX-2020-003", "FIX-2020-002", "FIX-2020-001"]
+    assert references(register(page("decisions/2020/"))) == [
+        "FIX-2020-004",
+        "FIX-2020-003",
+        "FIX-2020-002",
+        "FIX-2020-001",
+    ]
     assert references(register(page("decisions/2021/"))) == ["FIX-2021-001"]
 
 
 def test_year_page_columns(page):
     table = register(page("decisions/2020/"))
     assert [th.text for th in table.find("thead").find_all("th")][:6] == REGISTER_COLUMNS
-    assert rows(table)[-1][:6] == ["FIX-2020-001", "1 May 2020", "Grants to three victim services",
-                               "Police and Crime Commissioner", "£30,000.50", "Approved"]
+    assert rows(table)[-1][:6] == [
+        "FIX-2020-001",
+        "1 May 2020",
+        "Grants to three victim services",
+        "Police and Crime Commissioner",
+        "£30,000.50",
+        "Approved",
+    ]
     assert rows(table)[0][5] == "Withdrawn"
 
 
@@ -397,11 +419,14 @@ def test_register_rows_link_to_decision_pages(page):
         assert link_target("decisions/2020/", a["href"])[0] == f"decisions/2020/{a.text.lower()}/"
 
 
-@pytest.mark.parametrize("category, expected", [
-    ("contracts", ["FIX-2020-004", "FIX-2020-003", "FIX-2020-002"]),
-    ("grants", ["FIX-2020-001"]),
-    ("finance", ["FIX-2021-001"]),
-])
+@pytest.mark.parametrize(
+    "category, expected",
+    [
+        ("contracts", ["FIX-2020-004", "FIX-2020-003", "FIX-2020-002"]),
+        ("grants", ["FIX-2020-001"]),
+        ("finance", ["FIX-2021-001"]),
+    ],
+)
 def test_category_page_lists_its_decisions(page, category, expected):
     table = register(page(f"decisions/category/{category}/"))
     assert references(table) == expected
@@ -414,8 +439,14 @@ def test_no_page_for_a_category_without_published_decisions(site):
 
 def test_decisions_index_links_every_year_and_category(page):
     targets = {link_target("decisions/", a["href"])[0] for a in content(page("decisions/")).find_all("a")}
-    assert {"decisions/2020/", "decisions/2021/", "decisions/category/contracts/",
-            "decisions/category/grants/", "decisions/category/finance/"} <= targets
+    assert {
+        "decisions/2020/",
+        "decisions/2021/",
+        "decisions/category/contracts/",
+        "decisions/category/grants/",
+        "decisions/category/finance/",
+    } <= targets
+
 
 # ---------------------------------------------------------------------------
 # Funding
@@ -432,7 +463,11 @@ def funding_table(doc: Element) -> Element:
 def test_funding_table_rows_and_year_on_year_change(page):
     table = funding_table(page(FUNDING))
     assert [th.text for th in table.find("thead").find_all("th")] == [
-        "Funding stream", "2019/20", "2020/21", "Change 2019/20 to 2020/21"]
+        "Funding stream",
+        "2019/20",
+        "2020/21",
+        "Change 2019/20 to 2020/21",
+    ]
     assert rows(table) == [
         ["Victims fund", "£100,000.00", "£120,000.00", "+20.0%"],
         ["Safety fund", "£5,000.00", "£20,000.00", "+300.0%"],
@@ -451,7 +486,9 @@ def stream_section(doc: Element, stream: str) -> Element:
 
 def test_decisions_charged_to_a_stream_with_their_sum_next_to_the_allocation(page):
     victims = stream_section(page(FUNDING), "victims-fund").find("table")
-    assert victims.find("caption").text == "Victims fund, 2020/21: £30,000.50 decided against an allocation of £120,000.00"
+    assert (
+        victims.find("caption").text == "Victims fund, 2020/21: £30,000.50 decided against an allocation of £120,000.00"
+    )
     assert rows(victims) == [["FIX-2020-001", "1 May 2020", "Grants to three victim services", "£30,000.50"]]
 
 
@@ -490,6 +527,7 @@ def test_funding_index_links_each_table(page):
     links = [link_target("funding/", a["href"])[0] for a in content(page("funding/")).find_all("a")]
     assert FUNDING in links
 
+
 # ---------------------------------------------------------------------------
 # Toolkit, home and navigation
 # ---------------------------------------------------------------------------
@@ -497,16 +535,26 @@ def test_funding_index_links_each_table(page):
 
 def test_toolkit_index_lists_the_four_stages_with_their_documents(page):
     cycle = content(page("toolkit/")).find("ol", cls="tr-cycle")
-    assert [li.find("h2").text for li in cycle.children if isinstance(li, Element)] == ["Analyse", "Plan", "Do", "Review"]
+    assert [li.find("h2").text for li in cycle.children if isinstance(li, Element)] == [
+        "Analyse",
+        "Plan",
+        "Do",
+        "Review",
+    ]
     analyse = cycle.find("li", id="analyse")
-    assert [(a.text, link_target("toolkit/", a["href"])[0]) for a in analyse.find_all("a")] == \
-        [("Analyse needs", "toolkit/cycle/analyse/")]
+    assert [(a.text, link_target("toolkit/", a["href"])[0]) for a in analyse.find_all("a")] == [
+        ("Analyse needs", "toolkit/cycle/analyse/")
+    ]
 
 
 def test_toolkit_document_shows_owner_reviews_and_download(site, page):
     doc = page("toolkit/cycle/analyse/")
-    assert facts(doc) == {"Stage": "Analyse", "Owner": "Head of Commissioning",
-                          "Last reviewed": "10 January 2021", "Review due": "10 January 2022"}
+    assert facts(doc) == {
+        "Stage": "Analyse",
+        "Owner": "Head of Commissioning",
+        "Last reviewed": "10 January 2021",
+        "Review due": "10 January 2022",
+    }
     download = content(doc).find("p", cls="tr-downloads").find("a")
     target, _ = link_target("toolkit/cycle/analyse/", download["href"])
     assert (site / target).read_bytes() == (FIXTURE_SITE / "content/toolkit/cycle/needs-template.csv").read_bytes()
@@ -527,14 +575,26 @@ def test_home_shows_latest_decisions_and_funding_headline(page):
 
 def nav_links(site: Path, html_path: str) -> list[str]:
     nav = _parsed(site / html_path).find("nav", cls="md-nav--primary")
-    return [link_target(url_of(html_path), a["href"])[0] for a in nav.find_all("a")
-            if a["href"] and not urlsplit(a["href"]).scheme]
+    return [
+        link_target(url_of(html_path), a["href"])[0]
+        for a in nav.find_all("a")
+        if a["href"] and not urlsplit(a["href"]).scheme
+    ]
 
 
 def test_nav_holds_sections_and_year_pages(site):
     links = nav_links(site, "index.html")
-    assert {"", "decisions/", "decisions/2020/", "decisions/2021/", "funding/", FUNDING, "toolkit/",
-            "toolkit/cycle/analyse/", "how-to-use/"} <= set(links)
+    assert {
+        "",
+        "decisions/",
+        "decisions/2020/",
+        "decisions/2021/",
+        "funding/",
+        FUNDING,
+        "toolkit/",
+        "toolkit/cycle/analyse/",
+        "how-to-use/",
+    } <= set(links)
 
 
 def test_nav_of_no_page_lists_a_decision_page(site):
@@ -578,6 +638,7 @@ def test_shared_navigation_is_what_material_renders_for_each_page(site, tmp_path
 def test_nav_check_recognises_decision_pages():
     assert DECISION_PAGE.search("decisions/2020/fix-2020-001/")
     assert not DECISION_PAGE.search("decisions/2020/")
+
 
 # ---------------------------------------------------------------------------
 # Links
@@ -626,6 +687,7 @@ def test_link_checker_sees_a_broken_link(tmp_path):
 def test_links_leaving_the_sub_path_are_caught():
     with pytest.raises(AssertionError, match="leaves the sub-path"):
         link_target("decisions/", "../../x/")
+
 
 # ---------------------------------------------------------------------------
 # Publication rules
@@ -684,8 +746,11 @@ def test_no_event_handler_javascript_link_or_record_script_in_any_page(site, sit
 
 
 def file_hashes(site_dir: Path) -> dict[str, str]:
-    return {p.relative_to(site_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(site_dir.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(site_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site_dir.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_a_second_build_is_byte_identical(site, tmp_path):
@@ -706,10 +771,13 @@ def dated_copy(tmp_path):
     return source
 
 
-@pytest.mark.parametrize("epoch, day, shown", [
-    ("1588982400", "2020-05-09", False),  # the day before FIX-2020-001 was published
-    ("1589068800", "2020-05-10", True),   # the day it was published
-])
+@pytest.mark.parametrize(
+    "epoch, day, shown",
+    [
+        ("1588982400", "2020-05-09", False),  # the day before FIX-2020-001 was published
+        ("1589068800", "2020-05-10", True),  # the day it was published
+    ],
+)
 def test_build_date_from_source_date_epoch_embargoes_a_decision(dated_copy, tmp_path, monkeypatch, epoch, day, shown):
     assert "build_date" not in (dated_copy / "mkdocs.yml").read_text()
     monkeypatch.setattr(conftest, "SOURCE_DATE_EPOCH", epoch)
@@ -726,8 +794,9 @@ def test_a_validation_error_fails_mkdocs_build_with_the_validators_message(tmp_p
     record = source / "decisions/2020/FIX-2020-003.yaml"
     record.write_text(record.read_text().replace("date: 2020-06-02", "date: 2020-13-45"))
     built = build_site(source, tmp_path / "out")
-    validated = subprocess.run([str(Path(sys.executable).parent / "transparency"), "validate"], cwd=source,
-                               capture_output=True, text=True)
+    validated = subprocess.run(
+        [str(Path(sys.executable).parent / "transparency"), "validate"], cwd=source, capture_output=True, text=True
+    )
     assert built.returncode != 0 and validated.returncode != 0
     message = "decisions/2020/FIX-2020-003.yaml:3:7: error: date: '2020-13-45' is not a valid date"
     errors = [line for line in validated.stderr.splitlines() if ": error: " in line]
@@ -742,11 +811,17 @@ def test_documents_are_published_where_files_dir_says(tmp_path):
     source = copy_site(tmp_path / "source")
     (source / "decisions/files").rename(source / "documents")
     config = source / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      reference_prefix: FIX\n", "      reference_prefix: FIX\n      files_dir: documents\n"))
+    config.write_text(
+        config.read_text().replace(
+            "      reference_prefix: FIX\n", "      reference_prefix: FIX\n      files_dir: documents\n"
+        )
+    )
     out = tmp_path / "site"
     result = build_site(source, out)
     assert result.returncode == 0, result.stderr
-    assert (out / "documents/FIX-2020-001-notice.txt").read_bytes() == (source / "documents/FIX-2020-001-notice.txt").read_bytes()
+    assert (out / "documents/FIX-2020-001-notice.txt").read_bytes() == (
+        source / "documents/FIX-2020-001-notice.txt"
+    ).read_bytes()
     assert not (out / "decisions/files").exists()
     page = BeautifulSoup((out / DECISION / "index.html").read_text(encoding="utf-8"), "html.parser")
     hrefs = {a["href"] for a in page.select("a[download]")}

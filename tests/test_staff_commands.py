@@ -25,7 +25,7 @@ OUTSIDE_TOOLS = {"git", "rsync", "ssh", "aws", "rclone"}
 def shell_blocks(doc: Path) -> list[str]:
     """The text of every ```sh block, indented ones (inside a list) included."""
     blocks = re.findall(r"^( *)```sh\n(.*?)^\1```", doc.read_text("utf-8"), re.M | re.S)
-    return ["\n".join(line[len(indent):] for line in body.splitlines()) for indent, body in blocks]
+    return ["\n".join(line[len(indent) :] for line in body.splitlines()) for indent, body in blocks]
 
 
 def joined(block: str) -> list[str]:
@@ -94,7 +94,9 @@ def repository(tmp_path):
 
 def shell(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
-    return subprocess.run(["bash", "-c", command], cwd=cwd, capture_output=True, text=True, encoding="utf-8", env=env, timeout=300)
+    return subprocess.run(
+        ["bash", "-c", command], cwd=cwd, capture_output=True, text=True, encoding="utf-8", env=env, timeout=300
+    )
 
 
 def test_the_staff_guide_from_new_record_to_valid_record(repository):
@@ -115,9 +117,12 @@ def test_the_staff_guide_from_new_record_to_valid_record(repository):
     assert untouched.returncode != 0
     assert untouched.stderr.splitlines()[0] == (
         "decisions/2021/WYPCC-2021-001.yaml:13:10: error: summary: still holds the template's guidance "
-        f"'{newrecord.GUIDANCE['summary']}': replace it with the decision's own text")
+        f"'{newrecord.GUIDANCE['summary']}': replace it with the decision's own text"
+    )
 
-    record.write_text(record.read_text("utf-8").replace(newrecord.GUIDANCE["summary"], "A grant for the evening helpline."), "utf-8")
+    record.write_text(
+        record.read_text("utf-8").replace(newrecord.GUIDANCE["summary"], "A grant for the evening helpline."), "utf-8"
+    )
     validate = staff_guide_command("make validate ")
     assert validate == check
     result = shell(validate, repository)
@@ -140,13 +145,17 @@ def test_validate_takes_paths_from_the_records_folder_too(repository):
     assert result.stderr.splitlines()[0].startswith("decisions/2020/WYPCC-2020-004.yaml:74:1: warning: procurement:")
     record = folder / "WYPCC-2020-004.yaml"
     record.write_text(record.read_text("utf-8").replace("status: approved", "status: aproved"), "utf-8")
-    for cwd, path in ((folder, "WYPCC-2020-004.yaml"), (repository, "decisions/2020/WYPCC-2020-004.yaml"),
-                      (repository / "content", "../decisions/2020/WYPCC-2020-004.yaml")):
+    for cwd, path in (
+        (folder, "WYPCC-2020-004.yaml"),
+        (repository, "decisions/2020/WYPCC-2020-004.yaml"),
+        (repository / "content", "../decisions/2020/WYPCC-2020-004.yaml"),
+    ):
         result = shell(f"{os.path.relpath(repository / '.venv/bin/transparency', cwd)} validate {path}", cwd)
         assert result.returncode == 1, (cwd, result.stderr)
         assert [line for line in result.stderr.splitlines() if ": error: " in line] == [
             "decisions/2020/WYPCC-2020-004.yaml:11:9: error: status: 'aproved' is not one of: approved, rejected, "
-            "deferred, withdrawn, noted, endorsed (did you mean 'approved'?)"], cwd
+            "deferred, withdrawn, noted, endorsed (did you mean 'approved'?)"
+        ], cwd
 
 
 def test_make_validate_options_from_the_readme(repository):
@@ -162,7 +171,10 @@ def test_make_validate_options_from_the_readme(repository):
 def test_make_new_without_a_title_says_how(repository):
     result = shell("make new", repository)
     assert result.returncode != 0
-    assert result.stderr.splitlines()[0] == 'make new: give the title, like: make new TITLE="Grant to Victim Support" DATE=01/07/2021'
+    assert (
+        result.stderr.splitlines()[0]
+        == 'make new: give the title, like: make new TITLE="Grant to Victim Support" DATE=01/07/2021'
+    )
     assert not (repository / "decisions" / "2021").exists()
 
 
@@ -173,7 +185,9 @@ def test_make_site_builds_the_example_with_no_warning_from_mkdocs(repository):
     assert (repository / "site" / "feed.xml").is_file()
 
 
-GROUP = re.compile(r"^(?P<count>\d+) warnings: (?P<kind>.+), the first at (?P<first>\S+:\d+:\d+) \(make validate OPTIONS=--verbose lists them all\)$")
+GROUP = re.compile(
+    r"^(?P<count>\d+) warnings: (?P<kind>.+), the first at (?P<first>\S+:\d+:\d+) \(make validate OPTIONS=--verbose lists them all\)$"
+)
 HEADER = re.compile(r"^(?P<count>\d+) warnings: (?P<kind>.+)$")
 SUMMARY = re.compile(r"^(?P<errors>\d+) error\(s\), (?P<warnings>\d+) warning\(s\) in ")
 
@@ -196,7 +210,7 @@ def test_errors_first_then_warnings_counted_by_kind_then_a_summary(repository):
     assert verbose[0] == short[0]
     for kind, group in groups.items():
         start = verbose.index(f"{group['count']} warnings: {kind}")
-        listed = verbose[start + 1:start + 1 + int(group["count"])]
+        listed = verbose[start + 1 : start + 1 + int(group["count"])]
         assert all(": warning: " in line for line in listed) and listed[0].startswith(group["first"] + ": warning: ")
     assert all(line in verbose for line in singles)
     assert len([line for line in verbose if ": warning: " in line]) == int(summary["warnings"])

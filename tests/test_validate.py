@@ -47,7 +47,7 @@ def replace(old: str, new: str, text: str = NEW_DECISION) -> str:
 def set_build_date(site: Path, day: str | None) -> None:
     config = site / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    text = re.sub(r"      build_date: .*\n", f"      build_date: \"{day}\"\n" if day else "", text)
+    text = re.sub(r"      build_date: .*\n", f'      build_date: "{day}"\n' if day else "", text)
     config.write_text(text, encoding="utf-8")
 
 
@@ -98,8 +98,15 @@ def test_the_model_keeps_the_values_as_written(tmp_path):
 
 def test_money_keeps_its_pence_exactly(tmp_path):
     site = make_site(tmp_path)
-    write(site, F, replace("  amount: 45000.00\n  funding", "  amount: 174304.93\n  funding",
-                           replace("    amount: 45000.00\n", "    amount: 174304.93\n")))
+    write(
+        site,
+        F,
+        replace(
+            "  amount: 45000.00\n  funding",
+            "  amount: 174304.93\n  funding",
+            replace("    amount: 45000.00\n", "    amount: 174304.93\n"),
+        ),
+    )
     records = load_site(site)
     assert lines_of(records) == []
     decision = next(d for d in records.decisions if d.reference == "OPCC-2021-002")
@@ -112,49 +119,137 @@ def test_money_keeps_its_pence_exactly(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("reference: OPCC-2021-002", 'reference: "OPCC-2021-002\\n"',
-         [f"{F}:1:12: error: reference: 'OPCC-2021-002\\n' is not a valid reference: write 1 to 60 characters on one line, like WYPCC-2020-014 or Decision 2024/25 – 0008"]),
-        ("reference: OPCC-2021-002", "reference: " + "X" * 61,
-         [f"{F}:1:12: error: reference: '{'X' * 56}...' is not a valid reference: write 1 to 60 characters on one line, like WYPCC-2020-014 or Decision 2024/25 – 0008"]),
-        ("reference: OPCC-2021-002", "reference: OPCC2021002",
-         [f"{F}:1:12: error: reference: 'OPCC2021002' does not match the file name OPCC-2021-002.yaml: correct the reference to OPCC-2021-002 (keep the file name)"]),
-        ("reference: OPCC-2021-002", "reference: OPCC 2021/0002",
-         [f"{F}:1:12: error: reference: 'OPCC 2021/0002' does not match the file name OPCC-2021-002.yaml: correct the reference to OPCC-2021-002 (keep the file name)"]),
-        ("reference: OPCC-2021-002", 'reference: "///"',
-         [f"{F}:1:12: error: reference: '///' has no letter or digit to name its file and page by"]),
+        (
+            "reference: OPCC-2021-002",
+            'reference: "OPCC-2021-002\\n"',
+            [
+                f"{F}:1:12: error: reference: 'OPCC-2021-002\\n' is not a valid reference: write 1 to 60 characters on one line, like WYPCC-2020-014 or Decision 2024/25 – 0008"
+            ],
+        ),
+        (
+            "reference: OPCC-2021-002",
+            "reference: " + "X" * 61,
+            [
+                f"{F}:1:12: error: reference: '{'X' * 56}...' is not a valid reference: write 1 to 60 characters on one line, like WYPCC-2020-014 or Decision 2024/25 – 0008"
+            ],
+        ),
+        (
+            "reference: OPCC-2021-002",
+            "reference: OPCC2021002",
+            [
+                f"{F}:1:12: error: reference: 'OPCC2021002' does not match the file name OPCC-2021-002.yaml: correct the reference to OPCC-2021-002 (keep the file name)"
+            ],
+        ),
+        (
+            "reference: OPCC-2021-002",
+            "reference: OPCC 2021/0002",
+            [
+                f"{F}:1:12: error: reference: 'OPCC 2021/0002' does not match the file name OPCC-2021-002.yaml: correct the reference to OPCC-2021-002 (keep the file name)"
+            ],
+        ),
+        (
+            "reference: OPCC-2021-002",
+            'reference: "///"',
+            [f"{F}:1:12: error: reference: '///' has no letter or digit to name its file and page by"],
+        ),
         ("title: Domestic abuse helpline grant", 'title: ""', [f"{F}:2:8: error: title: must not be empty"]),
-        ("decision_maker: Police and Crime Commissioner", 'decision_maker: ""', [f"{F}:4:17: error: decision_maker: must not be empty"]),
-        ("status: approved", "status:", [f"{F}:5:8: error: status: an empty value is not one of: approved, rejected, deferred, withdrawn, noted, endorsed"]),
-        ("date: 2021-04-12", "date: 2021-02-29",
-         [f"{F}:3:7: error: date: '2021-02-29' is not a valid date: write it as YYYY-MM-DD, like 2020-07-17"]),
+        (
+            "decision_maker: Police and Crime Commissioner",
+            'decision_maker: ""',
+            [f"{F}:4:17: error: decision_maker: must not be empty"],
+        ),
+        (
+            "status: approved",
+            "status:",
+            [
+                f"{F}:5:8: error: status: an empty value is not one of: approved, rejected, deferred, withdrawn, noted, endorsed"
+            ],
+        ),
+        (
+            "date: 2021-04-12",
+            "date: 2021-02-29",
+            [f"{F}:3:7: error: date: '2021-02-29' is not a valid date: write it as YYYY-MM-DD, like 2020-07-17"],
+        ),
         ("date: 2021-04-12", "date: '2021-04-12'", []),  # a quoted date is a date too
-        ("category: grants", "category: Grants",
-         [f"{F}:6:11: error: category: 'Grants' is not one of the site's categories: commissioning, grants, contracts, governance (did you mean 'grants'?)"]),
+        (
+            "category: grants",
+            "category: Grants",
+            [
+                f"{F}:6:11: error: category: 'Grants' is not one of the site's categories: commissioning, grants, contracts, governance (did you mean 'grants'?)"
+            ],
+        ),
         ("category: grants\n", "", []),  # category is optional
         ("  funding_stream: moj-victims-witnesses\n", "", []),  # so is every part of financial
-        ("  amount: 45000.00\n  funding", "  amount: -1\n  funding", [f"{F}:11:11: error: financial.amount: -1 must be 0 or more"]),
-        ("  amount: 45000.00\n  funding", "  amount: 0\n  funding",
-         [f"{F}:15:3: warning: recipients: the recipients' amounts add up to 45000.0, not the decision's amount 0"]),
-        ("  amount: 45000.00\n  funding", "  amount: .nan\n  funding",
-         [f"{F}:11:11: error: financial.amount: 'NaN' is not an amount of money: write a number of pounds, like 1500.00"]),
-        ("  amount: 45000.00\n  funding", "  amount: '45000'\n  funding",
-         [f"{F}:11:11: error: financial.amount: expected a number, found text '45000' (write the number without '£' or commas, and without quotes)"]),
-        ("    amount: 45000.00\n", "    amount: 45000.001\n",
-         [f"{F}:15:3: warning: recipients: the recipients' amounts add up to 45000.001, not the decision's amount 45000.0",
-          f"{F}:17:13: error: recipients[0].amount: 45000.001 has more than two decimal places (pounds and pence)"]),
+        (
+            "  amount: 45000.00\n  funding",
+            "  amount: -1\n  funding",
+            [f"{F}:11:11: error: financial.amount: -1 must be 0 or more"],
+        ),
+        (
+            "  amount: 45000.00\n  funding",
+            "  amount: 0\n  funding",
+            [f"{F}:15:3: warning: recipients: the recipients' amounts add up to 45000.0, not the decision's amount 0"],
+        ),
+        (
+            "  amount: 45000.00\n  funding",
+            "  amount: .nan\n  funding",
+            [
+                f"{F}:11:11: error: financial.amount: 'NaN' is not an amount of money: write a number of pounds, like 1500.00"
+            ],
+        ),
+        (
+            "  amount: 45000.00\n  funding",
+            "  amount: '45000'\n  funding",
+            [
+                f"{F}:11:11: error: financial.amount: expected a number, found text '45000' (write the number without '£' or commas, and without quotes)"
+            ],
+        ),
+        (
+            "    amount: 45000.00\n",
+            "    amount: 45000.001\n",
+            [
+                f"{F}:15:3: warning: recipients: the recipients' amounts add up to 45000.001, not the decision's amount 45000.0",
+                f"{F}:17:13: error: recipients[0].amount: 45000.001 has more than two decimal places (pounds and pence)",
+            ],
+        ),
         ('financial_year: "2021/22"', 'financial_year: "1999/00"', []),  # across the century
-        ('financial_year: "2021/22"', 'financial_year: "2021/2022"',
-         [f"{F}:13:19: error: financial.financial_year: '2021/2022' is not a financial year: write it like 2020/21"]),
-        ("  - name: Exampleshire Women's Aid\n", "  - name: \"\"\n", [f"{F}:15:11: error: recipients[0].name: must not be empty"]),
-        ("  - name: Exampleshire Women's Aid\n    org_id", "  - org_id", [f"{F}:15:5: error: recipients[0].name: this required field is missing"]),
+        (
+            'financial_year: "2021/22"',
+            'financial_year: "2021/2022"',
+            [f"{F}:13:19: error: financial.financial_year: '2021/2022' is not a financial year: write it like 2020/21"],
+        ),
+        (
+            "  - name: Exampleshire Women's Aid\n",
+            '  - name: ""\n',
+            [f"{F}:15:11: error: recipients[0].name: must not be empty"],
+        ),
+        (
+            "  - name: Exampleshire Women's Aid\n    org_id",
+            "  - org_id",
+            [f"{F}:15:5: error: recipients[0].name: this required field is missing"],
+        ),
         ("org_id: GB-CHC-1098765", "org_id: GB-COH-05227463", []),
         ("org_id: GB-CHC-1098765", "org_id: GB-SC-SC012345", []),
-        ("org_id: GB-CHC-1098765", "org_id: gb-chc-1098765",
-         [f"{F}:16:13: error: recipients[0].org_id: 'gb-chc-1098765' is not an org-id.guide identifier like GB-CHC-1234567 or GB-COH-05227463"]),
-        ("recipients:\n", "recipients: Exampleshire Women's Aid\nx_recipients:\n",
-         [f"{F}:14:13: error: recipients: expected a list, found text 'Exampleshire Women's Aid'",
-          f"{F}:15:1: error: x_recipients: unknown field 'x_recipients' (did you mean 'recipients'?)"]),
-        ("financial:\n", "financial:\n  vat: 0\n", [f"{F}:11:8: error: financial.vat: 0 is not one of: excluded, included, not-applicable"]),
+        (
+            "org_id: GB-CHC-1098765",
+            "org_id: gb-chc-1098765",
+            [
+                f"{F}:16:13: error: recipients[0].org_id: 'gb-chc-1098765' is not an org-id.guide identifier like GB-CHC-1234567 or GB-COH-05227463"
+            ],
+        ),
+        (
+            "recipients:\n",
+            "recipients: Exampleshire Women's Aid\nx_recipients:\n",
+            [
+                f"{F}:14:13: error: recipients: expected a list, found text 'Exampleshire Women's Aid'",
+                f"{F}:15:1: error: x_recipients: unknown field 'x_recipients' (did you mean 'recipients'?)",
+            ],
+        ),
+        (
+            "financial:\n",
+            "financial:\n  vat: 0\n",
+            [f"{F}:11:8: error: financial.vat: 0 is not one of: excluded, included, not-applicable"],
+        ),
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None,
 )
@@ -167,38 +262,100 @@ def test_decision_field_rules(tmp_path, old, new, expected):
     [
         ("signed: 2021-04-12\n", []),  # signed on the day is fine
         ("published: 2021-05-01\n", []),
-        ("published: 2021-04-01\n", [f"{F}:18:12: error: published: a decision cannot be published (2021-04-01) before it is made (2021-04-12): check both dates"]),
+        (
+            "published: 2021-04-01\n",
+            [
+                f"{F}:18:12: error: published: a decision cannot be published (2021-04-01) before it is made (2021-04-12): check both dates"
+            ],
+        ),
         ("significant_public_interest: false\n", []),
-        ("significant_public_interest: 'no'\n",
-         [f"{F}:18:30: error: significant_public_interest: expected true or false, found text 'no'"]),
-        ("lead_officer: Head of Commissioning\ndecision: To award the grant.\nbackground: |\n  Calls rose.\n"
-         "options_considered: Not funding the service.\ninterests_declared: None\n", []),
+        (
+            "significant_public_interest: 'no'\n",
+            [f"{F}:18:30: error: significant_public_interest: expected true or false, found text 'no'"],
+        ),
+        (
+            "lead_officer: Head of Commissioning\ndecision: To award the grant.\nbackground: |\n  Calls rose.\n"
+            "options_considered: Not funding the service.\ninterests_declared: None\n",
+            [],
+        ),
         ("implications:\n  financial: Met from the grant.\n  legal: None.\n  value for money: Good.\n", []),
-        ("implications:\n  legal: [a, b]\n", [f"{F}:19:10: error: implications.legal: expected text, found a list ['a', 'b']"]),
+        (
+            "implications:\n  legal: [a, b]\n",
+            [f"{F}:19:10: error: implications.legal: expected text, found a list ['a', 'b']"],
+        ),
         ("implications: None\n", [f"{F}:18:15: error: implications: expected a mapping of fields, found text 'None'"]),
         # Valid; the build (and so validate) warns that a contract over the threshold has no document.
-        ("procurement:\n  route: framework\n  bids_received: 0\n  contract_start: 2021-05-01\n  contract_end: 2021-05-01\n",
-         [f"{F}:18:1: warning: procurement: a contract over £10,000.00 has no document attached: add the invitation to tender or the contract to documents"]),
-        ("procurement:\n  route: tender\n", [f"{F}:19:10: error: procurement.route: 'tender' is not one of: open-tender, restricted-tender, framework, direct-award, grant-round, other (did you mean 'open-tender'?)"]),
+        (
+            "procurement:\n  route: framework\n  bids_received: 0\n  contract_start: 2021-05-01\n  contract_end: 2021-05-01\n",
+            [
+                f"{F}:18:1: warning: procurement: a contract over £10,000.00 has no document attached: add the invitation to tender or the contract to documents"
+            ],
+        ),
+        (
+            "procurement:\n  route: tender\n",
+            [
+                f"{F}:19:10: error: procurement.route: 'tender' is not one of: open-tender, restricted-tender, framework, direct-award, grant-round, other (did you mean 'open-tender'?)"
+            ],
+        ),
         ("procurement:\n  bids_received: -2\n", [f"{F}:19:18: error: procurement.bids_received: -2 must be 0 or more"]),
-        ("procurement:\n  bids_received: 2.5\n", [f"{F}:19:18: error: procurement.bids_received: expected a whole number, found a number 2.5"]),
-        ("procurement:\n  contract_start: 2021-13-01\n", [f"{F}:19:19: error: procurement.contract_start: '2021-13-01' is not a valid date: write it as YYYY-MM-DD, like 2020-07-17"]),
-        ("documents:\n  - title: Notice\n    url: http://www.example.org/notice.pdf\n  - title: Page\n    url: https://www.example.org/a?b=c\n", []),
-        ("documents:\n  - title: Notice\n    url: https://www.example.org/a notice.pdf\n",
-         [f"{F}:20:10: error: documents[0].url: 'https://www.example.org/a notice.pdf' is not a web address: it must start with https:// or http://"]),
-        ("documents:\n  - file: OPCC-2020-002-decision-notice.txt\n", [f"{F}:19:5: error: documents[0].title: this required field is missing"]),
-        ("documents:\n  - title: Notice\n    file: /etc/passwd\n", [f"{F}:20:11: error: documents[0].file: '/etc/passwd' is outside decisions/files/"]),
+        (
+            "procurement:\n  bids_received: 2.5\n",
+            [f"{F}:19:18: error: procurement.bids_received: expected a whole number, found a number 2.5"],
+        ),
+        (
+            "procurement:\n  contract_start: 2021-13-01\n",
+            [
+                f"{F}:19:19: error: procurement.contract_start: '2021-13-01' is not a valid date: write it as YYYY-MM-DD, like 2020-07-17"
+            ],
+        ),
+        (
+            "documents:\n  - title: Notice\n    url: http://www.example.org/notice.pdf\n  - title: Page\n    url: https://www.example.org/a?b=c\n",
+            [],
+        ),
+        (
+            "documents:\n  - title: Notice\n    url: https://www.example.org/a notice.pdf\n",
+            [
+                f"{F}:20:10: error: documents[0].url: 'https://www.example.org/a notice.pdf' is not a web address: it must start with https:// or http://"
+            ],
+        ),
+        (
+            "documents:\n  - file: OPCC-2020-002-decision-notice.txt\n",
+            [f"{F}:19:5: error: documents[0].title: this required field is missing"],
+        ),
+        (
+            "documents:\n  - title: Notice\n    file: /etc/passwd\n",
+            [f"{F}:20:11: error: documents[0].file: '/etc/passwd' is outside decisions/files/"],
+        ),
         ("related: OPCC-2021-001\n", [f"{F}:18:10: error: related: expected a list, found text 'OPCC-2021-001'"]),
         ("related: [OPCC-2020-001, OPCC-2020-002, OPCC-2021-001]\n", []),
         ("supersedes: OPCC-2021-001\n", []),
-        ("supersedes: [OPCC-2021-001]\n", [f"{F}:18:13: error: supersedes: expected text, found a list ['OPCC-2021-001']"]),
+        (
+            "supersedes: [OPCC-2021-001]\n",
+            [f"{F}:18:13: error: supersedes: expected text, found a list ['OPCC-2021-001']"],
+        ),
         ("tags: [domestic-abuse, victims, covid-19]\n", []),
-        ("tags: [domestic_abuse]\n", [f"{F}:18:8: error: tags[0]: 'domestic_abuse' is not a tag: use lower-case words joined by hyphens, like domestic-abuse"]),
-        ("tags: [-victims]\n", [f"{F}:18:8: error: tags[0]: '-victims' is not a tag: use lower-case words joined by hyphens, like domestic-abuse"]),
+        (
+            "tags: [domestic_abuse]\n",
+            [
+                f"{F}:18:8: error: tags[0]: 'domestic_abuse' is not a tag: use lower-case words joined by hyphens, like domestic-abuse"
+            ],
+        ),
+        (
+            "tags: [-victims]\n",
+            [
+                f"{F}:18:8: error: tags[0]: '-victims' is not a tag: use lower-case words joined by hyphens, like domestic-abuse"
+            ],
+        ),
         ("exempt:\n  - title: Scores\n    reason: Section 43 FOIA - commercial interests\n", []),  # content is optional
-        ("exempt:\n  - reason: Section 40 FOIA - personal information\n", [f"{F}:19:5: error: exempt[0].title: this required field is missing"]),
-        ("exempt:\n  - title: Scores\n    reason: \"\"\n", [f"{F}:20:13: error: exempt[0].reason: must not be empty"]),
-        ("exempt:\n  - title: Scores\n    reason: s43\n    published: false\n", [f"{F}:21:5: error: exempt[0].published: unknown field 'published'"]),
+        (
+            "exempt:\n  - reason: Section 40 FOIA - personal information\n",
+            [f"{F}:19:5: error: exempt[0].title: this required field is missing"],
+        ),
+        ('exempt:\n  - title: Scores\n    reason: ""\n', [f"{F}:20:13: error: exempt[0].reason: must not be empty"]),
+        (
+            "exempt:\n  - title: Scores\n    reason: s43\n    published: false\n",
+            [f"{F}:21:5: error: exempt[0].published: unknown field 'published'"],
+        ),
     ],
     ids=lambda v: v.split(":")[0] if isinstance(v, str) else None,
 )
@@ -210,15 +367,27 @@ def test_every_required_field_is_reported_when_missing(tmp_path):
     required = ["reference", "title", "date", "decision_maker", "status", "summary"]
     assert schema.load_schema("decision")["required"] == required
     text = "category: grants\n"
-    assert decision_lines(tmp_path, text) == [f"{F}:1:1: error: {name}: this required field is missing" for name in sorted(required)]
+    assert decision_lines(tmp_path, text) == [
+        f"{F}:1:1: error: {name}: this required field is missing" for name in sorted(required)
+    ]
 
 
 def test_all_problems_of_a_file_are_reported_at_once(tmp_path):
-    text = replace("status: approved", "status: aproved", replace("date: 2021-04-12", "date: 2021-04-31",
-                   replace("title: Domestic abuse helpline grant", "title: yes")))
+    text = replace(
+        "status: approved",
+        "status: aproved",
+        replace("date: 2021-04-12", "date: 2021-04-31", replace("title: Domestic abuse helpline grant", "title: yes")),
+    )
     text += "significant_public_interest: maybe\ntags: [Victims]\nsumary: x\n"
     lines = decision_lines(tmp_path, text)
-    assert [line.split(": ")[2] for line in lines] == ["title", "date", "status", "significant_public_interest", "tags[0]", "sumary"]
+    assert [line.split(": ")[2] for line in lines] == [
+        "title",
+        "date",
+        "status",
+        "significant_public_interest",
+        "tags[0]",
+        "sumary",
+    ]
 
 
 def test_an_unknown_field_is_reported_at_its_name_with_a_suggestion(tmp_path):
@@ -229,8 +398,11 @@ def test_an_unknown_field_is_reported_at_its_name_with_a_suggestion(tmp_path):
 def test_rules_across_files_are_skipped_for_files_with_errors_of_their_own(tmp_path):
     """A record with a typo is still a record: others relating to it get no second error."""
     site = make_site(tmp_path)
-    write(site, "decisions/2021/OPCC-2021-001.yaml",
-          (site / "decisions/2021/OPCC-2021-001.yaml").read_text().replace("status: approved", "status: aproved"))
+    write(
+        site,
+        "decisions/2021/OPCC-2021-001.yaml",
+        (site / "decisions/2021/OPCC-2021-001.yaml").read_text().replace("status: approved", "status: aproved"),
+    )
     write(site, F, NEW_DECISION + "related: [OPCC-2021-001]\nsupersedes: OPCC-2021-001\n")
     assert lines_of(load_site(site)) == [
         "decisions/2021/OPCC-2021-001.yaml:5:9: error: status: 'aproved' is not one of: approved, rejected, deferred, withdrawn, noted, endorsed (did you mean 'approved'?)"
@@ -252,7 +424,9 @@ def test_a_funding_table_saved_as_yml_is_reported(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("name", ["a\x00b.pdf", "x" * 300 + ".pdf", "../" * 40 + "etc/passwd", "sub/../../2020/OPCC-2020-001.yaml"])
+@pytest.mark.parametrize(
+    "name", ["a\x00b.pdf", "x" * 300 + ".pdf", "../" * 40 + "etc/passwd", "sub/../../2020/OPCC-2020-001.yaml"]
+)
 def test_document_file_names_that_cannot_be_files_are_errors_not_crashes(tmp_path, name):
     text = NEW_DECISION + "documents:\n  - title: Notice\n    file: " + json.dumps(name) + "\n"
     lines = decision_lines(tmp_path, text)
@@ -310,14 +484,28 @@ T = "content/funding/covid.yaml"
         ("title: COVID-19\n", "title: COVID-19\ndescription: |\n  Emergency funding.\n", []),
         ("unit: GBP", "unit: EUR", [f"{T}:2:7: error: unit: 'EUR' is not one of: GBP"]),
         ('columns: ["2019/20", "2020/21"]', "columns: []", [f"{T}:3:10: error: columns: needs at least 1 item"]),
-        ("values: [null, 1004380]", "values: [null, -5]", [f"{T}:7:20: error: rows[0].values[1]: -5 must be 0 or more"]),
+        (
+            "values: [null, 1004380]",
+            "values: [null, -5]",
+            [f"{T}:7:20: error: rows[0].values[1]: -5 must be 0 or more"],
+        ),
         ("values: [null, 1004380]", "values: [0, 0.5]", []),
-        ("    name: Victims services\n", "    name: Victims services\n    note: x\n", [f"{T}:7:5: error: rows[0].note: unknown field 'note'"]),
-        ("  - id: covid-victims\n", "  - id: covid_victims\n",
-         [f"{T}:5:9: error: rows[0].id: 'covid_victims' is not a valid id: use lower-case words joined by hyphens"]),
+        (
+            "    name: Victims services\n",
+            "    name: Victims services\n    note: x\n",
+            [f"{T}:7:5: error: rows[0].note: unknown field 'note'"],
+        ),
+        (
+            "  - id: covid-victims\n",
+            "  - id: covid_victims\n",
+            [f"{T}:5:9: error: rows[0].id: 'covid_victims' is not a valid id: use lower-case words joined by hyphens"],
+        ),
         ("    name: Victims services\n", "", [f"{T}:5:5: error: rows[0].name: this required field is missing"]),
-        ("rows:\n  - id: covid-victims\n    name: Victims services\n    values: [null, 1004380]\n", "rows: []\n",
-         [f"{T}:4:7: error: rows: needs at least 1 item"]),
+        (
+            "rows:\n  - id: covid-victims\n    name: Victims services\n    values: [null, 1004380]\n",
+            "rows: []\n",
+            [f"{T}:4:7: error: rows: needs at least 1 item"],
+        ),
     ],
     ids=lambda v: v.split("\n")[0][:30] if isinstance(v, str) else None,
 )
@@ -358,11 +546,19 @@ def test_the_four_stages_of_the_cycle(tmp_path, stage):
         ("stage: do\n", "", []),  # stage, audience, owner, dates are optional
         ("audience: internal", "audience: public", []),
         ("owner: Head of Commissioning\n", "description: Risks and how to manage them.\nhide: [navigation]\n", []),
-        ("reviewed: 2021-01-01", "reviewed: 1 January 2021",
-         [f"{D}:6:11: error: reviewed: '1 January 2021' is not a valid date: write it as YYYY-MM-DD, like 2020-07-17"]),
+        (
+            "reviewed: 2021-01-01",
+            "reviewed: 1 January 2021",
+            [
+                f"{D}:6:11: error: reviewed: '1 January 2021' is not a valid date: write it as YYYY-MM-DD, like 2020-07-17"
+            ],
+        ),
         ("title: Managing risk", "title: ''", [f"{D}:2:8: error: title: must not be empty"]),
-        ("title: Managing risk", "title: Managing risk\nattachments: register.xlsx",
-         [f"{D}:3:14: error: attachments: expected a list, found text 'register.xlsx'"]),
+        (
+            "title: Managing risk",
+            "title: Managing risk\nattachments: register.xlsx",
+            [f"{D}:3:14: error: attachments: expected a list, found text 'register.xlsx'"],
+        ),
         ("---\ntitle", "---\n\n\ntitle", []),
     ],
     ids=lambda v: v.split("\n")[0][:30] if isinstance(v, str) else None,
@@ -377,7 +573,9 @@ def test_toolkit_positions_are_the_lines_of_the_file(tmp_path):
     expected = [f"{D}:3:8: error: stage: 'doing' is not one of: analyse, plan, do, review"]
     assert toolkit_lines(tmp_path, text) == expected
     assert toolkit_lines(tmp_path / "crlf", text.replace("\n", "\r\n").encode()) == expected
-    assert toolkit_lines(tmp_path / "blank", text.replace("---\n", "---\n\n\n", 1)) == [expected[0].replace(":3:8:", ":5:8:")]
+    assert toolkit_lines(tmp_path / "blank", text.replace("---\n", "---\n\n\n", 1)) == [
+        expected[0].replace(":3:8:", ":5:8:")
+    ]
     assert toolkit_lines(tmp_path / "bom", b"\xef\xbb\xbf" + text.encode()) == expected
 
 
@@ -406,7 +604,9 @@ def test_a_past_review_date_is_a_warning_and_a_future_one_nothing(tmp_path):
 
 def test_without_a_build_date_the_review_is_judged_on_source_date_epoch(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2022, 1, 1, tzinfo=dt.timezone.utc).timestamp())))
-    assert toolkit_lines(tmp_path, DOC, build_date=None) == [f"{D}:7:13: warning: review_due: the review was due on 2021-09-30"]
+    assert toolkit_lines(tmp_path, DOC, build_date=None) == [
+        f"{D}:7:13: warning: review_due: the review was due on 2021-09-30"
+    ]
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2021, 7, 1, tzinfo=dt.timezone.utc).timestamp())))
     assert toolkit_lines(tmp_path / "b", DOC, build_date=None) == []
 
@@ -416,8 +616,13 @@ def test_warnings_pass_unless_strict(tmp_path):
     set_build_date(site, "2023-01-01")  # the base toolkit document's review (2022-03-31) is now overdue
     result = run_cli("validate", site=site)
     assert result.exit_code == 0
-    assert diagnostic_lines(result.stderr) == ["content/toolkit/plan/plan.md:7:13: warning: review_due: the review was due on 2022-03-31"]
-    assert result.stderr.splitlines()[-1] == "0 error(s), 1 warning(s) in 3 decisions, 1 funding tables, 1 toolkit documents"
+    assert diagnostic_lines(result.stderr) == [
+        "content/toolkit/plan/plan.md:7:13: warning: review_due: the review was due on 2022-03-31"
+    ]
+    assert (
+        result.stderr.splitlines()[-1]
+        == "0 error(s), 1 warning(s) in 3 decisions, 1 funding tables, 1 toolkit documents"
+    )
     strict = run_cli("validate", "--strict", site=site)
     assert strict.exit_code == 1
     assert diagnostic_lines(strict.stderr) == diagnostic_lines(result.stderr)
@@ -444,7 +649,9 @@ def test_text_format_goes_to_standard_error_with_a_count(tmp_path):
     result = run_cli("validate", site=broken_site(tmp_path))
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.splitlines() == ERRORS + ["2 error(s), 0 warning(s) in 3 decisions, 1 funding tables, 1 toolkit documents"]
+    assert result.stderr.splitlines() == ERRORS + [
+        "2 error(s), 0 warning(s) in 3 decisions, 1 funding tables, 1 toolkit documents"
+    ]
 
 
 def test_github_format_prints_workflow_annotations_on_standard_output(tmp_path):
@@ -471,7 +678,9 @@ def test_github_format_marks_warnings_as_warnings(tmp_path):
     set_build_date(site, "2023-01-01")
     result = run_cli("validate", "--format", "github", site=site)
     assert result.exit_code == 0
-    assert result.stdout.splitlines() == ["::warning file=content/toolkit/plan/plan.md,line=7,col=13::review_due: the review was due on 2022-03-31"]
+    assert result.stdout.splitlines() == [
+        "::warning file=content/toolkit/plan/plan.md,line=7,col=13::review_due: the review was due on 2022-03-31"
+    ]
     assert run_cli("validate", "--format", "github", "--strict", site=site).exit_code == 1
 
 
@@ -503,7 +712,9 @@ def test_a_given_path_is_still_checked_against_the_whole_repository(tmp_path, mo
     write(site, F, NEW_DECISION + "related: [OPCC-2020-001, OPCC-2020-099]\n")
     monkeypatch.chdir(site)
     result = run_cli("validate", F)
-    assert diagnostic_lines(result.stderr) == [f"{F}:18:26: error: related[1]: no decision has the reference 'OPCC-2020-099'"]
+    assert diagnostic_lines(result.stderr) == [
+        f"{F}:18:26: error: related[1]: no decision has the reference 'OPCC-2020-099'"
+    ]
 
 
 def test_a_path_that_does_not_exist_is_a_usage_error(tmp_path, monkeypatch):
@@ -659,8 +870,19 @@ def test_every_decision_field_is_described_for_editors():
 def test_the_reference_pattern_is_the_one_staff_were_promised():
     """Any office's own scheme: 1 to 60 characters on one line, spaces, slashes and dashes included."""
     pattern = re.compile(schema.load_schema("decision")["properties"]["reference"]["pattern"])
-    for good in ("WYPCC-2020-014", "OPCC-2021-001", "A-1", "NYPFCC-2019-A12", "DMPCD 2015 44", "PCD 1691", "2024/22",
-                 "Decision 2024/25 – 0008", "57 – 2014", "EXE0037/17", "X" * 60):
+    for good in (
+        "WYPCC-2020-014",
+        "OPCC-2021-001",
+        "A-1",
+        "NYPFCC-2019-A12",
+        "DMPCD 2015 44",
+        "PCD 1691",
+        "2024/22",
+        "Decision 2024/25 – 0008",
+        "57 – 2014",
+        "EXE0037/17",
+        "X" * 60,
+    ):
         assert pattern.match(good), good
     for bad in ("", "X" * 61, "WYPCC-2020-014\n", "WYPCC\t2020", "A\x85B"):
         assert not pattern.match(bad), bad
@@ -691,9 +913,18 @@ def test_the_benchmark_corpus_validates_cleanly_and_is_deterministic(tmp_path):
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
 
 
-@pytest.mark.parametrize("day", ["2020-02-29", "2020-02-30", "2021-02-29", "20200203", "2020-1-03", "２０２０-01-01", "2020-01-01 "])
+@pytest.mark.parametrize(
+    "day", ["2020-02-29", "2020-02-30", "2021-02-29", "20200203", "2020-1-03", "２０２０-01-01", "2020-01-01 "]
+)
 def test_the_compiled_validator_judges_dates_as_jsonschema_does(day):
-    record = {"reference": "A-1", "title": "t", "date": day, "decision_maker": "x", "status": "approved", "summary": "s"}
+    record = {
+        "reference": "A-1",
+        "title": "t",
+        "date": day,
+        "decision_maker": "x",
+        "status": "approved",
+        "summary": "s",
+    }
     assert schema.is_valid("decision", record) == (not list(schema._validator("decision").iter_errors(record)))
 
 
@@ -714,13 +945,17 @@ def test_every_record_format_reads_version_1_or_no_version(tmp_path):
 
 def test_a_newer_format_version_is_an_error_naming_the_field(tmp_path):
     assert decision_lines(tmp_path / "d", NEW_DECISION + "schema_version: 2\n") == [
-        f"{F}:18:17: error: schema_version: 2 {NEWER}"]
+        f"{F}:18:17: error: schema_version: 2 {NEWER}"
+    ]
     assert decision_lines(tmp_path / "q", NEW_DECISION + "schema_version: '1'\n") == [
-        f"{F}:18:17: error: schema_version: expected a whole number, found text '1' (write the number without '£' or commas, and without quotes)"]
+        f"{F}:18:17: error: schema_version: expected a whole number, found text '1' (write the number without '£' or commas, and without quotes)"
+    ]
     assert decision_lines(tmp_path / "b", NEW_DECISION + "schema_version: true\n") == [
-        f"{F}:18:17: error: schema_version: expected a whole number, found true/false true"]
+        f"{F}:18:17: error: schema_version: expected a whole number, found true/false true"
+    ]
     assert toolkit_lines(tmp_path / "k", DOC.replace("---\n", "---\nschema_version: 3\n", 1)) == [
-        f"{D}:2:17: error: schema_version: 3 {NEWER}"]
+        f"{D}:2:17: error: schema_version: 3 {NEWER}"
+    ]
 
 
 def test_the_format_version_is_not_a_field_of_the_open_data(tmp_path):
@@ -736,29 +971,63 @@ def test_the_format_version_is_not_a_field_of_the_open_data(tmp_path):
     ("extra", "expected"),
     [
         ('other_references: [OPCC/2021/2, "PCD 2"]\n', []),
-        ('other_references: [""]\n', [f"{F}:18:20: error: other_references[0]: '' is not a valid reference: write 1 to 60 characters on one line"]),
+        (
+            'other_references: [""]\n',
+            [
+                f"{F}:18:20: error: other_references[0]: '' is not a valid reference: write 1 to 60 characters on one line"
+            ],
+        ),
         ("signed_by:\n  name: Jane Example\n  role: Police and Crime Commissioner\n", []),
-        ("signed_by:\n  role: Police and Crime Commissioner\n", [f"{F}:19:3: error: signed_by.name: this required field is missing"]),
+        (
+            "signed_by:\n  role: Police and Crime Commissioner\n",
+            [f"{F}:19:3: error: signed_by.name: this required field is missing"],
+        ),
         ('delegation: "Scheme of delegation, para 4.2: Chief Finance Officer"\n', []),
         ("joint_with: [Chief Constable]\n", []),
-        ("joint_with: Chief Constable\n", [f"{F}:18:13: error: joint_with: expected a list, found text 'Chief Constable'"]),
+        (
+            "joint_with: Chief Constable\n",
+            [f"{F}:18:13: error: joint_with: expected a list, found text 'Chief Constable'"],
+        ),
         ("period:\n  start: 2021-04-01\n  end: 2022-03-31\n", []),
-        ("period:\n  start: 2021-04-01\n  end: 2021-03-31\n", [f"{F}:20:8: error: period.end: the period ends (2021-03-31) before it starts (2021-04-01)"]),
+        (
+            "period:\n  start: 2021-04-01\n  end: 2021-03-31\n",
+            [f"{F}:20:8: error: period.end: the period ends (2021-03-31) before it starts (2021-04-01)"],
+        ),
         ("amends: OPCC-2021-001\n", []),
         ("amends: OPCC-2021-099\n", [f"{F}:18:9: error: amends: no decision has the reference 'OPCC-2021-099'"]),
         ("amends: OPCC-2021-002\n", [f"{F}:18:9: error: amends: a decision cannot amend itself"]),
-        ("related:\n  - OPCC-2021-001\n  - reference: PCD 1691\n    title: Joint decision\n    url: https://www.example.org/pcd-1691\n", []),
-        ("related:\n  - reference: PCD 1691\n    title: Joint decision\n", [f"{F}:19:5: error: related[0].url: this required field is missing"]),
-        ("related:\n  - reference: PCD 1691\n    url: javascript:alert(1)\n",
-         [f"{F}:20:10: error: related[0].url: 'javascript:alert(1)' is not a web address: it must start with https:// or http://"]),
-        ("exempt:\n  - title: Annex\n    reason: Section 43 FOIA - commercial interests\n    release_on: 2022-01-01\n    review_on: 2021-05-01\n",
-         [f"{F}:22:16: warning: exempt[0].review_on: the review of 'Annex' was due on 2021-05-01: check whether it is still exempt"]),
-        ("exempt:\n  - title: Annex\n    reason: Section 43 FOIA - commercial interests\n    review_on: 2021-07-01\n", []),
+        (
+            "related:\n  - OPCC-2021-001\n  - reference: PCD 1691\n    title: Joint decision\n    url: https://www.example.org/pcd-1691\n",
+            [],
+        ),
+        (
+            "related:\n  - reference: PCD 1691\n    title: Joint decision\n",
+            [f"{F}:19:5: error: related[0].url: this required field is missing"],
+        ),
+        (
+            "related:\n  - reference: PCD 1691\n    url: javascript:alert(1)\n",
+            [
+                f"{F}:20:10: error: related[0].url: 'javascript:alert(1)' is not a web address: it must start with https:// or http://"
+            ],
+        ),
+        (
+            "exempt:\n  - title: Annex\n    reason: Section 43 FOIA - commercial interests\n    release_on: 2022-01-01\n    review_on: 2021-05-01\n",
+            [
+                f"{F}:22:16: warning: exempt[0].review_on: the review of 'Annex' was due on 2021-05-01: check whether it is still exempt"
+            ],
+        ),
+        (
+            "exempt:\n  - title: Annex\n    reason: Section 43 FOIA - commercial interests\n    review_on: 2021-07-01\n",
+            [],
+        ),
         ("withheld:\n  reason: Section 24 FOIA - national security\n", []),
         ('withheld:\n  reason: ""\n', [f"{F}:19:11: error: withheld.reason: must not be empty"]),
         ("withheld: true\n", [f"{F}:18:11: error: withheld: expected a mapping of fields, found true/false true"]),
         ("procurement:\n  stage: intention\n  route: open-tender\n  options: Two optional extensions of a year\n", []),
-        ("procurement:\n  stage: tender\n", [f"{F}:19:10: error: procurement.stage: 'tender' is not one of: intention, award, extension, variation"]),
+        (
+            "procurement:\n  stage: tender\n",
+            [f"{F}:19:10: error: procurement.stage: 'tender' is not one of: intention, award, extension, variation"],
+        ),
     ],
     ids=lambda v: v.split(":")[0] if isinstance(v, str) else None,
 )
@@ -769,25 +1038,60 @@ def test_fields_of_real_notices(tmp_path, extra, expected):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("  amount: 45000.00\n", "  amount: 45000.00\n  amount_basis: maximum\n  vat: excluded\n  direction: spend\n", []),
-        ("  amount: 45000.00\n", "  amount: 45000.00\n  amount_basis: up-to\n",
-         [f"{F}:12:17: error: financial.amount_basis: 'up-to' is not one of: exact, maximum, estimate, annual"]),
-        ("  amount: 45000.00\n", "  amount: 45000.00\n  direction: in\n",
-         [f"{F}:12:14: error: financial.direction: 'in' is not one of: spend, income"]),
-        ('  financial_year: "2021/22"\n', '  financial_year: "2021/22"\n  breakdown:\n    - amount: 30000\n      financial_year: "2021/22"\n'
-                                         '    - amount: 15000\n      financial_year: "2022/23"\n      funding_stream: moj-victims-witnesses\n', []),
+        (
+            "  amount: 45000.00\n",
+            "  amount: 45000.00\n  amount_basis: maximum\n  vat: excluded\n  direction: spend\n",
+            [],
+        ),
+        (
+            "  amount: 45000.00\n",
+            "  amount: 45000.00\n  amount_basis: up-to\n",
+            [f"{F}:12:17: error: financial.amount_basis: 'up-to' is not one of: exact, maximum, estimate, annual"],
+        ),
+        (
+            "  amount: 45000.00\n",
+            "  amount: 45000.00\n  direction: in\n",
+            [f"{F}:12:14: error: financial.direction: 'in' is not one of: spend, income"],
+        ),
+        (
+            '  financial_year: "2021/22"\n',
+            '  financial_year: "2021/22"\n  breakdown:\n    - amount: 30000\n      financial_year: "2021/22"\n'
+            '    - amount: 15000\n      financial_year: "2022/23"\n      funding_stream: moj-victims-witnesses\n',
+            [],
+        ),
         # The parts must add up to an exact amount: the message names the line of each.
-        ('  financial_year: "2021/22"\n', '  financial_year: "2021/22"\n  breakdown:\n    - amount: 30000\n    - amount: 10000\n',
-         [f"{F}:11:11: error: financial.amount: the amount 45000.00 is not the sum of the breakdown (line 15), which adds up to 40000.00: correct one or the other"]),
+        (
+            '  financial_year: "2021/22"\n',
+            '  financial_year: "2021/22"\n  breakdown:\n    - amount: 30000\n    - amount: 10000\n',
+            [
+                f"{F}:11:11: error: financial.amount: the amount 45000.00 is not the sum of the breakdown (line 15), which adds up to 40000.00: correct one or the other"
+            ],
+        ),
         # "Up to" an amount: the parts decided so far may be less.
-        ("  amount: 45000.00\n", "  amount: 45000.00\n  amount_basis: maximum\n  breakdown:\n    - amount: 30000\n", []),
-        ('  financial_year: "2021/22"\n', '  financial_year: "2021/22"\n  breakdown:\n    - amount: 45000.00\n      funding_stream: no-such-fund\n'
-                                         '      financial_year: "2021/23"\n',
-         [f"{F}:16:23: error: financial.breakdown[0].funding_stream: 'no-such-fund' is not the id of any funding stream in the funding tables",
-          f"{F}:17:23: error: financial.breakdown[0].financial_year: '2021/23' is not a financial year: the second part must be the year after the first, like 2021/22"]),
-        ("    org_id: GB-CHC-1098765\n    amount: 45000.00\n", "    org_id: GB-CHC-1098765\n    amount: 45000.00\n    count: 1\n",
-         [f"{F}:18:12: error: recipients[0].count: 1 must be 2 or more"]),
-        ("    org_id: GB-CHC-1098765\n    amount: 45000.00\n", "    org_id: GB-CHC-1098765\n    amount: 45000.00\n    count: 12\n", []),
+        (
+            "  amount: 45000.00\n",
+            "  amount: 45000.00\n  amount_basis: maximum\n  breakdown:\n    - amount: 30000\n",
+            [],
+        ),
+        (
+            '  financial_year: "2021/22"\n',
+            '  financial_year: "2021/22"\n  breakdown:\n    - amount: 45000.00\n      funding_stream: no-such-fund\n'
+            '      financial_year: "2021/23"\n',
+            [
+                f"{F}:16:23: error: financial.breakdown[0].funding_stream: 'no-such-fund' is not the id of any funding stream in the funding tables",
+                f"{F}:17:23: error: financial.breakdown[0].financial_year: '2021/23' is not a financial year: the second part must be the year after the first, like 2021/22",
+            ],
+        ),
+        (
+            "    org_id: GB-CHC-1098765\n    amount: 45000.00\n",
+            "    org_id: GB-CHC-1098765\n    amount: 45000.00\n    count: 1\n",
+            [f"{F}:18:12: error: recipients[0].count: 1 must be 2 or more"],
+        ),
+        (
+            "    org_id: GB-CHC-1098765\n    amount: 45000.00\n",
+            "    org_id: GB-CHC-1098765\n    amount: 45000.00\n    count: 12\n",
+            [],
+        ),
         ("status: approved", "status: noted", []),
         ("status: approved", "status: endorsed", []),
     ],
@@ -798,9 +1102,17 @@ def test_money_as_notices_state_it(tmp_path, old, new, expected):
 
 @pytest.mark.parametrize(
     ("reference", "file_name"),
-    [("DMPCD 2015 44", "dmpcd-2015-44"), ("PCD 1691", "pcd-1691"), ("2024/22", "2024-22"),
-     ("Decision 2024/25 – 0008", "decision-2024-25-0008"), ("57 – 2014", "57-2014"), ("EXE0037/17", "exe0037-17"),
-     ("Décision 2021 № 2", "decision-2021-no-2"), ("OPCC-2021-002", "OPCC-2021-002"), ("OPCC-2021-002", "opcc-2021-002")],
+    [
+        ("DMPCD 2015 44", "dmpcd-2015-44"),
+        ("PCD 1691", "pcd-1691"),
+        ("2024/22", "2024-22"),
+        ("Decision 2024/25 – 0008", "decision-2024-25-0008"),
+        ("57 – 2014", "57-2014"),
+        ("EXE0037/17", "exe0037-17"),
+        ("Décision 2021 № 2", "decision-2021-no-2"),
+        ("OPCC-2021-002", "OPCC-2021-002"),
+        ("OPCC-2021-002", "opcc-2021-002"),
+    ],
 )
 def test_real_reference_schemes_name_their_files_by_slug(tmp_path, reference, file_name):
     text = replace("reference: OPCC-2021-002", f'reference: "{reference}"')
@@ -829,8 +1141,12 @@ def test_two_references_with_the_same_slug_name_both_files(tmp_path):
 def test_the_office_may_enforce_its_own_reference_pattern(tmp_path):
     site = make_site(tmp_path)
     config = site / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      reference_prefix: OPCC\n",
-                                                 "      reference_prefix: OPCC\n      reference_pattern: '^OPCC-[0-9]{4}-[0-9]{3}$'\n"))
+    config.write_text(
+        config.read_text().replace(
+            "      reference_prefix: OPCC\n",
+            "      reference_prefix: OPCC\n      reference_pattern: '^OPCC-[0-9]{4}-[0-9]{3}$'\n",
+        )
+    )
     write(site, "decisions/2021/opcc-2021-2.yaml", replace("reference: OPCC-2021-002", "reference: opcc 2021 2"))
     assert lines_of(load_site(site)) == [
         "decisions/2021/opcc-2021-2.yaml:1:12: error: reference: 'opcc 2021 2' does not follow the office's reference "
@@ -841,9 +1157,15 @@ def test_the_office_may_enforce_its_own_reference_pattern(tmp_path):
 def test_a_reference_pattern_that_is_not_a_regular_expression_is_one_error(tmp_path):
     site = make_site(tmp_path)
     config = site / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      reference_prefix: OPCC\n", "      reference_prefix: OPCC\n      reference_pattern: '^OPCC-[0-9'\n"))
+    config.write_text(
+        config.read_text().replace(
+            "      reference_prefix: OPCC\n", "      reference_prefix: OPCC\n      reference_pattern: '^OPCC-[0-9'\n"
+        )
+    )
     lines = lines_of(load_site(site))
-    assert len(lines) == 1 and lines[0].startswith("mkdocs.yml:1:1: error: reference_pattern '^OPCC-[0-9' is not a regular expression")
+    assert len(lines) == 1 and lines[0].startswith(
+        "mkdocs.yml:1:1: error: reference_pattern '^OPCC-[0-9' is not a regular expression"
+    )
 
 
 def test_the_example_sets_west_yorkshires_reference_pattern():
@@ -858,6 +1180,13 @@ def test_the_total_of_a_decision_comes_from_its_parts_where_no_amount_is_given(t
     write(site, F, replace("  amount: 45000.00\n", "  breakdown:\n    - amount: 30000\n    - amount: 15000.50\n"))
     decision = next(d for d in load_site(site).decisions if d.reference == "OPCC-2021-002")
     assert decision.amount == Decimal("45000.50")
-    write(site, F, replace("  amount: 45000.00\n  funding_stream: moj-victims-witnesses\n  financial_year: \"2021/22\"\n", "  currency: GBP\n"))
+    write(
+        site,
+        F,
+        replace(
+            '  amount: 45000.00\n  funding_stream: moj-victims-witnesses\n  financial_year: "2021/22"\n',
+            "  currency: GBP\n",
+        ),
+    )
     decision = next(d for d in load_site(site).decisions if d.reference == "OPCC-2021-002")
     assert decision.amount == Decimal("45000.00")  # the recipients' amounts

@@ -27,8 +27,12 @@ BASE = BROKEN / "_base"
 REPO = Path(__file__).parent.parent
 
 # path:line:column: severity: [field: ]message
-DIAGNOSTIC = re.compile(r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning): (?P<rest>.+)$")
-SUMMARY = re.compile(r"^(?P<errors>\d+) error\(s\), (?P<warnings>\d+) warning\(s\) in \d+ decisions, \d+ funding tables, \d+ toolkit documents$")
+DIAGNOSTIC = re.compile(
+    r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning): (?P<rest>.+)$"
+)
+SUMMARY = re.compile(
+    r"^(?P<errors>\d+) error\(s\), (?P<warnings>\d+) warning\(s\) in \d+ decisions, \d+ funding tables, \d+ toolkit documents$"
+)
 
 
 def case_names() -> list[str]:
