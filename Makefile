@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site serve test lint browser-deps validate new import bench-validate bench-site bench-search clean
+.PHONY: site serve test lint browser-deps validate new import bench-validate bench-site bench-search demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,15 @@ lint: $(TEST_STAMP)
 
 test: $(TEST_STAMP) browser-deps $(NODE_STAMP) lint
 	$(BIN)/python -m pytest
+
+# A demonstration site with every page type and register populated: the benchmark corpus at a few
+# hundred decisions (benchmarks/demo.py), built as an office builds its own.
+DEMO := .bench/demo
+
+demo: $(STAMP)
+	$(BIN)/python -m benchmarks.demo $(DEMO)
+	$(BIN)/transparency build --config $(DEMO)/mkdocs.yml
+	@echo "Look at it with: $(BIN)/python -m http.server -d $(DEMO)/site  (then open http://127.0.0.1:8000/)"
 
 bench-validate: $(STAMP)
 	$(BIN)/python -m benchmarks.validate

@@ -324,6 +324,8 @@ def _mkdocs_yml(config: dict[str, Any]) -> str:
         "        name: Police and Crime Commissioner for Exampleshire\n"
         "        org_id: XE-EXAMPLE-EXPCC\n"
         "        url: https://www.exampleshire-pcc.gov.uk/\n"
+        "        email: info@exampleshire-pcc.gov.uk\n"
+        "        phone: 01632 960000\n"
         f"      reference_prefix: {PREFIX}\n"
         f"      categories: [{', '.join(CATEGORIES)}]\n"
         f'      build_date: "{BUILD_DATE}"\n'

@@ -115,7 +115,9 @@ def test_a_total_given_only_per_recipient_is_their_sum_everywhere(built):
     assert "amount" not in rows["PCD 1692"].get("financial", {})
     listing = page(built, "decisions/2024")
     cells = {
-        tr.find("a").get_text(): tr.select_one('td[data-label="Amount"]').get_text(strip=True)
+        tr.select_one('td[data-label="Reference"]').get_text(): tr.select_one('td[data-label="Amount"]').get_text(
+            strip=True
+        )
         for tr in listing.select("tbody tr")
     }
     assert cells["PCD 1692"] == "£525,000.00"
@@ -146,8 +148,12 @@ def test_the_breakdown_is_shown_and_charged_to_each_stream_and_year(built):
 
 def test_income_has_its_own_listing_and_no_register(built):
     income = page(built, "funding")
-    listed = [a.get_text() for a in income.select("#income ~ div table a")]
+    listed = [td.get_text() for td in income.select('#income ~ div table td[data-label="Reference"]')]
     assert listed == ["2024/30", "PCD 1700"]
+    assert [a.get_text() for a in income.select("#income ~ div table a")] == [
+        "Bid to the Safer Streets Fund",
+        "Ministry of Justice victims' services grant received",
+    ]
     contracts = {r["reference"] for r in read_csv(built, "data/contracts.csv")}
     grants = {r["reference"] for r in read_csv(built, "data/grants.csv")}
     assert not {"2024/30", "PCD 1700"} & (contracts | grants)
@@ -231,15 +237,17 @@ def test_amends_is_shown_both_ways(built):
 
 
 def test_a_related_decision_elsewhere_is_linked_by_its_url(built):
-    links = {
-        a.get_text(" ", strip=True): a["href"]
-        for a in page(built, "decisions/2024/pcd-1701").select("#related ~ div a")
-    }
+    related = page(built, "decisions/2024/pcd-1701").select("#related ~ div li")
+    # The title is the link; the reference stays beside it as text.
+    links = {li.get_text(" ", strip=True): li.a["href"] for li in related}
     assert (
-        links["GMCA 2024/15: Regional serious violence collaboration"]
+        links["GMCA 2024/15: Regional serious violence collaboration (published elsewhere)"]
         == "https://www.example.org/other-office/decisions/gmca-2024-15"
     )
-    assert "PCD 1691: Victims' services grants 2024/25" in links
+    assert [li.a.get_text() for li in related] == [
+        "Victims' services grants 2024/25",
+        "Regional serious violence collaboration",
+    ]
 
 
 def test_a_decision_withheld_as_a_whole_shows_only_its_notice(built):

@@ -259,11 +259,31 @@ def test_register_files_are_deterministic(site, tmp_path):
 
 def test_days_to_publication_in_the_year_register_and_decision_page(site):
     (table,) = page(site, "decisions/2020").tables
-    days = dict(zip(column(table, "Reference"), column(table, "Days to publication")))
-    assert days["FIX-2020-001"] == "9" and days["FIX-2020-002"] == "0"
+    days = dict(zip(column(table, "Reference"), column(table, "Published")))
+    assert days["FIX-2020-001"] == "10 May 2020 (9 days)" and days["FIX-2020-002"] == "1 June 2020 (same day)"
     assert "(9 days after the decision)" in (site / "decisions/2020/fix-2020-001/index.html").read_text(
         encoding="utf-8"
     )
+
+
+@pytest.mark.parametrize("url, label", [("registers/contracts", "Title"), ("registers/grants", "Decision")])
+def test_registers_link_each_title_and_show_when_it_was_published(site, url, label):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+    # The register itself; the grants register's totals follow it.
+    rows = soup.select_one("article table.tr-register").select("tbody tr")
+    assert rows
+    for tr in rows:
+        (a,) = tr.select(f'td[data-label="{label}"] a')
+        reference = a["href"].rstrip("/").rsplit("/", 1)[-1].upper()
+        record = yaml.safe_load((FIXTURE_SITE / "decisions" / reference[4:8] / f"{reference}.yaml").read_text("utf-8"))
+        # The title is the link; the reference is still there as text.
+        assert a.get_text() == record["title"]
+        assert reference in tr.get_text()
+        published = tr.select_one('td[data-label="Published"] time')
+        # A record without a publication date was published the day it was made.
+        assert published["datetime"] == record.get("published", record["date"]).isoformat()
 
 
 def test_significant_public_interest_register(site):
@@ -307,8 +327,8 @@ def test_late_publication_is_reported_in_the_build_log(staff_build, fixture_buil
 
 def test_late_publication_is_marked_in_the_registers(staff_build):
     (table,) = page(staff_build.site_dir, "decisions/2021").tables
-    days = dict(zip(column(table, "Reference"), column(table, "Days to publication")))
-    assert days == {"FIX-2021-002": "40 (over 28)", "FIX-2021-001": "0"}
+    days = dict(zip(column(table, "Reference"), column(table, "Published")))
+    assert days == {"FIX-2021-002": "1 March 2021 (40 days, over 28)", "FIX-2021-001": "15 January 2021 (same day)"}
 
 
 def test_staff_build_flags_contracts_without_documents(staff_build):

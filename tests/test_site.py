@@ -298,15 +298,17 @@ def test_documents_show_type_and_size_and_the_file_is_built(site, page):
 
 
 def related_references(doc: Element) -> list[str]:
-    return [a.text.split(":")[0] for a in section_after(doc, "related").find("ul").find_all("a")]
+    return [li.text.split(":")[0] for li in section_after(doc, "related").find("ul").find_all("li")]
 
 
 def test_related_decisions_are_linked_both_ways(page):
     # FIX-2020-001 names FIX-2020-002 as related; FIX-2020-002 names nothing but shows it back.
     assert related_references(page(DECISION)) == ["FIX-2020-002"]
     assert related_references(page(XSS)) == ["FIX-2020-001"]
-    link = section_after(page(XSS), "related").find("a")["href"]
-    assert link_target(XSS, link) == (DECISION, "")
+    # The title is the link; the reference stays beside it as text.
+    link = section_after(page(XSS), "related").find("a")
+    assert link_target(XSS, link["href"]) == (DECISION, "")
+    assert link.text == "Grants to three victim services"
 
 
 def test_superseded_by_is_shown_on_the_older_decision(page):
@@ -406,6 +408,9 @@ def test_year_page_columns(page):
         "Approved",
     ]
     assert rows(table)[0][5] == "Withdrawn"
+    # When it reached the public, beside how long that took.
+    assert [th.text for th in table.find("thead").find_all("th")][6:] == ["Published"]
+    assert rows(table)[-1][6:] == ["10 May 2020 (9 days)"]
 
 
 def test_register_cells_are_labelled_for_phones(page):
@@ -413,10 +418,12 @@ def test_register_cells_are_labelled_for_phones(page):
         assert [td["data-label"] for td in tr.find_all("td")][:6] == REGISTER_COLUMNS
 
 
-def test_register_rows_link_to_decision_pages(page):
+def test_register_rows_link_their_titles_to_decision_pages(page):
     for tr in register(page("decisions/2020/")).find("tbody").find_all("tr"):
-        a = tr.find("a")
-        assert link_target("decisions/2020/", a["href"])[0] == f"decisions/2020/{a.text.lower()}/"
+        reference, _, title = (td.text for td in tr.find_all("td")[:3])
+        (a,) = tr.find_all("a")
+        assert a.text == title
+        assert link_target("decisions/2020/", a["href"])[0] == f"decisions/2020/{reference.lower()}/"
 
 
 @pytest.mark.parametrize(
