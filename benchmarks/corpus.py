@@ -373,7 +373,7 @@ HAND_PAGES = {
     ),
     "publishing.md": (
         "# How to publish a decision\n\n"
-        "Staff create a record with `make new TITLE=\"...\"`, fill it in, check it with\n"
+        'Staff create a record with `make new TITLE="..."`, fill it in, check it with\n'
         "`make validate`, and open a pull request. The site is built and published when the\n"
         "pull request is merged.\n"
     ),
