@@ -57,53 +57,32 @@ class Timing:
     cpu: float  # user + system of the build and its children (Pagefind): steadier than wall time on a busy machine
 
 
-def build(config_file: Path, site_dir: Path, repeat: int) -> Timing:
-    """The best of `repeat` builds."""
+def _best(command: list[str], config_file: Path, site_dir: Path, repeat: int) -> Timing:
+    """The best of `repeat` runs of a build command into an emptied site_dir."""
     timings = []
     for _ in range(repeat):
+        shutil.rmtree(site_dir, ignore_errors=True)
         before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-        result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "-q", "--clean", "-f", str(config_file), "-d", str(site_dir)],
-            cwd=config_file.parent,
-            env=ENV,
-            capture_output=True,
-            text=True,
-        )
+        result = subprocess.run(command, cwd=config_file.parent, env=ENV, capture_output=True, text=True)
         wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
         if result.returncode:
-            sys.exit(f"{config_file}: mkdocs build failed:\n{result.stderr[-3000:]}")
+            sys.exit(f"{config_file}: {' '.join(command[:4])} failed:\n{result.stderr[-3000:]}")
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         timings.append(Timing(wall, cpu))
     return min(timings, key=lambda t: t.cpu)
 
 
+def build(config_file: Path, site_dir: Path, repeat: int) -> Timing:
+    """The best of `repeat` runs of `mkdocs build`."""
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file), "-d", str(site_dir)]
+    return _best(command, config_file, site_dir, repeat)
+
+
 def publish(config_file: Path, site_dir: Path, repeat: int) -> Timing:
     """The best of `repeat` runs of the whole `transparency build` command."""
-    timings = []
-    for _ in range(repeat):
-        shutil.rmtree(site_dir, ignore_errors=True)
-        before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "from generator.cli import main; main()",
-                "build",
-                "--config",
-                str(config_file),
-                "--site-dir",
-                str(site_dir),
-            ],
-            cwd=config_file.parent,
-            env=ENV,
-            capture_output=True,
-            text=True,
-        )
-        wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
-        if result.returncode:
-            sys.exit(f"{config_file}: transparency build failed:\n{result.stderr[-3000:]}")
-        timings.append(Timing(wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)))
-    return min(timings, key=lambda t: t.cpu)
+    command = [sys.executable, "-c", "from generator.cli import main; main()", "build",
+               "--config", str(config_file), "--site-dir", str(site_dir)]  # fmt: skip
+    return _best(command, config_file, site_dir, repeat)
 
 
 def with_search(source: Path, on: bool) -> Path:

@@ -126,29 +126,42 @@ def _load_each(
             into.append(build(parsed[0], path, parsed[1]))
 
 
+def _front_matter(records: Records, path: Path, text: str) -> tuple[str, str, int] | None | bool:
+    """(front matter, body, lines before the front matter) of a Markdown file; None when it has
+    none; False, with the error reported, when it is opened and never closed (what it says, such
+    as audience: internal, would otherwise be published as text)."""
+    opening = _FRONT_MATTER.match(text)
+    if opening is None:
+        return None
+    closing = _FRONT_MATTER.search(text, opening.end())
+    if closing is None:
+        records.diagnostics.error(
+            records.relative(path), 1, 1, "the front matter is not closed: add a '---' line after its last field"
+        )
+        return False
+    # The front matter starts at the end of the opening '---' line, so only blank lines the
+    # boundary swallowed shift its line numbers.
+    return text[opening.end() : closing.start()], text[closing.end() :], text.count("\n", 0, opening.end())
+
+
 def load_toolkit_document(records: Records, path: Path) -> ToolkitDocument | None:
     docs_dir = records.settings.path("docs_dir")
     text = read_text(records, path)
     if text is None:
         return None
-    rel = records.relative(path)
-    opening = _FRONT_MATTER.match(text)
-    if opening is None:
+    split = _front_matter(records, path, text)
+    if split is None:
         records.diagnostics.error(
-            rel,
+            records.relative(path),
             1,
             1,
             "the document has no front matter: start it with a '---' line, a 'title: ...' line and another '---' line",
         )
         return None
-    closing = _FRONT_MATTER.search(text, opening.end())
-    if closing is None:
-        records.diagnostics.error(rel, 1, 1, "the front matter is not closed: add a '---' line after its last field")
+    if split is False:
         return None
-    fm_text, body = text[opening.end() : closing.start()], text[closing.end() :]
-    # fm_text starts at the end of the opening '---' line, so only blank lines the
-    # boundary swallowed shift its line numbers.
-    parsed = parse_file(records, path, "toolkit", text=fm_text, line_offset=text.count("\n", 0, opening.end()))
+    fm_text, body, offset = split
+    parsed = parse_file(records, path, "toolkit", text=fm_text, line_offset=offset)
     if parsed is None:
         return None
     data, source_map = parsed
@@ -181,12 +194,11 @@ def _written_page(records: Records, path: Path) -> ToolkitDocument | None:
     text = read_text(records, path)
     if text is None:
         return None
-    opening = _FRONT_MATTER.match(text)
-    closing = _FRONT_MATTER.search(text, opening.end()) if opening else None
-    if opening is None or closing is None:
+    split = _front_matter(records, path, text)
+    if not split:
         return None
-    offset = text.count("\n", 0, opening.end())
-    parsed = source.parse(text[opening.end() : closing.start()])
+    fm_text, body, offset = split
+    parsed = source.parse(fm_text)
     rel = records.relative(path)
     for problem in parsed.problems:
         records.diagnostics.error(
@@ -207,7 +219,6 @@ def _written_page(records: Records, path: Path) -> ToolkitDocument | None:
             "audience",
         )
         return None
-    body = text[closing.end() :]
     heading = _HEADING.search(body)
     title = data.get("title") if isinstance(data.get("title"), str) else heading[1] if heading else path.stem
     docs_dir = records.settings.path("docs_dir")

@@ -451,7 +451,9 @@ def _shared_text_problems(document: ToolkitDocument, published: list[str]) -> It
 
 def _check_toolkit(records: Records) -> None:
     today = records.settings.today
-    published = [_run(d.body) for d in records.toolkit if not d.is_internal]
+    # Only a declaration of shared text needs the published documents' words.
+    declared = any(d.shared_text for d in records.toolkit)
+    published = [_run(d.body) for d in records.toolkit if declared and not d.is_internal]
     for document in records.toolkit:
         problems = list(_shared_text_problems(document, published))
         if document.reviewed and document.review_due and document.review_due < document.reviewed:

@@ -223,9 +223,7 @@ def test_an_attached_file_the_guard_cannot_read_is_named_in_the_build_output(tmp
     folder = copy_site(tmp_path / "source")
     (folder / "decisions" / "files" / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)))
     replace_in(folder, RECORD, "documents:\n", "documents:\n  - title: Chart\n    file: chart.png\n")
-    (folder / "site").mkdir()
-    (folder / "site" / sitedir.MARKER).parent.mkdir(parents=True)
-    (folder / "site" / sitedir.MARKER).write_text("")
+    previous_site(folder)
     result = transparency(folder, monkeypatch, "build")
     assert result.exit_code == 0, result.output
     assert (
@@ -257,9 +255,7 @@ def test_files_an_internal_document_links_to_and_internal_folders_are_never_copi
         "about the CANARYSTAFFPAGE process for the year ahead.\n"
     )
     (folder / "content" / "staff" / "rota.csv").write_text("name,day\nCANARYROTA,Monday\n")
-    (folder / "site").mkdir()
-    (folder / "site" / sitedir.MARKER).parent.mkdir(parents=True)
-    (folder / "site" / sitedir.MARKER).write_text("")
+    previous_site(folder)
     result = transparency(folder, monkeypatch, "build")
     assert result.exit_code == 0, result.output
     built = {p.relative_to(folder / "site").as_posix() for p in (folder / "site").rglob("*")}
@@ -930,3 +926,13 @@ def test_withheld_text_planted_anywhere_in_any_disguise_never_publishes(tmp_path
         result.output,
     )
     assert tree_hash(folder / "site") == before
+
+
+def test_a_written_page_whose_front_matter_is_never_closed_is_an_error(tmp_path):
+    # Read as text, its "audience: internal" line would be published as the page's first line.
+    folder = copy_site(tmp_path / "source")
+    (folder / "content" / "plans.md").write_text("---\naudience: internal\n# Plans\n\nThe move to Bradford.\n")
+    lines = [d.text() for d in load.load(read_settings(folder / "mkdocs.yml")).diagnostics.errors]
+    assert lines == [
+        "content/plans.md:1:1: error: the front matter is not closed: add a '---' line after its last field"
+    ]
