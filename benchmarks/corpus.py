@@ -44,8 +44,26 @@ BUILD_DATE = "2026-03-31"  # after every publication date: nothing is embargoed
 CATEGORIES = ["commissioning", "grants", "contracts", "finance", "governance", "estates", "policy"]
 CATEGORY_WEIGHTS = [22, 30, 22, 8, 8, 5, 5]
 
-PLACES = ["Northbridge", "Aldermoor", "Kingsford", "Ravensdale", "Thornbury", "Ashcombe", "Wetherton", "Fellgate"]
-PROVIDER_KINDS = ["CIC", "Trust", "Partnership", "Charity", "Foundation", "Project", "Network", "Alliance"]
+PLACES = [
+    "Northbridge",
+    "Aldermoor",
+    "Kingsford",
+    "Ravensdale",
+    "Thornbury",
+    "Ashcombe",
+    "Wetherton",
+    "Fellgate",
+]
+PROVIDER_KINDS = [
+    "CIC",
+    "Trust",
+    "Partnership",
+    "Charity",
+    "Foundation",
+    "Project",
+    "Network",
+    "Alliance",
+]
 COMPANIES = [
     "Restorative Solutions CIC",
     "Safer Futures Ltd",
@@ -188,81 +206,109 @@ COVID_YEARS = ["2019/20", "2020/21", "2021/22"]
 
 
 EVIDENCE = [
-    "The Internal Commissioning Group considered the options, the cost model and the risks and recommended the "
+    "The Internal Commissioning Group considered the options, the cost model and the risks and "
+    "recommended the "
     "approach set out in this decision.",
-    "Market engagement was held with providers to test volumes, capacity and the best use of limited resources. "
-    "Providers' views shaped the lots, the length of the contract and the outcomes in the specification.",
-    "Performance information from the current service, feedback from people who used it and an independent "
+    "Market engagement was held with providers to test volumes, capacity and the best use of "
+    "limited resources. "
+    "Providers' views shaped the lots, the length of the contract and the outcomes in the "
+    "specification.",
+    "Performance information from the current service, feedback from people who used it and an "
+    "independent "
     "evaluation informed the specification.",
-    "Officers worked with the Chief Constable's team, the local authorities and health partners so that the "
-    "service fits with what each of them already funds and people are not passed from one service to another.",
-    "The service will be measured against outcomes rather than activity: whether people feel safer, are better able "
+    "Officers worked with the Chief Constable's team, the local authorities and health partners so "
+    "that the "
+    "service fits with what each of them already funds and people are not passed from one service "
+    "to another.",
+    "The service will be measured against outcomes rather than activity: whether people feel "
+    "safer, are better able "
     "to cope and recover, and whether they would recommend the service to others.",
 ]
 SERVICE_OPTIONS = [
-    "Extend the current arrangements for a further year. This was rejected because it would not address the gaps "
+    "Extend the current arrangements for a further year. This was rejected because it would not "
+    "address the gaps "
     "found in the needs assessment and may not comply with procurement rules.",
-    "Commission jointly with the local authorities. This remains the aim for the longer term, but partners' budgets "
+    "Commission jointly with the local authorities. This remains the aim for the longer term, but "
+    "partners' budgets "
     "were not confirmed in time.",
-    "Deliver the service in-house. This was rejected because specialist providers bring expertise, volunteers and "
+    "Deliver the service in-house. This was rejected because specialist providers bring expertise, "
+    "volunteers and "
     "trust that the office could not replicate.",
 ]
 OTHER_TEXT = {
     "finance": {
         "why": [
-            "The Commissioner must set a balanced budget and a precept each year, after the Police and Crime Panel "
+            "The Commissioner must set a balanced budget and a precept each year, after the Police "
+            "and Crime Panel "
             "has reviewed the proposal.",
-            "The Local Government Act 2003 requires the Commissioner to have regard to the Prudential Code and to "
+            "The Local Government Act 2003 requires the Commissioner to have regard to the "
+            "Prudential Code and to "
             "set treasury management indicators each year.",
-            "Reserves are held to manage risk and to fund one-off investment; the reserves strategy sets out how "
+            "Reserves are held to manage risk and to fund one-off investment; the reserves "
+            "strategy sets out how "
             "each reserve will be used over the medium term.",
         ],
         "background": [
-            "The medium term financial plan assumes pay awards, inflation and the government's police "
+            "The medium term financial plan assumes pay awards, inflation and the government's "
+            "police "
             "funding settlement, and shows the savings still needed in each year.",
-            "The Chief Constable was consulted on the operational budget and the Chief Finance Officer has "
+            "The Chief Constable was consulted on the operational budget and the Chief Finance "
+            "Officer has "
             "reported on the robustness of the estimates and the adequacy of reserves.",
-            "Public consultation on the precept ran for four weeks; most respondents supported a modest "
+            "Public consultation on the precept ran for four weeks; most respondents supported a "
+            "modest "
             "increase to protect neighbourhood policing.",
         ],
         "options": [
             "Approve the proposal as set out. This is recommended.",
-            "Approve a lower figure. This was rejected because it would require reductions in frontline services.",
+            "Approve a lower figure. This was rejected because it would require reductions in "
+            "frontline services.",
             "Defer the decision. This was rejected because statutory deadlines apply.",
         ],
     },
     "estates": {
         "why": [
-            "The estates strategy aims to reduce the number of buildings the force uses, improve those it keeps "
+            "The estates strategy aims to reduce the number of buildings the force uses, improve "
+            "those it keeps "
             "and share sites with partners where that serves the public.",
-            "The building no longer meets operational needs and would need significant investment to remain in use.",
+            "The building no longer meets operational needs and would need significant investment "
+            "to remain in use.",
         ],
         "background": [
-            "An independent valuation was obtained and the proposal has been discussed with the local "
+            "An independent valuation was obtained and the proposal has been discussed with the "
+            "local "
             "authority and ward members.",
-            "Neighbourhood officers will continue to work from a shared base in the same area, so the public "
+            "Neighbourhood officers will continue to work from a shared base in the same area, so "
+            "the public "
             "will see no reduction in service.",
-            "The works will improve energy efficiency and accessibility, including step-free access and a "
+            "The works will improve energy efficiency and accessibility, including step-free "
+            "access and a "
             "private room for victims and witnesses.",
         ],
         "options": [
             "Proceed as proposed. This is recommended.",
             "Retain the building and invest in it. This was rejected on cost and suitability.",
-            "Lease alternative premises. This was rejected because no suitable premises were available.",
+            "Lease alternative premises. This was rejected because no suitable premises were "
+            "available.",
         ],
     },
     "governance": {
         "why": [
-            "Good governance requires the office to review its arrangements regularly so that decisions are made "
+            "Good governance requires the office to review its arrangements regularly so that "
+            "decisions are made "
             "openly, by the right people and on the right evidence.",
-            "The Joint Independent Audit Committee recommended that the document be updated to reflect changes in "
+            "The Joint Independent Audit Committee recommended that the document be updated to "
+            "reflect changes in "
             "legislation and in the office's structure.",
         ],
         "background": [
-            "The revised document clarifies who may take which decisions, how conflicts of interest are "
+            "The revised document clarifies who may take which decisions, how conflicts of "
+            "interest are "
             "declared and how decisions are recorded and published.",
-            "The Chief Constable's office was consulted, and the changes were reviewed by the Monitoring Officer.",
-            "The office publishes its decisions, its registers of interests and of gifts and hospitality, as "
+            "The Chief Constable's office was consulted, and the changes were reviewed by the "
+            "Monitoring Officer.",
+            "The office publishes its decisions, its registers of interests and of gifts and "
+            "hospitality, as "
             "the Specified Information Order requires.",
         ],
         "options": [
@@ -273,15 +319,21 @@ OTHER_TEXT = {
 }
 OTHER_TEXT["policy"] = {
     "why": [
-        "The Police and Crime Plan sets the priorities this policy supports: keeping people safe, supporting "
+        "The Police and Crime Plan sets the priorities this policy supports: keeping people safe, "
+        "supporting "
         "victims and building confidence in policing.",
-        "A new policy was needed to respond to national guidance and to what residents told the office in consultation.",
+        "A new policy was needed to respond to national guidance and to what residents told the "
+        "office in consultation.",
     ],
     "background": OTHER_TEXT["governance"]["background"]
-    + ["The policy will be reviewed after one year, with a report to the Police and Crime Panel on how it has worked."],
+    + [
+        "The policy will be reviewed after one year, with a report to the Police and Crime Panel "
+        "on how it has worked."
+    ],
     "options": [
         "Adopt the policy. This is recommended.",
-        "Adopt national guidance without local additions. This was rejected because it would not reflect local priorities.",
+        "Adopt national guidance without local additions. This was rejected because it would not "
+        "reflect local priorities.",
     ],
 }
 
@@ -302,7 +354,14 @@ def _repo_config() -> dict[str, Any]:
 def _mkdocs_yml(config: dict[str, Any]) -> str:
     kept = {
         key: config[key]
-        for key in ("use_directory_urls", "copyright", "theme", "extra", "markdown_extensions", "nav")
+        for key in (
+            "use_directory_urls",
+            "copyright",
+            "theme",
+            "extra",
+            "markdown_extensions",
+            "nav",
+        )
         if key in config
     }
     theme = dict(kept.get("theme") or {"name": "material"})
@@ -310,9 +369,11 @@ def _mkdocs_yml(config: dict[str, Any]) -> str:
     theme["font"] = False
     kept["theme"] = theme
     head = (
-        "# Synthetic site written by benchmarks/corpus.py: a fictional office, its decisions and funding.\n"
+        "# Synthetic site written by benchmarks/corpus.py: a fictional office, its decisions and "
+        "funding.\n"
         "site_name: Commissioning decisions\n"
-        "site_description: Decisions, funding and the commissioning toolkit of the Police and Crime Commissioner for Exampleshire.\n"
+        "site_description: Decisions, funding and the commissioning toolkit of the Police and "
+        "Crime Commissioner for Exampleshire.\n"
         "site_url: https://www.exampleshire-pcc.gov.uk/our-business/making-decisions/\n"
         "docs_dir: content\n"
         "site_dir: site\n"
@@ -359,15 +420,18 @@ HAND_PAGES = {
     ),
     "how-to-use.md": (
         "# How to use this site\n\n"
-        "The [decisions register](decisions/index.md) lists every published decision. Browse it by\n"
+        "The [decisions register](decisions/index.md) lists every published decision. Browse it "
+        "by\n"
         "year or by category, or search with the box at the top of every page.\n\n"
-        "Each decision has a reference, such as EXPCC-2020-004. Quote it if you contact the office\n"
+        "Each decision has a reference, such as EXPCC-2020-004. Quote it if you contact the "
+        "office\n"
         "about a decision.\n"
     ),
     "accessibility.md": (
         "# Accessibility statement\n\n"
         "We want as many people as possible to be able to use this website. You should be able to\n"
-        "change colours and fonts, zoom in up to 400% without the text spilling off the screen, and\n"
+        "change colours and fonts, zoom in up to 400% without the text spilling off the screen, "
+        "and\n"
         "navigate the whole site using just a keyboard or a screen reader.\n\n"
         "If you find a problem, tell the office and we will reply within 10 working days.\n"
     ),
@@ -385,7 +449,10 @@ def _specified(text: str) -> str:
     text = text.replace("westyorkshire-pcc.gov.uk", "exampleshire-pcc.gov.uk")
     return re.sub(
         r"^( +)status: not-yet-published$",
-        lambda m: f"{m[1]}url: https://www.exampleshire-pcc.gov.uk/transparency/\n{m[1]}title: On the office's website",
+        lambda m: (
+            f"{m[1]}url: https://www.exampleshire-pcc.gov.uk/transparency/\n{m[1]}title: On the "
+            "office's website"
+        ),
         text,
         flags=re.M,
     )
@@ -398,7 +465,8 @@ def _hand_page(name: str) -> str:
     return f"# {title}\n\nA page written by the office.\n"
 
 
-# --- Text -------------------------------------------------------------------------------------------
+# --- Text
+# -------------------------------------------------------------------------------------------
 
 
 def _money(amount: float) -> str:
@@ -411,7 +479,11 @@ def _long_date(day: dt.date) -> str:
 
 def _block(text: str, indent: str = "  ") -> str:
     """A YAML literal block scalar holding Markdown."""
-    return "|\n" + "\n".join(indent + line if line else "" for line in text.strip("\n").split("\n")) + "\n"
+    return (
+        "|\n"
+        + "\n".join(indent + line if line else "" for line in text.strip("\n").split("\n"))
+        + "\n"
+    )
 
 
 def _wrap(paragraph: str, width: int = 88) -> str:
@@ -450,14 +522,21 @@ class _Writer:
         phrase, _, who, _ = service
         return self.pick(
             [
-                f"Demand for {phrase} has grown steadily. The number of {who} referred to services rose by "
-                f"{self.rng.randrange(8, 45)}% over the last two years, and waiting times for a first appointment "
+                f"Demand for {phrase} has grown steadily. The number of {who} referred to services "
+                "rose by "
+                f"{self.rng.randrange(8, 45)}% over the last two years, and waiting times for a "
+                "first appointment "
                 f"now average {self.rng.randrange(2, 9)} weeks.",
-                f"The Police and Crime Plan commits the Commissioner to put {who} first. A needs assessment "
-                f"completed in {self.pick(['spring', 'summer', 'autumn', 'winter'])} found gaps in {phrase} in "
-                f"{self.pick(PLACES)} and {self.pick(PLACES)}, where provision had not kept pace with demand.",
-                f"Partners told the office, through the Community Safety Partnerships and the local criminal "
-                f"justice board, that {who} could not always get help quickly enough, particularly outside office hours.",
+                f"The Police and Crime Plan commits the Commissioner to put {who} first. A needs "
+                "assessment "
+                f"completed in {self.pick(['spring', 'summer', 'autumn', 'winter'])} found gaps in "
+                f"{phrase} in "
+                f"{self.pick(PLACES)} and {self.pick(PLACES)}, where provision had not kept pace "
+                "with demand.",
+                "Partners told the office, through the Community Safety Partnerships and the "
+                "local criminal "
+                f"justice board, that {who} could not always get help quickly enough, particularly "
+                "outside office hours.",
             ]
         )
 
@@ -465,10 +544,13 @@ class _Writer:
         phrase, _, who, does = service
         return self.pick(
             [
-                f"The service {does}. It is expected to support around {self.rng.randrange(150, 4000):,} {who} each year.",
-                f"The provider will report quarterly on the outcomes agreed in the specification, including how many "
+                f"The service {does}. It is expected to support around "
+                f"{self.rng.randrange(150, 4000):,} {who} each year.",
+                "The provider will report quarterly on the outcomes agreed in the specification, "
+                "including how many "
                 f"{who} were supported and how many said they felt safer and better able to cope.",
-                f"Funding {phrase} in this way keeps the service free at the point of use and open to {who} whether or "
+                f"Funding {phrase} in this way keeps the service free at the point of use and open "
+                f"to {who} whether or "
                 f"not they have reported a crime to the police.",
             ]
         )
@@ -486,34 +568,42 @@ class _Writer:
     def meeting(self, day: dt.date) -> str:
         if self.rng.random() < 0.3:
             return ""
-        body = self.pick(["Internal Commissioning Group", "Executive Board", "Joint Independent Audit Committee"])
-        return (
-            f"The {body} considered the proposal on {_long_date(day - dt.timedelta(days=self.rng.randrange(7, 60)))}."
+        body = self.pick(
+            ["Internal Commissioning Group", "Executive Board", "Joint Independent Audit Committee"]
         )
+        return f"The {body} considered the proposal on {_long_date(day - dt.timedelta(days=self.rng.randrange(7, 60)))}."
 
     def implications(self, amount: float | None, stream: str | None) -> dict[str, str]:
         parts = {
             "financial": _wrap(
-                f"The cost of {_money(amount)} will be met from the {dict(STREAMS + COVID_STREAMS).get(stream, 'revenue budget')}. "
-                "The Chief Finance Officer has confirmed that the funding is available within the approved budget."
+                f"The cost of {_money(amount)} will be met from the "
+                f"{dict(STREAMS + COVID_STREAMS).get(stream, 'revenue budget')}. "
+                "The Chief Finance Officer has confirmed that the funding is available within the "
+                "approved budget."
                 if amount
                 else "There are no direct financial implications."
             ),
             "legal": _wrap(
                 self.pick(
                     [
-                        "The decision complies with the Public Contracts Regulations and the office's contract standing orders.",
-                        "Legal advice was taken on the grant agreement, which includes standard conditions on monitoring and clawback.",
-                        "The Commissioner has the power to make this decision under the Police Reform and Social Responsibility Act 2011.",
+                        "The decision complies with the Public Contracts Regulations and the "
+                        "office's contract standing orders.",
+                        "Legal advice was taken on the grant agreement, which includes standard "
+                        "conditions on monitoring and clawback.",
+                        "The Commissioner has the power to make this decision under the Police "
+                        "Reform and Social Responsibility Act 2011.",
                     ]
                 )
             ),
             "equality": _wrap(
                 self.pick(
                     [
-                        "An Equality Impact Assessment was completed. The service is expected to have a positive impact on "
-                        "women and girls, disabled people and people from ethnic minority communities.",
-                        "No adverse impact on any group with a protected characteristic has been identified.",
+                        "An Equality Impact Assessment was completed. The service is expected to "
+                        "have a positive impact on "
+                        "women and girls, disabled people and people from ethnic minority "
+                        "communities.",
+                        "No adverse impact on any group with a protected characteristic has been "
+                        "identified.",
                     ]
                 )
             ),
@@ -522,9 +612,11 @@ class _Writer:
             parts["risk"] = _wrap(
                 self.pick(
                     [
-                        "The main risk is that demand exceeds the capacity funded. This will be managed through quarterly "
+                        "The main risk is that demand exceeds the capacity funded. This will be "
+                        "managed through quarterly "
                         "contract monitoring and a break clause.",
-                        "There is a risk that the provider cannot recruit staff in time. A mobilisation plan with milestones "
+                        "There is a risk that the provider cannot recruit staff in time. A "
+                        "mobilisation plan with milestones "
                         "has been agreed.",
                     ]
                 )
@@ -532,7 +624,8 @@ class _Writer:
         return parts
 
 
-# --- Records ----------------------------------------------------------------------------------------
+# --- Records
+# ----------------------------------------------------------------------------------------
 
 
 def _financial_year(day: dt.date) -> str:
@@ -575,7 +668,12 @@ def _quote(text: str) -> str:
 
 
 def _decision(
-    w: _Writer, reference: str, day: dt.date, category: str, earlier: list[tuple[str, str]], files: Path
+    w: _Writer,
+    reference: str,
+    day: dt.date,
+    category: str,
+    earlier: list[tuple[str, str]],
+    files: Path,
 ) -> tuple[str, tuple[str, str, float] | None]:
     """The text of one record, and what it charges to a funding stream (stream, year, amount)."""
     rng = w.rng
@@ -596,23 +694,31 @@ def _decision(
         amount = _amount(rng, 2_000, 40_000) * rounds
         names = [w.provider() for _ in range(rounds)]
         shares = _split(rng, amount, rounds)
-        recipients = [(name, w.org_id() if rng.random() < 0.8 else None, share) for name, share in zip(names, shares)]
+        recipients = [
+            (name, w.org_id() if rng.random() < 0.8 else None, share)
+            for name, share in zip(names, shares)
+        ]
         title = w.pick(
             [
                 f"{phrase.capitalize()} grants {day.year}",
                 f"Community grants round: {phrase}",
-                f"Grant to {names[0]} for {phrase}" if rounds == 1 else f"{place} {phrase} grant round",
+                f"Grant to {names[0]} for {phrase}"
+                if rounds == 1
+                else f"{place} {phrase} grant round",
             ]
         )
         procurement = {"route": "grant-round"}
         stream = w.pick(
-            [s for s, _ in STREAMS] + ([s for s, _ in COVID_STREAMS] * 3 if 2020 <= day.year <= 2021 else [])
+            [s for s, _ in STREAMS]
+            + ([s for s, _ in COVID_STREAMS] * 3 if 2020 <= day.year <= 2021 else [])
         )
     elif category in ("contracts", "commissioning"):
         amount = _amount(rng, 25_000, 2_500_000)
         provider = w.pick(COMPANIES) if rng.random() < 0.4 else w.provider()
         recipients = [(provider, w.org_id() if rng.random() < 0.7 else None, None)]
-        route = w.pick(["open-tender", "open-tender", "restricted-tender", "framework", "direct-award"])
+        route = w.pick(
+            ["open-tender", "open-tender", "restricted-tender", "framework", "direct-award"]
+        )
         start = day + dt.timedelta(days=rng.randrange(20, 120))
         end = dt.date(start.year + months // 12, start.month, 1) - dt.timedelta(days=1)
         procurement = {
@@ -654,7 +760,11 @@ def _decision(
         stream = "capital-programme"
         if rng.random() < 0.5:
             recipients = [(w.pick(COMPANIES), w.org_id(), None)]
-            procurement = {"route": "framework", "portal": w.pick(PORTALS), "bids_received": rng.randrange(1, 6)}
+            procurement = {
+                "route": "framework",
+                "portal": w.pick(PORTALS),
+                "bids_received": rng.randrange(1, 6),
+            }
     else:  # governance, policy
         title = w.pick(
             [
@@ -667,7 +777,10 @@ def _decision(
 
     signed = day + dt.timedelta(days=rng.choice([0, 0, 0, 1, 2, 5]))
     # Within the 28 days the site's publication_days allows.
-    published = min(signed + dt.timedelta(days=rng.choice([3, 5, 7, 7, 10, 14, 21, 28])), day + dt.timedelta(days=28))
+    published = min(
+        signed + dt.timedelta(days=rng.choice([3, 5, 7, 7, 10, 14, 21, 28])),
+        day + dt.timedelta(days=28),
+    )
     verb = {
         "approved": "approved",
         "rejected": "decided not to approve",
@@ -675,19 +788,29 @@ def _decision(
         "withdrawn": "withdrew the proposal for",
     }[status]
     first = title.split()[0]
-    subject = "the " + (title if first in PLACES or first[0].isdigit() else title[0].lower() + title[1:])
+    subject = "the " + (
+        title if first in PLACES or first[0].isdigit() else title[0].lower() + title[1:]
+    )
     if category in ("grants", "contracts", "commissioning"):
         summary = _paragraphs(
             f"The Police and Crime Commissioner {verb} "
-            + (f"funding of {_money(amount)} for {phrase} in {place}." if status == "approved" else f"{subject}."),
+            + (
+                f"funding of {_money(amount)} for {phrase} in {place}."
+                if status == "approved"
+                else f"{subject}."
+            ),
             w.outcome(service),
         )
         background = _paragraphs(
-            w.need(service), *w.sample(EVIDENCE, rng.randrange(2, 4)), w.outcome(service), w.meeting(day)
+            w.need(service),
+            *w.sample(EVIDENCE, rng.randrange(2, 4)),
+            w.outcome(service),
+            w.meeting(day),
         )
         options = w.options(
             [
-                f"Do nothing. The current arrangements for {phrase} would end and no replacement would be in "
+                f"Do nothing. The current arrangements for {phrase} would end and no replacement "
+                "would be in "
                 "place. This was rejected because it would leave people without support.",
                 *SERVICE_OPTIONS,
             ]
@@ -699,7 +822,9 @@ def _decision(
             + (f", with a value of {_money(amount)}." if amount else "."),
             w.pick(bank["why"]),
         )
-        background = _paragraphs(*w.sample(bank["why"] + bank["background"], rng.randrange(3, 5)), w.meeting(day))
+        background = _paragraphs(
+            *w.sample(bank["why"] + bank["background"], rng.randrange(3, 5)), w.meeting(day)
+        )
         options = w.options(bank["options"])
     if status == "approved":
         decision_text = _paragraphs(
@@ -711,7 +836,8 @@ def _decision(
                 else ""
             )
             + ".",
-            "To delegate to the Chief Executive the authority to agree the final terms, in consultation with the Chief Finance Officer."
+            "To delegate to the Chief Executive the authority to agree the final terms, in "
+            "consultation with the Chief Finance Officer."
             if rng.random() < 0.5
             else "",
         )
@@ -743,11 +869,15 @@ def _decision(
         + (
             "None"
             if rng.random() < 0.95
-            else _quote("The Commissioner is a trustee of a charity that bid; she took no part in the evaluation.")
+            else _quote(
+                "The Commissioner is a trustee of a charity that bid; she took no part in the "
+                "evaluation."
+            )
         )
     )
     out.append(
-        f"significant_public_interest: {'true' if amount and amount >= 10_000 or rng.random() < 0.3 else 'false'}"
+        "significant_public_interest: "
+        f"{'true' if amount and amount >= 10_000 or rng.random() < 0.3 else 'false'}"
     )
     out.append("implications:")
     for heading, text in w.implications(amount, stream).items():
@@ -775,12 +905,20 @@ def _decision(
     documents = []
     if rng.random() < 0.35:
         name = f"{reference}-decision-notice.txt"
-        (files / name).write_text(f"Decision notice {reference}\n\n{title}\n\n{summary}\n", encoding="utf-8")
+        (files / name).write_text(
+            f"Decision notice {reference}\n\n{title}\n\n{summary}\n", encoding="utf-8"
+        )
         documents.append(("Decision notice", "file", name))
     if rng.random() < 0.5:
         documents.append(
             (
-                w.pick(["Report to the Police and Crime Panel", "Equality Impact Assessment", "Service specification"]),
+                w.pick(
+                    [
+                        "Report to the Police and Crime Panel",
+                        "Equality Impact Assessment",
+                        "Service specification",
+                    ]
+                ),
                 "url",
                 f"https://www.exampleshire-pcc.gov.uk/documents/{reference.lower()}-{rng.randrange(1, 9)}.pdf",
             )
@@ -811,21 +949,34 @@ def _decision(
         set(
             tags
             + (
-                [w.pick(["partnership", "prevention", "covid-19" if 2020 <= day.year <= 2021 else "value-for-money"])]
+                [
+                    w.pick(
+                        [
+                            "partnership",
+                            "prevention",
+                            "covid-19" if 2020 <= day.year <= 2021 else "value-for-money",
+                        ]
+                    )
+                ]
                 if rng.random() < 0.5
                 else []
             )
         )
     ):
         out.append(f"  - {tag}")
-    if procurement and procurement.get("route") in ("open-tender", "restricted-tender") and rng.random() < 0.4:
+    if (
+        procurement
+        and procurement.get("route") in ("open-tender", "restricted-tender")
+        and rng.random() < 0.4
+    ):
         out.append("exempt:")
         out.append("  - title: Tender evaluation scores")
         out.append("    reason: Section 43 FOIA - commercial interests")
         out.append(
             "    content: "
             + _block(
-                f"Scores of the {procurement['bids_received']} bids by question, with the panel's moderation notes.",
+                f"Scores of the {procurement['bids_received']} bids by question, with the panel's "
+                "moderation notes.",
                 "      ",
             ).rstrip("\n")
         )
@@ -837,7 +988,8 @@ def _decision(
     return "\n".join(out) + "\n", charge
 
 
-# --- Funding tables and toolkit -----------------------------------------------------------------------
+# --- Funding tables and toolkit
+# -----------------------------------------------------------------------
 
 
 def _allocation(rng: random.Random, base: float, spent: float) -> str:
@@ -850,18 +1002,25 @@ def _funding(rng: random.Random, spent: dict[tuple[str, str], float]) -> dict[st
     for stream_id, name in STREAMS:
         base = rng.randrange(200_000, 6_000_000)
         values = [
-            _allocation(rng, base * (1 + 0.03 * i) + rng.randrange(-50_000, 50_000), spent.get((stream_id, year), 0))
+            _allocation(
+                rng,
+                base * (1 + 0.03 * i) + rng.randrange(-50_000, 50_000),
+                spent.get((stream_id, year), 0),
+            )
             for i, year in enumerate(STREAM_YEARS)
         ]
         if rng.random() < 0.15:
             values[0] = "null"
-        rows.append(f"  - id: {stream_id}\n    name: {_quote(name)}\n    values: [{', '.join(values)}]\n")
+        rows.append(
+            f"  - id: {stream_id}\n    name: {_quote(name)}\n    values: [{', '.join(values)}]\n"
+        )
     streams = (
         "title: Funding streams 2023 to 2026\n"
         "description: "
         + _block(
             _paragraphs(
-                "The main funding streams the Police and Crime Commissioner uses to commission services that help "
+                "The main funding streams the Police and Crime Commissioner uses to commission "
+                "services that help "
                 "deliver the Police and Crime Plan."
             )
         )
@@ -882,7 +1041,9 @@ def _funding(rng: random.Random, spent: dict[tuple[str, str], float]) -> dict[st
             else _allocation(rng, 0, spent[(stream_id, year)])
             for v, year in zip(values, COVID_YEARS)
         ]
-        covid_rows.append(f"  - id: {stream_id}\n    name: {_quote(name)}\n    values: [{', '.join(values)}]\n")
+        covid_rows.append(
+            f"  - id: {stream_id}\n    name: {_quote(name)}\n    values: [{', '.join(values)}]\n"
+        )
     covid = (
         "title: COVID-19 emergency funding\n"
         "description: "
@@ -895,15 +1056,30 @@ def _funding(rng: random.Random, spent: dict[tuple[str, str], float]) -> dict[st
 
 
 TOOLKIT = {
-    "cycle/analyse.md": ("Stage 1: Analyse", "analyse", "public", "Understand the need before deciding what to buy."),
+    "cycle/analyse.md": (
+        "Stage 1: Analyse",
+        "analyse",
+        "public",
+        "Understand the need before deciding what to buy.",
+    ),
     "cycle/plan.md": (
         "Stage 2: Plan",
         "plan",
         "public",
         "Decide how to meet the need, with a cost model and a specification.",
     ),
-    "cycle/do.md": ("Stage 3: Do", "do", "public", "Procure the service fairly and award the contract or grant."),
-    "cycle/review.md": ("Stage 4: Review", "review", "public", "Monitor the service and learn from it."),
+    "cycle/do.md": (
+        "Stage 3: Do",
+        "do",
+        "public",
+        "Procure the service fairly and award the contract or grant.",
+    ),
+    "cycle/review.md": (
+        "Stage 4: Review",
+        "review",
+        "public",
+        "Monitor the service and learn from it.",
+    ),
     "internal/work-plan.md": (
         "Internal Commissioning Group work plan",
         "plan",
@@ -915,24 +1091,32 @@ TOOLKIT = {
 
 # Template text every toolkit document shares; internal documents declare it (shared_text).
 _BOILERPLATE = (
-    "This page describes what we do at this stage of the commissioning cycle, who is involved and what we produce.",
-    "Record the decisions you make and the reasons for them, so that the Internal Commissioning Group and "
+    "This page describes what we do at this stage of the commissioning cycle, who is involved and "
+    "what we produce.",
+    "Record the decisions you make and the reasons for them, so that the Internal Commissioning "
+    "Group and "
     "the Commissioner can rely on them later.",
 )
 
 
 def _toolkit(path: str, title: str, stage: str, audience: str, description: str) -> str:
     body = _paragraphs(f"{description} {_BOILERPLATE[0]}", _BOILERPLATE[1])
-    shared = "".join(f"  - {_quote(passage)}\n" for passage in _BOILERPLATE) if audience == "internal" else ""
+    shared = (
+        "".join(f"  - {_quote(passage)}\n" for passage in _BOILERPLATE)
+        if audience == "internal"
+        else ""
+    )
     return (
-        f"---\ntitle: {_quote(title)}\nstage: {stage}\naudience: {audience}\ndescription: {_quote(description)}\n"
+        f"---\ntitle: {_quote(title)}\nstage: {stage}\naudience: {audience}\ndescription: "
+        f"{_quote(description)}\n"
         f"owner: Head of Commissioning\nreviewed: 2025-06-30\nreview_due: 2026-06-30\n"
         + (f"shared_text:\n{shared}" if shared else "")
         + f"---\n\n# {title}\n\n{body}\n"
     )
 
 
-# --- The corpus -------------------------------------------------------------------------------------
+# --- The corpus
+# -------------------------------------------------------------------------------------
 
 
 def write_corpus(root: Path, n: int, seed: int = 0) -> None:

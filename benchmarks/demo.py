@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .corpus import write_corpus
 
-# A few hundred decisions: enough that every register is populated, small enough to build in a minute.
+# A few hundred decisions: enough that every register is populated, small enough to build in a
+# minute.
 RECORDS = 300
 SEED = 0
 

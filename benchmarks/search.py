@@ -32,8 +32,9 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from benchmarks.corpus import write_corpus  # noqa: E402
 from browser import load, serve, start_chromium  # noqa: E402
+
+from benchmarks.corpus import write_corpus  # noqa: E402
 from generator import search  # noqa: E402
 
 WORK = REPO / ".bench" / "search"
@@ -95,7 +96,9 @@ def with_material_search(source: Path) -> None:
     config_file = source / "mkdocs.yml"
     text = config_file.read_text(encoding="utf-8")
     text = text.replace(
-        "plugins:\n  - transparency:\n", "plugins:\n  - search\n  - transparency:\n      search: false\n", 1
+        "plugins:\n  - transparency:\n",
+        "plugins:\n  - search\n  - transparency:\n      search: false\n",
+        1,
     )
     if "  - search\n" not in text:
         sys.exit(f"{config_file}: cannot find the plugins list to add Material's search to")
@@ -103,10 +106,15 @@ def with_material_search(source: Path) -> None:
 
 
 def measure(site_dir: Path, base_path: str, page: str, query: Query) -> Query:
-    with tempfile.TemporaryDirectory(prefix="bench-search-") as profile, serve(site_dir, base_path) as base:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-search-") as profile,
+        serve(site_dir, base_path) as base,
+    ):
         driver = start_chromium(profile)
         try:
-            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FIRST_RESULT_JS})
+            driver.execute_cdp_cmd(
+                "Page.addScriptToEvaluateOnNewDocument", {"source": FIRST_RESULT_JS}
+            )
             load(driver, base + page + query.query)
             deadline = time.monotonic() + 120
             while driver.execute_script("return window.__firstResult") is None:
@@ -116,9 +124,12 @@ def measure(site_dir: Path, base_path: str, page: str, query: Query) -> Query:
             time.sleep(1)  # let the fragments of the first page of results finish
             query.first_result_ms = driver.execute_script("return window.__firstResult")
             query.search_ms = query.first_result_ms - driver.execute_script(
-                "return performance.getEntriesByType('resource').find(e => e.name.endsWith('/pagefind/pagefind.js')).startTime"
+                "return performance.getEntriesByType('resource').find(e => "
+                "e.name.endsWith('/pagefind/pagefind.js')).startTime"
             )
-            query.results = driver.execute_script("return document.querySelectorAll('.tr-search__results li').length")
+            query.results = driver.execute_script(
+                "return document.querySelectorAll('.tr-search__results li').length"
+            )
         finally:
             driver.quit()
         sent = list(base.log)
@@ -177,7 +188,12 @@ def main() -> None:
     queries = [
         measure(site_dir, base_path, page, Query("a word of a title", f"?q={quote(word)}")),
         measure(site_dir, base_path, page, Query("an exact reference", f"?q={quote(reference)}")),
-        measure(site_dir, base_path, page, Query("two facets, no words", f"?q=&category=grants&year={year}")),
+        measure(
+            site_dir,
+            base_path,
+            page,
+            Query("two facets, no words", f"?q=&category=grants&year={year}"),
+        ),
     ]
 
     material_source, material_site = WORK / "corpus-material", WORK / "site-material"
@@ -194,23 +210,28 @@ def main() -> None:
     )
     print()
     print(
-        f"{'First search, fresh cache, opened with ?q=':<58} {'search bytes':>13} {'gzip host':>10} {'files':>6} "
+        f"{'First search, fresh cache, opened with ?q=':<58} {'search bytes':>13} "
+        f"{'gzip host':>10} {'files':>6} "
         f"{'page bytes':>11} {'total':>11} {'results':>8} {'1st result':>11} {'search':>8}"
     )
     for q in queries:
         print(
-            f"{q.label + ' (' + q.query + ')':<58} {kb(q.search_bytes):>13} {kb(q.search_gzip):>10} {q.search_files:>6} "
+            f"{q.label + ' (' + q.query + ')':<58} {kb(q.search_bytes):>13} "
+            f"{kb(q.search_gzip):>10} {q.search_files:>6} "
             f"{kb(q.page_bytes):>11} {kb(q.search_bytes + q.page_bytes):>11} {q.results:>8} "
             f"{q.first_result_ms:>8.0f} ms {q.search_ms:>5.0f} ms"
         )
     worst = max(q.search_bytes for q in queries)
     print(
-        f"Target: at most {kb(TARGET)} of search per query: {'met' if worst <= TARGET else 'NOT met'} (largest {kb(worst)})"
+        f"Target: at most {kb(TARGET)} of search per query: "
+        f"{'met' if worst <= TARGET else 'NOT met'} (largest {kb(worst)})"
     )
     print()
     print(
-        f"Material's built-in search, {material_records:,} records (build {material_seconds:.0f} s): "
-        f"search_index.json {kb(len(material_index))}, {kb(len(gzip.compress(material_index, 6)))} gzipped"
+        f"Material's built-in search, {material_records:,} records (build {material_seconds:.0f} "
+        "s): "
+        f"search_index.json {kb(len(material_index))}, {kb(len(gzip.compress(material_index, 6)))} "
+        "gzipped"
         + (
             f"; scaled to {args.records:,}: {kb(len(material_index) * scale)}, "
             f"{kb(len(gzip.compress(material_index, 6)) * scale)} gzipped"

@@ -63,7 +63,9 @@ def _best(command: list[str], config_file: Path, site_dir: Path, repeat: int) ->
     for _ in range(repeat):
         shutil.rmtree(site_dir, ignore_errors=True)
         before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-        result = subprocess.run(command, cwd=config_file.parent, env=ENV, capture_output=True, text=True)
+        result = subprocess.run(
+            command, cwd=config_file.parent, env=ENV, capture_output=True, text=True
+        )
         wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
         if result.returncode:
             sys.exit(f"{config_file}: {' '.join(command[:4])} failed:\n{result.stderr[-3000:]}")
@@ -74,7 +76,17 @@ def _best(command: list[str], config_file: Path, site_dir: Path, repeat: int) ->
 
 def build(config_file: Path, site_dir: Path, repeat: int) -> Timing:
     """The best of `repeat` runs of `mkdocs build`."""
-    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file), "-d", str(site_dir)]
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "-q",
+        "-f",
+        str(config_file),
+        "-d",
+        str(site_dir),
+    ]
     return _best(command, config_file, site_dir, repeat)
 
 
@@ -94,7 +106,8 @@ def with_search(source: Path, on: bool) -> Path:
         sys.exit(f"{config}: cannot find the transparency plugin entry")
     variant = source / f"mkdocs-search-{'on' if on else 'off'}.yml"
     variant.write_text(
-        text.replace(marker, f"{marker}      search: {'true' if on else 'false'}\n", 1), encoding="utf-8"
+        text.replace(marker, f"{marker}      search: {'true' if on else 'false'}\n", 1),
+        encoding="utf-8",
     )
     return variant
 
@@ -133,10 +146,15 @@ def plain_markdown(d: Decision) -> str:
         parts += [
             "## Recipients",
             "| Recipient | Identifier | Amount |\n|---|---|---:|\n"
-            + "\n".join(f"| {r.name} | {r.org_id or ''} | {render.money(r.amount)} |" for r in d.recipients),
+            + "\n".join(
+                f"| {r.name} | {r.org_id or ''} | {render.money(r.amount)} |" for r in d.recipients
+            ),
         ]
     if d.documents:
-        parts += ["## Documents", "\n".join(f"- {doc.title} ({doc.file_type})" for doc in d.documents)]
+        parts += [
+            "## Documents",
+            "\n".join(f"- {doc.title} ({doc.file_type})" for doc in d.documents),
+        ]
     for part in d.exempt:
         parts += [f'!!! note "{part.title}"\n    Withheld: {part.reason}']
     return "\n\n".join(parts) + "\n"
@@ -152,7 +170,9 @@ def write_plain(source: Path, target: Path) -> Path:
     docs = target / "docs"
     shutil.rmtree(target, ignore_errors=True)
     docs.mkdir(parents=True)
-    (docs / "index.md").write_text("# Decisions\n\nEvery decision has its own page.\n", encoding="utf-8")
+    (docs / "index.md").write_text(
+        "# Decisions\n\nEvery decision has its own page.\n", encoding="utf-8"
+    )
     for d in records.decisions:
         page = docs / "decisions" / str(d.year) / f"{d.slug}.md"
         page.parent.mkdir(parents=True, exist_ok=True)
@@ -165,13 +185,21 @@ def write_plain(source: Path, target: Path) -> Path:
         "theme": {
             "name": "material",
             "font": False,
-            **{k: v for k, v in (config.get("theme") or {}).items() if k not in ("name", "font", "custom_dir")},
+            **{
+                k: v
+                for k, v in (config.get("theme") or {}).items()
+                if k not in ("name", "font", "custom_dir")
+            },
         },
         "markdown_extensions": [
             "attr_list",
             "admonition",
             "tables",
-            *[e for e in config.get("markdown_extensions") or [] if e not in ("attr_list", "admonition", "tables")],
+            *[
+                e
+                for e in config.get("markdown_extensions") or []
+                if e not in ("attr_list", "admonition", "tables")
+            ],
         ],
         # Material's own search plugin, as a plain Material site has.
         "plugins": ["search"],
@@ -184,7 +212,9 @@ def write_plain(source: Path, target: Path) -> Path:
 
 
 def decision_page_sizes(site_dir: Path) -> list[int]:
-    return [p.stat().st_size for p in (site_dir / "decisions").glob("[0-9][0-9][0-9][0-9]/*/index.html")]
+    return [
+        p.stat().st_size for p in (site_dir / "decisions").glob("[0-9][0-9][0-9][0-9]/*/index.html")
+    ]
 
 
 def profile_build(config_file: Path, site_dir: Path, out: Path) -> None:
@@ -193,20 +223,30 @@ def profile_build(config_file: Path, site_dir: Path, out: Path) -> None:
 
     os.environ.update(ENV)
     config = load_config(str(config_file), site_dir=str(site_dir))
-    cProfile.runctx("mkdocs_build(config)", globals(), {"mkdocs_build": mkdocs_build, "config": config}, str(out))
+    cProfile.runctx(
+        "mkdocs_build(config)",
+        globals(),
+        {"mkdocs_build": mkdocs_build, "config": config},
+        str(out),
+    )
     print(f"profile of our build written to {out} (read it with: python -m pstats {out})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, nargs="+", default=[2_000, 10_000])
-    parser.add_argument("--repeat", type=int, default=1, help="build each site this many times and keep the best")
-    parser.add_argument("--profile", type=Path, help="write a cProfile of our build of the last size here")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="build each site this many times and keep the best"
+    )
+    parser.add_argument(
+        "--profile", type=Path, help="write a cProfile of our build of the last size here"
+    )
     args = parser.parse_args()
 
     print("Build times: CPU seconds (wall seconds), the best of", args.repeat)
     print(
-        f"{'records':>8} {'ours':>15} {'ours + search':>15} {'transparency build':>19} {'plain + search':>15} {'ratio':>6}"
+        f"{'records':>8} {'ours':>15} {'ours + search':>15} {'transparency build':>19} "
+        f"{'plain + search':>15} {'ratio':>6}"
         f"   {'decision page mean':>18} {'largest':>9}"
     )
     verdicts = []
@@ -229,13 +269,15 @@ def main() -> None:
             + f"{plain.cpu:>7.1f}s ({plain.wall:>4.0f}s)"
         )
         print(
-            f"{n:>8,} {times} {ratio:>5.2f}x   {mean / 1024:>15.1f} KB {largest / 1024:>6.1f} KB   ({len(sizes):,} decision pages)"
+            f"{n:>8,} {times} {ratio:>5.2f}x   {mean / 1024:>15.1f} KB {largest / 1024:>6.1f} KB   "
+            f"({len(sizes):,} decision pages)"
         )
         verdicts.append(ratio <= RATIO_TARGET and largest <= PAGE_TARGET)
         if args.profile and n == args.records[-1]:
             profile_build(ours_config, WORK / f"site-profile-{n}", args.profile)
     print(
-        f"Targets: transparency build at most {RATIO_TARGET}x plain Material with its search, decision pages at most {PAGE_TARGET // 1024} KB: "
+        f"Targets: transparency build at most {RATIO_TARGET}x plain Material with its search, "
+        f"decision pages at most {PAGE_TARGET // 1024} KB: "
         f"{'met' if all(verdicts) else 'NOT met'}"
     )
 

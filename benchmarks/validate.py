@@ -54,7 +54,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     if not getattr(yaml, "__with_libyaml__", False):
-        sys.exit("PyYAML has no C loader here (built without libyaml): the comparison would mean nothing")
+        sys.exit(
+            "PyYAML has no C loader here (built without libyaml): the comparison would mean nothing"
+        )
 
     with tempfile.TemporaryDirectory(prefix="bench-validate-") as tmp:
         root = Path(tmp) / "site"
@@ -62,10 +64,13 @@ def main() -> None:
         write_corpus(root, args.records, seed=args.seed)
         written = time.perf_counter() - started
         settings = read_settings(root / "mkdocs.yml")
-        files = sorted((root / "decisions").glob("*/*.yaml")) + sorted((root / "content" / "funding").glob("*.yaml"))
+        files = sorted((root / "decisions").glob("*/*.yaml")) + sorted(
+            (root / "content" / "funding").glob("*.yaml")
+        )
         size = sum(p.stat().st_size for p in files)
         print(
-            f"Corpus: {args.records:,} decision records + {len(files) - args.records} funding tables, "
+            f"Corpus: {args.records:,} decision records + {len(files) - args.records} funding "
+            "tables, "
             f"{size / 2**20:.1f} MiB of YAML, written in {written:.1f} s (seed {args.seed})"
         )
 

@@ -24,7 +24,11 @@ def page_url(src_uri: str) -> str:
 
 def page_url_of(built: str) -> str:
     """The address (inside the site) a built HTML file is served at: page_url's inverse."""
-    return built.removesuffix("index.html") if built == "index.html" or built.endswith("/index.html") else built
+    return (
+        built.removesuffix("index.html")
+        if built == "index.html" or built.endswith("/index.html")
+        else built
+    )
 
 
 def relative_url(target: str, page_url: str) -> str:

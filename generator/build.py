@@ -64,7 +64,8 @@ class Summary:
         records = self.decisions + self.funding_tables + self.toolkit
         withheld = f"; {self.withheld} withheld" if self.withheld else ""
         return (
-            f"built {relative}: {records} records ({self.decisions} decisions, {self.funding_tables} funding tables, "
+            f"built {relative}: {records} records ({self.decisions} decisions, "
+            f"{self.funding_tables} funding tables, "
             f"{self.toolkit} toolkit documents{withheld}), {self.pages} pages, {self.files} files, "
             f"{_megabytes(self.size)} in {self.seconds:.1f} s"
         )
@@ -93,7 +94,9 @@ class Progress:
         finally:
             seconds = time.monotonic() - start
             self.stream.write(
-                f" {seconds:.1f} s\n" if self.live else f"[{number}/{len(STEPS)}] done in {seconds:.1f} s\n"
+                f" {seconds:.1f} s\n"
+                if self.live
+                else f"[{number}/{len(STEPS)}] done in {seconds:.1f} s\n"
             )
             # Held back until the step's line is finished, so they do not break it.
             for note in self.notes:
@@ -146,7 +149,10 @@ def _settings(config_file: Path) -> Settings:
         raise BuildFailed([d.text() for d in exc.diagnostics])
     except (OSError, ValueError, TypeError) as exc:
         raise BuildFailed(
-            [f"{config_file}: cannot read the transparency plugin's options: {' '.join(str(exc).split())}"]
+            [
+                f"{config_file}: cannot read the transparency plugin's options: "
+                f"{' '.join(str(exc).split())}"
+            ]
         )
 
 
@@ -174,7 +180,9 @@ def _load_config(config_file: Path, strict: bool, log: _Collect) -> MkDocsConfig
         return load_config(config_file=str(config_file), strict=strict)
 
 
-def _mkdocs(config: MkDocsConfig, config_file: Path, log: _Collect, records: Records) -> Publication:
+def _mkdocs(
+    config: MkDocsConfig, config_file: Path, log: _Collect, records: Records
+) -> Publication:
     """Build the site into config.site_dir; the plugin's on_post_build adds exports and search."""
     if (plugin := config.plugins.get("transparency")) is not None:
         plugin.loaded = records  # validated at step 1: not loaded a second time
@@ -187,22 +195,34 @@ def _mkdocs(config: MkDocsConfig, config_file: Path, log: _Collect, records: Rec
     plugin = config.plugins.get("transparency")
     if plugin is None:
         raise BuildFailed(
-            [f"{config_file}: the transparency plugin is not in its plugins: add '- transparency' to plugins"]
+            [
+                f"{config_file}: the transparency plugin is not in its plugins: add '- "
+                "transparency' to plugins"
+            ]
         )
     return plugin.publication
 
 
-def _check(build_dir: Path, site_dir: Path, config: MkDocsConfig, publication: Publication, progress: Progress) -> None:
+def _check(
+    build_dir: Path,
+    site_dir: Path,
+    config: MkDocsConfig,
+    publication: Publication,
+    progress: Progress,
+) -> None:
     shown = _display(site_dir)
     with progress.step(3):
         sources = links.sources(publication, Path(config.docs_dir), _display)
         broken = links.check(build_dir, publication, config.site_url or "", sources)
     with progress.step(4):
         scanned = guard.scan(
-            build_dir, guard.secrets(publication, _display), links.attached_files(publication, Path(config.docs_dir))
+            build_dir,
+            guard.secrets(publication, _display),
+            links.attached_files(publication, Path(config.docs_dir)),
         )
         progress.notes += [
-            f"warning: {shown}/{name}: the guard cannot read text in this file (an image, or an encrypted or damaged "
+            f"warning: {shown}/{name}: the guard cannot read text in this file (an image, or an "
+            "encrypted or damaged "
             "document): check by eye that it holds nothing withheld"
             for name in scanned.unread
         ]
@@ -219,7 +239,9 @@ def _link_problems(broken: list[links.BrokenLink], shown: str) -> Iterator[str]:
         groups[(link.problem, link.source)].append(link)
     for first, *others in groups.values():
         line = f":{first.line}" if first.line else ""
-        also = f" (and on {len(others)} other page{'s' if len(others) > 1 else ''})" if others else ""
+        also = (
+            f" (and on {len(others)} other page{'s' if len(others) > 1 else ''})" if others else ""
+        )
         yield f"{shown}/{first.file}{line}: error: {first.message()}{also}"
 
 
@@ -244,7 +266,9 @@ def build(
     progress = progress or Progress()
     config_file = Path(config_file)
     if not config_file.is_file():
-        raise BuildFailed([f"{config_file}: no such file: run this in the site's folder or give --config"])
+        raise BuildFailed(
+            [f"{config_file}: no such file: run this in the site's folder or give --config"]
+        )
     settings = _settings(config_file)
     with progress.step(1):
         records = _validate(settings, progress)
@@ -269,7 +293,9 @@ def build(
                 publication = _mkdocs(config, config_file, log, records)
             finally:
                 # The plugin logs the records' warnings again: they were shown at step 1.
-                progress.notes += [f"warning: mkdocs: {w}" for w in log.lines(logging.WARNING) if w not in shown]
+                progress.notes += [
+                    f"warning: mkdocs: {w}" for w in log.lines(logging.WARNING) if w not in shown
+                ]
         _check(build_dir, site_dir, config, publication, progress)
         pages, files, size = _tree(build_dir)
         with progress.step(5):

@@ -38,19 +38,24 @@ def funding_chart(table: FundingTable) -> Markup:
         y += _GROUP_LINE
         for i, (column, value) in enumerate(zip(table.columns, row.values)):
             label = render.money(value) if value is not None else "not known"
-            shapes.append(f'<text class="tr-chart-value" x="0" y="{y + 13}">{_escape(column)}: {_escape(label)}</text>')
+            shapes.append(
+                f'<text class="tr-chart-value" x="0" y="{y + 13}">{_escape(column)}: '
+                f"{_escape(label)}</text>"
+            )
             y += _LABEL_LINE
             if value is not None:
                 width = max(Decimal("0.5"), (value / top * 100).quantize(Decimal("0.1")))
                 shapes.append(
-                    f'<rect class="tr-chart-bar tr-chart-bar--{i % 4}" x="0" y="{y}" width="{width}%" height="{_BAR}"/>'
+                    f'<rect class="tr-chart-bar tr-chart-bar--{i % 4}" x="0" y="{y}" '
+                    f'width="{width}%" height="{_BAR}"/>'
                 )
             y += _BAR + _BAR_GAP
         y += _GROUP_GAP
     title = f"{table.title}: chart"
     svg = (
         f'<figure class="tr-chart">'
-        f'<svg width="100%" height="{y}" role="img" aria-label="{_escape(title)}. The table below gives the same figures." '
+        f'<svg width="100%" height="{y}" role="img" aria-label="{_escape(title)}. The table below '
+        'gives the same figures." '
         f'xmlns="http://www.w3.org/2000/svg" focusable="false">'
         + "".join(shapes)
         + f"</svg><figcaption>{_escape(table.title)}, by financial year. The figures are in the table below.</figcaption></figure>"

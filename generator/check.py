@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Iterable
 
 from . import load, registers, statutory
-from .records import Records
 from .publication import publish
+from .records import Records
 from .settings import Settings
 
 
@@ -18,7 +18,9 @@ def check(settings: Settings, only: Iterable[Path] | None = None) -> Records:
     `only` limits which files' problems are kept, as for load.load."""
     records = load.load(settings)
     publication = publish(records)
-    records.diagnostics.extend(statutory.build_warnings(publication, registers.derive(publication), records.specified))
+    records.diagnostics.extend(
+        statutory.build_warnings(publication, registers.derive(publication), records.specified)
+    )
     if only is not None:
         load.keep_only(records, only)
     records.diagnostics[:] = records.diagnostics.sorted()

@@ -41,21 +41,27 @@ def _config_path(config_file: Path | None) -> Path:
 def _settings(config_file: Path | None, form: str = "text") -> Settings:
     config_file = _config_path(config_file)
     if not config_file.is_file():
-        raise click.ClickException(f"{config_file}: no such file: run this in the site's folder or give --config")
+        raise click.ClickException(
+            f"{config_file}: no such file: run this in the site's folder or give --config"
+        )
     try:
         return read_settings(config_file)
     except OptionsError as exc:
         print_diagnostics(exc.diagnostics, form)
         raise click.ClickException(str(exc)) from None
     except (ValueError, TypeError) as exc:
-        raise click.ClickException(f"{config_file}: the transparency plugin's options are not valid: {exc}")
+        raise click.ClickException(
+            f"{config_file}: the transparency plugin's options are not valid: {exc}"
+        )
     except Exception as exc:  # a broken mkdocs.yml: say so in one line
         raise click.ClickException(f"{config_file}: cannot read it: {str(exc).splitlines()[0]}")
 
 
 def print_diagnostics(diagnostics: Diagnostics, form: str = "text") -> None:
     for diagnostic in diagnostics:
-        click.echo(diagnostic.github() if form == "github" else diagnostic.text(), err=form == "text")
+        click.echo(
+            diagnostic.github() if form == "github" else diagnostic.text(), err=form == "text"
+        )
 
 
 @click.group()
@@ -75,9 +81,13 @@ def main() -> None:
     help="github: GitHub Actions annotations on the changed lines.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option("--verbose", "-v", is_flag=True, help="List every warning, not only how many of each kind.")
+@click.option(
+    "--verbose", "-v", is_flag=True, help="List every warning, not only how many of each kind."
+)
 @config_option
-def validate(paths: tuple[Path, ...], form: str, strict: bool, verbose: bool, config_file: Path | None) -> None:
+def validate(
+    paths: tuple[Path, ...], form: str, strict: bool, verbose: bool, config_file: Path | None
+) -> None:
     """Check every record (or only PATHS) and report all problems at once, with the build's warnings."""
     records = check.check(_settings(config_file, form), only=paths or None)
     errors, warnings = len(records.diagnostics.errors), len(records.diagnostics.warnings)
@@ -111,7 +121,8 @@ def build(site_dir: Path | None, strict: bool, config_file: Path | None) -> None
         summary = pipeline.build(_config_path(config_file), site_dir, strict)
     except pipeline.BuildFailed as failed:
         click.echo(
-            f"transparency build stopped with {len(failed.problems)} problem(s); the published site was not changed:",
+            f"transparency build stopped with {len(failed.problems)} problem(s); the published "
+            "site was not changed:",
             err=True,
         )
         for problem in failed.problems:
@@ -134,10 +145,14 @@ def new() -> None:
     help="Date the decision was made: 2020-08-01, 01/08/2020 or 1 August 2020 (day first); today if left out.",
 )
 @click.option(
-    "--prefix", default=None, help="Reference prefix, e.g. WYPCC; from mkdocs.yml or existing records if left out."
+    "--prefix",
+    default=None,
+    help="Reference prefix, e.g. WYPCC; from mkdocs.yml or existing records if left out.",
 )
 @config_option
-def new_decision(title: str, date: str | None, prefix: str | None, config_file: Path | None) -> None:
+def new_decision(
+    title: str, date: str | None, prefix: str | None, config_file: Path | None
+) -> None:
     """Write a new decision record with the next free reference for its year."""
     try:
         day = newrecord.parse_date(date) if date is not None else dt.date.today()
@@ -166,25 +181,42 @@ class BadDate(click.ClickException):
 
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--name", prompt="Name of the office", help="e.g. Police and Crime Commissioner for Avon and Somerset.")
+@click.option(
+    "--name",
+    prompt="Name of the office",
+    help="e.g. Police and Crime Commissioner for Avon and Somerset.",
+)
 @click.option("--website", prompt="The office's website", help="Its main website, https://...")
-@click.option("--email", prompt="Contact email", help="Where the public asks for information in another format.")
-@click.option("--phone", default="", help="Contact telephone number, for the accessibility statement.")
+@click.option(
+    "--email",
+    prompt="Contact email",
+    help="Where the public asks for information in another format.",
+)
+@click.option(
+    "--phone", default="", help="Contact telephone number, for the accessibility statement."
+)
 @click.option("--org-id", "org_id", prompt="org-id.guide identifier", help="e.g. GB-GOR-PC000123.")
 @click.option(
-    "--prefix", prompt="Reference prefix", help="Of the decision references, e.g. AVSPCC for AVSPCC-2025-001."
+    "--prefix",
+    prompt="Reference prefix",
+    help="Of the decision references, e.g. AVSPCC for AVSPCC-2025-001.",
 )
-def init(folder: Path, name: str, website: str, email: str, phone: str, org_id: str, prefix: str) -> None:
+def init(
+    folder: Path, name: str, website: str, email: str, phone: str, org_id: str, prefix: str
+) -> None:
     """Start a new office's site repository in FOLDER (new or empty)."""
     from . import newsite
 
-    office = newsite.Office(name=name, website=website, email=email, org_id=org_id, prefix=prefix, phone=phone)
+    office = newsite.Office(
+        name=name, website=website, email=email, org_id=org_id, prefix=prefix, phone=phone
+    )
     try:
         written = newsite.write_site(folder, office, dt.date.today())
     except newsite.NewSiteError as exc:
         raise click.ClickException(str(exc))
     click.echo(
-        f"wrote {len(written)} files in {click.format_filename(folder)}; next: cd {click.format_filename(folder)} && make site"
+        f"wrote {len(written)} files in {click.format_filename(folder)}; next: cd "
+        f"{click.format_filename(folder)} && make site"
     )
 
 
@@ -197,20 +229,27 @@ def init(folder: Path, name: str, website: str, email: str, phone: str, org_id: 
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="MAP.yaml: which field each column of the log fills (columns:, defaults:, dates:).",
 )
-@click.option("--sheet", default=None, help="The sheet of an XLSX log to read; the first if left out.")
+@click.option(
+    "--sheet", default=None, help="The sheet of an XLSX log to read; the first if left out."
+)
 @click.option("--dry-run", is_flag=True, help="Check every row and report, but write nothing.")
 @config_option
-def import_log(log: Path, map_file: Path, sheet: str | None, dry_run: bool, config_file: Path) -> None:
+def import_log(
+    log: Path, map_file: Path, sheet: str | None, dry_run: bool, config_file: Path
+) -> None:
     """Write one decision record per row of a CSV or XLSX decision log; never overwrite one."""
     try:
-        result = importlog.import_log(_settings(config_file), log, map_file, sheet=sheet, dry_run=dry_run)
+        result = importlog.import_log(
+            _settings(config_file), log, map_file, sheet=sheet, dry_run=dry_run
+        )
     except importlog.ImportFailed as exc:
         raise click.ClickException(str(exc))
     print_diagnostics(result.diagnostics)
     failed = len({d.line for d in result.diagnostics.errors})
     written = result.rows - failed if dry_run else len(result.written)
     click.echo(
-        f"{'would write' if dry_run else 'wrote'} {written} record(s) from {result.rows} row(s); {failed} row(s) not imported",
+        f"{'would write' if dry_run else 'wrote'} {written} record(s) from {result.rows} row(s); "
+        f"{failed} row(s) not imported",
         err=True,
     )
     if result.diagnostics.errors:

@@ -29,7 +29,10 @@ def _option(kind: Any, default: Any) -> c.BaseConfigOption:
 
 def _config_class(declared: type) -> type[Config]:
     defaults = declared()
-    options = {name: _option(kind, getattr(defaults, name)) for name, kind in declared_options(declared).items()}
+    options = {
+        name: _option(kind, getattr(defaults, name))
+        for name, kind in declared_options(declared).items()
+    }
     return type(f"{declared.__name__}Config", (Config,), options)
 
 

@@ -90,7 +90,9 @@ def _kind(schema: dict[str, Any]) -> str:
     return kind
 
 
-def _fields(schema: dict[str, Any], prefix: tuple[str, ...], parent_kind: str, parent: str = "") -> tuple[Field, ...]:
+def _fields(
+    schema: dict[str, Any], prefix: tuple[str, ...], parent_kind: str, parent: str = ""
+) -> tuple[Field, ...]:
     required = set(schema.get("required", ()))
     result = []
     for key, sub in schema.get("properties", {}).items():
@@ -129,7 +131,8 @@ def decision_fields() -> tuple[Field, ...]:
 URL_DESCRIPTION = "Web address of the decision's page on this site."
 # And its total, which a record may state only in parts.
 TOTAL_DESCRIPTION = (
-    "The decision's total in pounds: financial.amount, else the sum of financial.breakdown, else of "
+    "The decision's total in pounds: financial.amount, else the sum of financial.breakdown, else "
+    "of "
     "the recipients' amounts; left out where none is stated."
 )
 
@@ -154,12 +157,17 @@ def funding_columns() -> tuple[Column, ...]:
     schema = load_schema("funding")
     row = schema["properties"]["rows"]["items"]["properties"]
     return (
-        Column("table", "Name of the funding table: the file content/funding/<table>.yaml it comes from."),
+        Column(
+            "table",
+            "Name of the funding table: the file content/funding/<table>.yaml it comes from.",
+        ),
         Column("table_title", schema["properties"]["title"]["description"]),
         Column("stream_id", row["id"]["description"]),
         Column("stream_name", row["name"]["description"]),
         Column("financial_year", schema["properties"]["columns"]["description"]),
-        Column("amount", "Amount allocated to the stream in that year, in pounds; empty where unknown."),
+        Column(
+            "amount", "Amount allocated to the stream in that year, in pounds; empty where unknown."
+        ),
     )
 
 
@@ -181,7 +189,10 @@ def _entries(f: Field) -> list[Entry]:
         ]
     entries = [Entry(f.name, f.name, f.csv_words, f.type_words, f.description)]
     if f.children:
-        entries += [Entry(c.name, "", f"inside the {f.name} column", c.type_words, c.description) for c in f.children]
+        entries += [
+            Entry(c.name, "", f"inside the {f.name} column", c.type_words, c.description)
+            for c in f.children
+        ]
     return entries
 
 

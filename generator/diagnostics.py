@@ -25,22 +25,42 @@ class Diagnostic:
 
     def text(self) -> str:
         where = f"{self.field}: " if self.field else ""
-        return f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {where}{self.message}"
+        return (
+            f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {where}{self.message}"
+        )
 
     def github(self) -> str:
         # Workflow commands end at a newline and treat % specially.
         where = f"{self.field}: " if self.field else ""
-        message = (where + self.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        message = (
+            (where + self.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        )
         return f"::{self.severity.value} file={self.path},line={self.line},col={self.column}::{message}"
 
 
 class Diagnostics(list["Diagnostic"]):
     """A list of diagnostics with helpers to add to it and ask about it."""
 
-    def error(self, path: str | Path, line: int, column: int, message: str, field: str = "", kind: str = "") -> None:
+    def error(
+        self,
+        path: str | Path,
+        line: int,
+        column: int,
+        message: str,
+        field: str = "",
+        kind: str = "",
+    ) -> None:
         self.append(Diagnostic(str(path), line, column, Severity.ERROR, message, field, kind))
 
-    def warning(self, path: str | Path, line: int, column: int, message: str, field: str = "", kind: str = "") -> None:
+    def warning(
+        self,
+        path: str | Path,
+        line: int,
+        column: int,
+        message: str,
+        field: str = "",
+        kind: str = "",
+    ) -> None:
         self.append(Diagnostic(str(path), line, column, Severity.WARNING, message, field, kind))
 
     @property
@@ -72,6 +92,8 @@ def for_people(diagnostics: list[Diagnostic], *, verbose: bool = False) -> list[
         else:
             first = found[0]
             lines.append(
-                f"{len(found)} warnings: {kind}, the first at {first.path}:{first.line}:{first.column} (make validate OPTIONS=--verbose lists them all)"
+                f"{len(found)} warnings: {kind}, the first at "
+                f"{first.path}:{first.line}:{first.column} (make validate OPTIONS=--verbose lists "
+                "them all)"
             )
     return lines

@@ -22,7 +22,13 @@ from xml.etree import ElementTree as ET
 
 from . import __version__, registercsv, render
 from .addresses import LICENCE_NAME, LICENCE_URL, absolute_url, document_path
-from .datadictionary import LIST_SEPARATOR, Field, decision_columns, decision_fields, funding_columns
+from .datadictionary import (
+    LIST_SEPARATOR,
+    Field,
+    decision_columns,
+    decision_fields,
+    funding_columns,
+)
 from .model import Decision
 from .publication import Publication
 from .registers import GrantRow, Registers
@@ -48,7 +54,12 @@ OPEN_DATA_PAGE = "open-data/"
 # Our routes in the Open Contracting method codelist; framework call-offs and "other" fit
 # none of its four values, so they are described in procurementMethodDetails only.
 OCDS_METHODS = {"open-tender": "open", "restricted-tender": "selective", "direct-award": "direct"}
-OCDS_AWARD_STATUS = {"approved": "active", "rejected": "unsuccessful", "withdrawn": "cancelled", "deferred": "pending"}
+OCDS_AWARD_STATUS = {
+    "approved": "active",
+    "rejected": "unsuccessful",
+    "withdrawn": "cancelled",
+    "deferred": "pending",
+}
 
 
 def category_feed(category: str) -> str:
@@ -117,7 +128,9 @@ def _public(obj: Any, fields: Iterable[Field]) -> dict[str, Any]:
     return out
 
 
-def decision_record(d: Decision, embargoed: set[str], site_url: str, today: dt.date | None = None) -> dict[str, Any]:
+def decision_record(
+    d: Decision, embargoed: set[str], site_url: str, today: dt.date | None = None
+) -> dict[str, Any]:
     """Every public field of a decision, keyed as in its YAML file, and the page's address.
 
     References to embargoed decisions are left out: even a reference must not say that a
@@ -126,7 +139,9 @@ def decision_record(d: Decision, embargoed: set[str], site_url: str, today: dt.d
     record = _public(d, decision_fields())
     if "related" in record:
         record["related"] = [
-            ref if isinstance(ref, str) else {k: v for k, v in dataclasses.asdict(ref).items() if v is not None}
+            ref
+            if isinstance(ref, str)
+            else {k: v for k, v in dataclasses.asdict(ref).items() if v is not None}
             for ref in record["related"]
             if ref not in embargoed
         ]
@@ -171,7 +186,9 @@ def spreadsheet_safe(text: str) -> str:
     """Text a spreadsheet cannot run: one leading apostrophe, which spreadsheets show as text,
     before a formula's first character, and before a text that starts with an apostrophe
     itself, so that removing one leading apostrophe always gives back the exact text."""
-    return "'" + text if text.startswith("'") or text.lstrip(" ").startswith(_FORMULA_START) else text
+    return (
+        "'" + text if text.startswith("'") or text.lstrip(" ").startswith(_FORMULA_START) else text
+    )
 
 
 def csv_cell(value: Any) -> str:
@@ -208,7 +225,10 @@ def decisions_csv(records: list[dict[str, Any]]) -> bytes:
     columns = decision_columns()
     return csv_bytes(
         [c.name for c in columns],
-        ([_cell(_lookup(r, c.field.path if c.field else (c.name,)), c.field) for c in columns] for r in records),
+        (
+            [_cell(_lookup(r, c.field.path if c.field else (c.name,)), c.field) for c in columns]
+            for r in records
+        ),
     )
 
 
@@ -248,7 +268,9 @@ def _feed_order(d: Decision) -> tuple:
 
 
 def _host(pub: Publication, site_url: str) -> str:
-    return urlsplit(site_url).hostname or urlsplit(pub.settings.publisher.url).hostname or "localhost"
+    return (
+        urlsplit(site_url).hostname or urlsplit(pub.settings.publisher.url).hostname or "localhost"
+    )
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
@@ -257,7 +279,9 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
     return element
 
 
-def atom_feed(pub: Publication, site_url: str, decisions: list[Decision], path: str, page: str, title: str) -> bytes:
+def atom_feed(
+    pub: Publication, site_url: str, decisions: list[Decision], path: str, page: str, title: str
+) -> bytes:
     """An Atom 1.0 feed of the newest published decisions, newest first.
 
     Entry ids are tag URIs made from the reference, so they stay the same when a record is
@@ -268,7 +292,11 @@ def atom_feed(pub: Publication, site_url: str, decisions: list[Decision], path: 
     # The namespace as a plain attribute: ElementTree's default_namespace refuses the
     # unqualified attributes (rel, href) that Atom uses.
     feed = ET.Element("feed", {"xmlns": ATOM, XML_LANG: "en-GB"})
-    _sub(feed, "id", absolute_url(site_url, path) if site_url else f"tag:{host},{pub.today.year}:{path}")
+    _sub(
+        feed,
+        "id",
+        absolute_url(site_url, path) if site_url else f"tag:{host},{pub.today.year}:{path}",
+    )
     _sub(feed, "title", title)
     _sub(feed, "updated", _timestamp(max((d.published for d in entries), default=pub.today)))
     _sub(_sub(feed, "author"), "name", pub.settings.publisher.name)
@@ -281,7 +309,13 @@ def atom_feed(pub: Publication, site_url: str, decisions: list[Decision], path: 
         _sub(entry, "id", f"tag:{host},{d.date.year}:{d.reference}")
         _sub(entry, "title", f"{d.reference}: {d.title}")
         _sub(entry, "link", rel="alternate", type="text/html", href=absolute_url(site_url, d.url))
-        _sub(entry, "link", rel="alternate", type="application/json", href=absolute_url(site_url, d.url + RECORD_JSON))
+        _sub(
+            entry,
+            "link",
+            rel="alternate",
+            type="application/json",
+            href=absolute_url(site_url, d.url + RECORD_JSON),
+        )
         _sub(entry, "published", _timestamp(d.published))
         _sub(entry, "updated", _timestamp(d.published))
         _sub(_sub(entry, "author"), "name", d.decision_maker)
@@ -367,7 +401,9 @@ def _grant(pub: Publication, row: GrantRow, site_url: str) -> dict[str, Any]:
     if site_url:
         grant["url"] = absolute_url(site_url, d.url)
     if row.funding_stream in pub.streams:
-        grant["grantProgramme"] = [{"code": row.funding_stream, "title": pub.streams[row.funding_stream][1].name}]
+        grant["grantProgramme"] = [
+            {"code": row.funding_stream, "title": pub.streams[row.funding_stream][1].name}
+        ]
     start, end = _grant_dates(d)
     if start:
         grant["plannedDates"] = [{"startDate": start, **({"endDate": end} if end else {})}]
@@ -408,7 +444,10 @@ def grants_360(pub: Publication, rows: list[GrantRow], site_url: str) -> bytes |
         },
     }
     if site_url:
-        package.update(downloadURL=absolute_url(site_url, GRANTS_360), accessURL=absolute_url(site_url, OPEN_DATA_PAGE))
+        package.update(
+            downloadURL=absolute_url(site_url, GRANTS_360),
+            accessURL=absolute_url(site_url, OPEN_DATA_PAGE),
+        )
     package["grants"] = awarded
     return json_bytes(package)
 
@@ -425,7 +464,8 @@ def contract_awards(pub: Publication) -> list[Decision]:
 def _organisation(org_id: str | None, name: str, fallback: str) -> dict[str, Any]:
     party: dict[str, Any] = {"id": org_id or fallback, "name": name}
     if org_id and org_id.count("-") >= 2:
-        # org-id.guide identifiers are <list>-<id>, the list code itself holding one hyphen (GB-COH).
+        # org-id.guide identifiers are <list>-<id>, the list code itself holding one hyphen
+        # (GB-COH).
         country, register, local = org_id.split("-", 2)
         party["identifier"] = {"scheme": f"{country}-{register}", "id": local}
     return party
@@ -443,7 +483,9 @@ def _release(pub: Publication, d: Decision, site_url: str) -> dict[str, Any]:
     publisher = pub.settings.publisher
     proc = d.procurement
     buyer = _organisation(publisher.org_id, publisher.name, "buyer")
-    suppliers = [_organisation(r.org_id, r.name, f"supplier-{i + 1}") for i, r in enumerate(d.recipients)]
+    suppliers = [
+        _organisation(r.org_id, r.name, f"supplier-{i + 1}") for i, r in enumerate(d.recipients)
+    ]
     value = {"amount": d.amount, "currency": d.currency} if d.amount is not None else None
     planned = proc.stage == "intention"
     tender: dict[str, Any] = {
@@ -539,7 +581,10 @@ def ocds_package(pub: Publication, site_url: str) -> bytes | None:
         "version": "1.1",
         # The newest change to the contents, so the same records give the same file.
         "publishedDate": _timestamp(max((d.published for d in awards), default=pub.today)),
-        "publisher": {"name": publisher.name, **({"uid": publisher.org_id} if publisher.org_id else {})},
+        "publisher": {
+            "name": publisher.name,
+            **({"uid": publisher.org_id} if publisher.org_id else {}),
+        },
         "license": LICENCE_URL,
     }
     if site_url:
@@ -555,7 +600,9 @@ def schema_bytes(name: str) -> bytes:
     return resources.files("generator").joinpath(f"schemas/{name}.schema.json").read_bytes()
 
 
-def site_exports(pub: Publication, registers: Registers, site_url: str) -> Iterator[tuple[str, bytes]]:
+def site_exports(
+    pub: Publication, registers: Registers, site_url: str
+) -> Iterator[tuple[str, bytes]]:
     """Every open data file as (path in the site, content), made one at a time."""
     records = decision_records(pub, site_url)
     yield DECISIONS_CSV, decisions_csv(records)
@@ -573,7 +620,12 @@ def site_exports(pub: Publication, registers: Registers, site_url: str) -> Itera
     for d, record in zip(pub.decisions, records):
         yield d.url + RECORD_JSON, record_json(pub, record)
     for path, (columns, rows) in registercsv.DOWNLOADS.items():
-        yield path, csv_bytes(columns, ([row[c] for c in columns] for row in rows(pub, registers, site_url)))
+        yield (
+            path,
+            csv_bytes(
+                columns, ([row[c] for c in columns] for row in rows(pub, registers, site_url))
+            ),
+        )
 
 
 # What each key of the JSON files means, for the Open data page. The tests check that every
@@ -605,7 +657,8 @@ GRANT_KEYS = (
     ("grants", "One grant per named recipient of each approved grant decision."),
     (
         "grants[].id",
-        "The grants prefix set in mkdocs.yml, the decision's reference and the recipient's place in "
+        "The grants prefix set in mkdocs.yml, the decision's reference and the recipient's place "
+        "in "
         "the record, from 1: <prefix>-<reference>-<n>.",
     ),
     ("grants[].title", "Title of the decision."),
@@ -613,7 +666,8 @@ GRANT_KEYS = (
     ("grants[].currency", "financial.currency of the decision."),
     (
         "grants[].amountAwarded",
-        "The recipient's amount (recipients[].amount), or the decision's amount where it names one recipient only.",
+        "The recipient's amount (recipients[].amount), or the decision's amount where it names one "
+        "recipient only.",
     ),
     ("grants[].awardDate", "Date of the decision."),
     (
@@ -627,8 +681,14 @@ GRANT_KEYS = (
     ("grants[].url", "The decision's page on this site."),
     ("grants[].grantProgramme[].code", "financial.funding_stream: the funding stream's id."),
     ("grants[].grantProgramme[].title", "The funding stream's name, from the funding tables."),
-    ("grants[].plannedDates[].startDate", "period.start, else procurement.contract_start, where the record gives it."),
-    ("grants[].plannedDates[].endDate", "period.end, else procurement.contract_end, where the record gives it."),
+    (
+        "grants[].plannedDates[].startDate",
+        "period.start, else procurement.contract_start, where the record gives it.",
+    ),
+    (
+        "grants[].plannedDates[].endDate",
+        "period.end, else procurement.contract_end, where the record gives it.",
+    ),
     ("grants[].dateModified", "The decision's publication date, at midnight UTC."),
 )
 OCDS_KEYS = (
@@ -647,7 +707,10 @@ OCDS_KEYS = (
         "One release per published decision whose procurement route is not a grant round, whatever "
         "its value; income and decisions noted or endorsed are left out, as they award nothing.",
     ),
-    ("releases[].ocid", "The ocid prefix set in mkdocs.yml and the decision's reference: <prefix>-<reference>."),
+    (
+        "releases[].ocid",
+        "The ocid prefix set in mkdocs.yml and the decision's reference: <prefix>-<reference>.",
+    ),
     ("releases[].id", "The reference and the publication date of the decision."),
     ("releases[].date", "Publication date of the decision, at midnight UTC."),
     (
@@ -659,28 +722,39 @@ OCDS_KEYS = (
     ("releases[].language", "Always en."),
     (
         "releases[].parties[].id",
-        "The org-id.guide identifier of the office or the supplier; supplier-<n> for a supplier without one.",
+        "The org-id.guide identifier of the office or the supplier; supplier-<n> for a supplier "
+        "without one.",
     ),
     ("releases[].parties[].name", "Name of the office or the supplier (recipients[].name)."),
     ("releases[].parties[].identifier.scheme", "The register of the identifier, like GB-COH."),
     ("releases[].parties[].identifier.id", "The identifier within that register."),
-    ("releases[].parties[].roles", "buyer and procuringEntity for the office; supplier for each recipient."),
+    (
+        "releases[].parties[].roles",
+        "buyer and procuringEntity for the office; supplier for each recipient.",
+    ),
     ("releases[].buyer.id", "The office's identifier."),
     ("releases[].buyer.name", "The office's name."),
     ("releases[].tender.id", "The decision's reference."),
     ("releases[].tender.title", "Title of the decision."),
     (
         "releases[].tender.status",
-        "complete where the decision awarded, extended or varied the contract; planned for a decision to go to market.",
+        "complete where the decision awarded, extended or varied the contract; planned for a "
+        "decision to go to market.",
     ),
-    ("releases[].tender.description", "For a planned tender: summary of the decision, as plain text."),
+    (
+        "releases[].tender.description",
+        "For a planned tender: summary of the decision, as plain text.",
+    ),
     (
         "releases[].tender.value.amount",
         "For a planned tender: the decision's amount (financial.amount, or the sum "
         "of its breakdown or its recipients' amounts).",
     ),
     ("releases[].tender.value.currency", "For a planned tender: financial.currency."),
-    ("releases[].tender.contractPeriod.startDate", "For a planned tender: procurement.contract_start."),
+    (
+        "releases[].tender.contractPeriod.startDate",
+        "For a planned tender: procurement.contract_start.",
+    ),
     ("releases[].tender.contractPeriod.endDate", "For a planned tender: procurement.contract_end."),
     (
         "releases[].tender.procurementMethod",
@@ -690,27 +764,38 @@ OCDS_KEYS = (
     ),
     ("releases[].tender.procurementMethodDetails", "procurement.route in words."),
     ("releases[].tender.numberOfTenderers", "procurement.bids_received."),
-    ("releases[].tender.submissionMethodDetails", "procurement.portal: where the opportunity was advertised."),
+    (
+        "releases[].tender.submissionMethodDetails",
+        "procurement.portal: where the opportunity was advertised.",
+    ),
     ("releases[].awards[].id", "The decision's reference."),
     ("releases[].awards[].title", "Title of the decision."),
     ("releases[].awards[].description", "Summary of the decision, as plain text."),
     (
         "releases[].awards[].status",
-        "status of the decision: approved is active, rejected unsuccessful, withdrawn cancelled, deferred pending.",
+        "status of the decision: approved is active, rejected unsuccessful, withdrawn cancelled, "
+        "deferred pending.",
     ),
     ("releases[].awards[].date", "Date of the decision, at midnight UTC."),
     (
         "releases[].awards[].value.amount",
-        "The decision's amount: financial.amount, or the sum of its breakdown or of its recipients' amounts.",
+        "The decision's amount: financial.amount, or the sum of its breakdown or of its "
+        "recipients' amounts.",
     ),
     ("releases[].awards[].value.currency", "financial.currency."),
     ("releases[].awards[].suppliers[].id", "As parties[].id."),
     ("releases[].awards[].suppliers[].name", "recipients[].name."),
-    ("releases[].awards[].contractPeriod.startDate", "procurement.contract_start, at midnight UTC."),
+    (
+        "releases[].awards[].contractPeriod.startDate",
+        "procurement.contract_start, at midnight UTC.",
+    ),
     ("releases[].awards[].contractPeriod.endDate", "procurement.contract_end, at midnight UTC."),
     ("releases[].awards[].documents[].id", "Place of the document in the record, from 1."),
     ("releases[].awards[].documents[].title", "documents[].title."),
-    ("releases[].awards[].documents[].url", "documents[].url, or the address of documents[].file on this site."),
+    (
+        "releases[].awards[].documents[].url",
+        "documents[].url, or the address of documents[].file on this site.",
+    ),
     ("releases[].contracts[].id", "The decision's reference."),
     ("releases[].contracts[].awardID", "The decision's reference."),
     ("releases[].contracts[].title", "Title of the decision."),

@@ -100,7 +100,9 @@ def _office(data: bytes) -> str | None:
             if not members:
                 return None
             parts = [
-                _XML_TAG.sub(lambda m: b" " if _SPACING_TAG.match(m.group()) else b"", archive.read(info))
+                _XML_TAG.sub(
+                    lambda m: b" " if _SPACING_TAG.match(m.group()) else b"", archive.read(info)
+                )
                 for info in members
             ]
     except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, zlib.error, NotImplementedError):

@@ -64,7 +64,9 @@ class Leak:
     secret: Secret
 
     def message(self) -> str:
-        return f"contains {self.secret.what} (kept in {self.secret.source}): it must not be published"
+        return (
+            f"contains {self.secret.what} (kept in {self.secret.source}): it must not be published"
+        )
 
 
 def _json_unescape(match: re.Match[str]) -> str:
@@ -117,7 +119,9 @@ def _variants(text: str) -> list[tuple[str, ...]]:
     return list(dict.fromkeys(t for t in (tuple(words(text)), tuple(words(rendered))) if t))
 
 
-def _windows(variant: tuple[str, ...], shared: Sequence[tuple[str, ...]] = ()) -> Iterator[tuple[str, ...]]:
+def _windows(
+    variant: tuple[str, ...], shared: Sequence[tuple[str, ...]] = ()
+) -> Iterator[tuple[str, ...]]:
     """The whole text when short, else every run of WINDOW words; none that lies wholly inside
     the passages a document declares it shares with published ones."""
     covered = [False] * len(variant)
@@ -139,7 +143,9 @@ def _needles(text: str, minimum: int = 1, shared: Sequence[str] = ()) -> Iterato
             yield from _windows(variant, [p for p in passages if p])
 
 
-def _secrets_of(what: str, source: str, text: str, minimum: int = 1, shared: Sequence[str] = ()) -> Iterator[Secret]:
+def _secrets_of(
+    what: str, source: str, text: str, minimum: int = 1, shared: Sequence[str] = ()
+) -> Iterator[Secret]:
     for needle in dict.fromkeys(_needles(text, minimum, shared)):
         yield Secret(what, source, needle)
 
@@ -180,22 +186,37 @@ def secrets(publication: Publication, relative: Callable[[Path], str] = str) -> 
     for decision in withheld.embargoed:
         where = relative(decision.source)
         until = f"embargoed until {decision.published}"
-        found += _secrets_of(f"the reference of {decision.reference}, {until}", where, decision.reference)
-        found += _secrets_of(f"the title of {decision.reference}, {until}", where, decision.title, TITLE_WORDS)
-        found += _secrets_of(f"the summary of {decision.reference}, {until}", where, decision.summary, TITLE_WORDS)
+        found += _secrets_of(
+            f"the reference of {decision.reference}, {until}", where, decision.reference
+        )
+        found += _secrets_of(
+            f"the title of {decision.reference}, {until}", where, decision.title, TITLE_WORDS
+        )
+        found += _secrets_of(
+            f"the summary of {decision.reference}, {until}", where, decision.summary, TITLE_WORDS
+        )
     for decision, name, text in withheld.whole:
         found += _secrets_of(
-            f"the {name} of {decision.reference}, withheld as a whole", relative(decision.source), text, TITLE_WORDS
+            f"the {name} of {decision.reference}, withheld as a whole",
+            relative(decision.source),
+            text,
+            TITLE_WORDS,
         )
     # Text copied from an internal document into a public one is a leak like any other, unless
     # staff declared the passage as shared (shared_text, checked by validation).
     for document in withheld.internal:
         where = relative(document.source)
         found += _secrets_of(
-            f"the title of the internal document '{document.title}'", where, document.title, TITLE_WORDS
+            f"the title of the internal document '{document.title}'",
+            where,
+            document.title,
+            TITLE_WORDS,
         )
         found += _secrets_of(
-            f"the text of the internal document '{document.title}'", where, document.body, shared=document.shared_text
+            f"the text of the internal document '{document.title}'",
+            where,
+            document.body,
+            shared=document.shared_text,
         )
     for uri, (path, why) in withheld.files.items():
         found += _file_secrets(f"the withheld file '{uri}', {why}", relative(path), path)
@@ -212,7 +233,9 @@ class Guard:
 
     def __init__(self, secrets: Iterable[Secret]):
         # Records copied from one another share texts: each run of words is compared once.
-        self._by_anchor: dict[str, dict[tuple[str, ...], list[Secret]]] = defaultdict(lambda: defaultdict(list))
+        self._by_anchor: dict[str, dict[tuple[str, ...], list[Secret]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         self._by_digest: dict[str, list[Secret]] = defaultdict(list)
         for secret in secrets:
             if secret.digest:
@@ -224,7 +247,9 @@ class Guard:
     def find(self, public: list[str], digest: str = "") -> list[Secret]:
         """The secrets in a file, given its words and (to find files withheld whole) its SHA-256."""
         present = set(public)
-        found: dict[str, Secret] = {secret.what: secret for secret in self._by_digest.get(digest, ())}
+        found: dict[str, Secret] = {
+            secret.what: secret for secret in self._by_digest.get(digest, ())
+        }
         for anchor in self._by_anchor.keys() & present:
             candidates = [
                 (needle, needle.index(anchor), secrets)
@@ -252,7 +277,8 @@ def _positions(items: list[str], item: str) -> Iterator[int]:
 @dataclass
 class Scan:
     leaks: list[Leak] = field(default_factory=list)
-    # Attached files whose text the guard cannot read (an image, an encrypted PDF): named, not passed.
+    # Attached files whose text the guard cannot read (an image, an encrypted PDF): named, not
+    # passed.
     unread: list[str] = field(default_factory=list)
 
 
@@ -272,5 +298,7 @@ def scan(site_dir: Path, secrets: Iterable[Secret], attached: Iterable[str] = ()
         if not text and raw and name in attached:
             result.unread.append(name)
         public = words(name) + [_BREAK] + text
-        result.leaks += [Leak(name, secret) for secret in guard.find(public, hashlib.sha256(raw).hexdigest())]
+        result.leaks += [
+            Leak(name, secret) for secret in guard.find(public, hashlib.sha256(raw).hexdigest())
+        ]
     return result

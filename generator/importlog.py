@@ -23,8 +23,8 @@ import yaml
 from . import schema
 from .diagnostics import Diagnostics, Severity
 from .load import load
-from .records import Records
 from .model import decision_from_data, record_file_name, slugify
+from .records import Records
 from .settings import Settings
 from .source import SourceMap
 from .validate import check_records
@@ -82,13 +82,20 @@ def read_map(path: Path) -> LogMap:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ImportFailed(f"{path}: cannot read the map: {str(exc).splitlines()[0]}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("columns"), dict) or not data["columns"]:
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("columns"), dict)
+        or not data["columns"]
+    ):
         raise ImportFailed(
-            f"{path}: the map needs 'columns:', a mapping of column headings to fields, like \"Decision No.\": reference"
+            f"{path}: the map needs 'columns:', a mapping of column headings to fields, like "
+            '"Decision No.": reference'
         )
     wrong = [f"{k}" for k in set(data) - {"columns", "defaults", "dates"}]
     if wrong:
-        raise ImportFailed(f"{path}: unknown key '{wrong[0]}' in the map: use columns, defaults and dates")
+        raise ImportFailed(
+            f"{path}: unknown key '{wrong[0]}' in the map: use columns, defaults and dates"
+        )
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise ImportFailed(f"{path}: 'defaults:' must be a mapping of fields to values")
@@ -99,7 +106,8 @@ def read_map(path: Path) -> LogMap:
             known = False
         if not known:
             raise ImportFailed(
-                f"{path}: '{name}' is not a field of a decision record (like reference, financial.amount or recipients[0].name)"
+                f"{path}: '{name}' is not a field of a decision record (like reference, "
+                "financial.amount or recipients[0].name)"
             )
     dates = data.get("dates", "day-first")
     if dates not in ("day-first", "month-first"):
@@ -111,7 +119,9 @@ def read_map(path: Path) -> LogMap:
     )
 
 
-def read_log(path: Path, sheet: str | None = None) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+def read_log(
+    path: Path, sheet: str | None = None
+) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     """The header and the (row number, cells) of a CSV or XLSX log, numbered as a spreadsheet shows them."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -128,7 +138,9 @@ def read_log(path: Path, sheet: str | None = None) -> tuple[list[str], Iterator[
         except Exception as exc:  # a damaged or mislabelled file: one line, not a traceback
             raise ImportFailed(f"{path}: cannot read it as an XLSX workbook: {exc}") from None
         if sheet is not None and sheet not in book.sheetnames:
-            raise ImportFailed(f"{path}: no sheet named '{sheet}': the sheets are {', '.join(book.sheetnames)}")
+            raise ImportFailed(
+                f"{path}: no sheet named '{sheet}': the sheets are {', '.join(book.sheetnames)}"
+            )
         rows = [list(r) for r in book[sheet or book.sheetnames[0]].iter_rows(values_only=True)]
         book.close()
     else:
@@ -136,7 +148,9 @@ def read_log(path: Path, sheet: str | None = None) -> tuple[list[str], Iterator[
     if not rows:
         raise ImportFailed(f"{path}: the log is empty")
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
-    return header, ((i + 2, row) for i, row in enumerate(rows[1:]) if any(_blank(c) is not None for c in row))
+    return header, (
+        (i + 2, row) for i, row in enumerate(rows[1:]) if any(_blank(c) is not None for c in row)
+    )
 
 
 def _blank(value: Any) -> Any:
@@ -149,7 +163,16 @@ def _blank(value: Any) -> Any:
 
 _DAY_FIRST = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y")
 _MONTH_FIRST = ("%m/%d/%Y", "%m/%d/%y")
-_WORDS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%b-%y", "%d-%b-%Y", "%d %b %y", "%B %d, %Y", "%b %d, %Y")
+_WORDS = (
+    "%Y-%m-%d",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%d-%b-%y",
+    "%d-%b-%Y",
+    "%d %b %y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+)
 _ORDINAL = re.compile(r"(?<=\d)(st|nd|rd|th)\b", re.I)
 
 
@@ -193,9 +216,14 @@ def to_money(value: Any) -> tuple[Decimal, str | None]:
         return Decimal(str(value)), None
     m = _MONEY.match(" ".join(str(value).split()))
     if not m:
-        raise ValueError(f"'{value}' is not an amount of money: write it like £12,000, 12000.50, £1.2m or up to £5,000")
+        raise ValueError(
+            f"'{value}' is not an amount of money: write it like £12,000, 12000.50, £1.2m or up to "
+            "£5,000"
+        )
     try:
-        amount = Decimal(m["number"].replace(",", "")) * _SCALE.get((m["scale"] or "").lower(), Decimal(1))
+        amount = Decimal(m["number"].replace(",", "")) * _SCALE.get(
+            (m["scale"] or "").lower(), Decimal(1)
+        )
     except InvalidOperation:
         raise ValueError(f"'{value}' is not an amount of money") from None
     basis = None
@@ -248,7 +276,9 @@ def _convert(value: Any, spec: dict[str, Any], *, day_first: bool) -> tuple[Any,
     if "enum" in spec:
         # Logs write "Approved" or "Open tender" where the format has approved and open-tender.
         wanted = slugify(str(value))
-        return next((choice for choice in spec["enum"] if slugify(choice) == wanted), str(value).strip()), None
+        return next(
+            (choice for choice in spec["enum"] if slugify(choice) == wanted), str(value).strip()
+        ), None
     if isinstance(value, float) and value.is_integer():
         return str(int(value)), None  # a reference like 1691 typed into a number cell
     if isinstance(value, (dt.date, dt.datetime)):
@@ -306,11 +336,15 @@ def _yaml(record: dict[str, Any]) -> str:
     Dumper.add_representer(
         Decimal,
         lambda d, v: d.represent_scalar(
-            "tag:yaml.org,2002:int" if v == v.to_integral_value() else "tag:yaml.org,2002:float", format(v, "f")
+            "tag:yaml.org,2002:int" if v == v.to_integral_value() else "tag:yaml.org,2002:float",
+            format(v, "f"),
         ),
     )
     Dumper.add_representer(
-        str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style=">" if len(v) > 80 else None)
+        str,
+        lambda d, v: d.represent_scalar(
+            "tag:yaml.org,2002:str", v, style=">" if len(v) > 80 else None
+        ),
     )
     # Fields in the order of the format (and of `transparency new decision`), not of the log.
     order = list(schema.load_schema("decision")["properties"])
@@ -319,7 +353,12 @@ def _yaml(record: dict[str, Any]) -> str:
 
 
 def import_log(
-    settings: Settings, log: Path, map_file: Path, *, sheet: str | None = None, dry_run: bool = False
+    settings: Settings,
+    log: Path,
+    map_file: Path,
+    *,
+    sheet: str | None = None,
+    dry_run: bool = False,
 ) -> Imported:
     """Read the log, check every row as a record of the repository, write the good ones."""
     log_map = read_map(map_file)
@@ -329,12 +368,19 @@ def import_log(
     missing = [h for h in log_map.columns if h not in header]
     if missing:
         raise ImportFailed(
-            f"{shown}: the map names the column '{missing[0]}', which is not in the log's first row ({', '.join(h for h in header if h)})"
+            f"{shown}: the map names the column '{missing[0]}', which is not in the log's first "
+            f"row ({', '.join(h for h in header if h)})"
         )
     repository = load(settings)
     decisions_dir = settings.path("decisions_dir")
-    taken = {d.slug: d.source for d in repository.decisions + repository.partial_decisions if d.reference}
-    taken.update({p.stem.lower(): p for p in decisions_dir.glob("*/*.yaml")} if decisions_dir.is_dir() else {})
+    taken = {
+        d.slug: d.source for d in repository.decisions + repository.partial_decisions if d.reference
+    }
+    taken.update(
+        {p.stem.lower(): p for p in decisions_dir.glob("*/*.yaml")}
+        if decisions_dir.is_dir()
+        else {}
+    )
     candidates = []
     for number, cells in rows:
         result.rows += 1
@@ -347,7 +393,9 @@ def import_log(
         found = list(schema.check("decision", data))
         for problem in found:
             name = schema.field_name(problem.path)
-            result.diagnostics.error(shown, number, _column_of(name, columns), problem.message, name)
+            result.diagnostics.error(
+                shown, number, _column_of(name, columns), problem.message, name
+            )
         if found:
             continue
         path = decisions_dir / str(data["date"][:4]) / record_file_name(data["reference"])
@@ -357,7 +405,8 @@ def import_log(
                 shown,
                 number,
                 _column_of("reference", columns),
-                f"'{data['reference']}' is already the reference of {repository.relative(taken[slug])}: it was not imported again",
+                f"'{data['reference']}' is already the reference of "
+                f"{repository.relative(taken[slug])}: it was not imported again",
                 "reference",
             )
             continue
@@ -375,9 +424,15 @@ def import_log(
     for diagnostic in trial.diagnostics:
         by_file.setdefault(diagnostic.path, []).append(diagnostic)
     for number, record, columns, decision in candidates:
-        found = [d for d in by_file.get(trial.relative(decision.source), []) if d.severity is Severity.ERROR]
+        found = [
+            d
+            for d in by_file.get(trial.relative(decision.source), [])
+            if d.severity is Severity.ERROR
+        ]
         for d in found:
-            result.diagnostics.error(shown, number, _column_of(d.field, columns), d.message, d.field)
+            result.diagnostics.error(
+                shown, number, _column_of(d.field, columns), d.message, d.field
+            )
         if found or dry_run:
             continue
         decision.source.parent.mkdir(parents=True, exist_ok=True)
@@ -388,7 +443,9 @@ def import_log(
     return result
 
 
-_PARENT = re.compile(r"(\.[a-z_]+|\[\d+\])$")  # the last step of a field name: recipients[0].name -> recipients[0]
+_PARENT = re.compile(
+    r"(\.[a-z_]+|\[\d+\])$"
+)  # the last step of a field name: recipients[0].name -> recipients[0]
 
 
 def _column_of(name: str, columns: dict[str, int]) -> int:

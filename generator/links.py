@@ -51,8 +51,12 @@ class _Site:
         parts = urlsplit(link)
         path = unquote(parts.path)
         if parts.scheme or parts.netloc:
-            if (parts.scheme or self.host[0], parts.netloc) != self.host or not (path + "/").startswith(self.base):
-                return ""  # another host, or another part of the office's website: not ours to check
+            if (parts.scheme or self.host[0], parts.netloc) != self.host or not (
+                path + "/"
+            ).startswith(self.base):
+                return (
+                    ""  # another host, or another part of the office's website: not ours to check
+                )
         here = self.base + page_url_of(page)
         # rstrip: at the root the folder is "/", and "//" would survive normpath.
         absolute = posixpath.join(posixpath.dirname(here).rstrip("/") + "/", path) if path else here
@@ -77,7 +81,9 @@ def _scan(root: Path, base: str, site_url: str) -> _Site:
     ids = {}
     for name in files:
         if name.endswith(".html"):
-            ids[name] = {a or b for a, b in _ID.findall((root / name).read_text("utf-8", errors="replace"))}
+            ids[name] = {
+                a or b for a, b in _ID.findall((root / name).read_text("utf-8", errors="replace"))
+            }
     parts = urlsplit(site_url)
     return _Site(root, base, (parts.scheme, parts.netloc), files, ids)
 
@@ -90,7 +96,11 @@ def _links(text: str) -> Iterator[tuple[int, bool, str]]:
     for match in _LINK.finditer(text):
         line += text.count("\n", counted, match.start())
         counted = match.start()
-        yield line, start <= match.start() < end, match.group(1) if match.group(1) is not None else match.group(2)
+        yield (
+            line,
+            start <= match.start() < end,
+            match.group(1) if match.group(1) is not None else match.group(2),
+        )
 
 
 def base_path(site_url: str) -> str:
@@ -128,10 +138,15 @@ def check(
         for line, in_text, link in _links(text):
             problem = _problem(site, page, link.strip())
             if problem:
-                broken.append(BrokenLink(page, line, link, problem, sources.get(page, "") if in_text else ""))
+                broken.append(
+                    BrokenLink(page, line, link, problem, sources.get(page, "") if in_text else "")
+                )
     for decision in publication.decisions:
         for document in decision.documents:
-            if document.file and document_path(publication.settings, document.file) not in site.files:
+            if (
+                document.file
+                and document_path(publication.settings, document.file) not in site.files
+            ):
                 page = decision.url + "index.html"
                 broken.append(
                     BrokenLink(
@@ -154,12 +169,16 @@ def attached_files(publication: Publication, docs_dir: Path) -> list[str]:
         if document.file
     ]
     found += [
-        path.relative_to(docs_dir).as_posix() for path in docs_dir.rglob("*") if path.is_file() and path.suffix != ".md"
+        path.relative_to(docs_dir).as_posix()
+        for path in docs_dir.rglob("*")
+        if path.is_file() and path.suffix != ".md"
     ]
     return found
 
 
-def sources(publication: Publication, docs_dir: Path, relative: Callable[[Path], str] = str) -> dict[str, str]:
+def sources(
+    publication: Publication, docs_dir: Path, relative: Callable[[Path], str] = str
+) -> dict[str, str]:
     """Which file staff edit to change each built page: a Markdown page or a record."""
     found = {}
     for path in docs_dir.rglob("*.md"):

@@ -37,7 +37,8 @@ def read_text(records: Records, path: Path) -> str | None:
                 1,
                 1,
                 f"the file is {size:,} bytes, over the limit of {limit:,} (record_size_limit): "
-                f"split it, or move long text into a document under {records.relative(records.settings.path('files_dir'))}/",
+                "split it, or move long text into a document under "
+                f"{records.relative(records.settings.path('files_dir'))}/",
             )
             return None
         raw = path.read_bytes()
@@ -46,7 +47,9 @@ def read_text(records: Records, path: Path) -> str | None:
         return None
     text, problem = source.decode(raw)
     if problem:
-        records.diagnostics.error(rel, problem.position.line, problem.position.column, problem.message)
+        records.diagnostics.error(
+            rel, problem.position.line, problem.position.column, problem.message
+        )
         return None
     return text
 
@@ -85,7 +88,9 @@ def parse_file(
     }[kind]
     if parsed.data is None and not parsed.problems:
         empty = "the front matter is empty" if kind == "toolkit" else "the file is empty"
-        records.diagnostics.error(rel, 1 + line_offset, 1, f"{empty}: expected {what} (a mapping of fields)")
+        records.diagnostics.error(
+            rel, 1 + line_offset, 1, f"{empty}: expected {what} (a mapping of fields)"
+        )
         return None
     if not isinstance(parsed.data, dict):
         if parsed.data is not None:
@@ -93,7 +98,8 @@ def parse_file(
                 rel,
                 1 + line_offset,
                 1,
-                f"expected {what} (a mapping of 'field: value' lines), found {source.type_name(parsed.data)}",
+                f"expected {what} (a mapping of 'field: value' lines), found "
+                f"{source.type_name(parsed.data)}",
             )
         return None
     problems = list(schema.check(kind, parsed.data))
@@ -118,7 +124,11 @@ def _files(folder: Path, pattern: str) -> list[Path]:
 
 
 def _load_each(
-    records: Records, paths: list[Path], kind: str, build: Callable[[dict[str, Any], Path, SourceMap], Any], into: list
+    records: Records,
+    paths: list[Path],
+    kind: str,
+    build: Callable[[dict[str, Any], Path, SourceMap], Any],
+    into: list,
 ) -> None:
     for path in paths:
         parsed = parse_file(records, path, kind)
@@ -136,12 +146,19 @@ def _front_matter(records: Records, path: Path, text: str) -> tuple[str, str, in
     closing = _FRONT_MATTER.search(text, opening.end())
     if closing is None:
         records.diagnostics.error(
-            records.relative(path), 1, 1, "the front matter is not closed: add a '---' line after its last field"
+            records.relative(path),
+            1,
+            1,
+            "the front matter is not closed: add a '---' line after its last field",
         )
         return False
     # The front matter starts at the end of the opening '---' line, so only blank lines the
     # boundary swallowed shift its line numbers.
-    return text[opening.end() : closing.start()], text[closing.end() :], text.count("\n", 0, opening.end())
+    return (
+        text[opening.end() : closing.start()],
+        text[closing.end() :],
+        text.count("\n", 0, opening.end()),
+    )
 
 
 def load_toolkit_document(records: Records, path: Path) -> ToolkitDocument | None:
@@ -155,7 +172,8 @@ def load_toolkit_document(records: Records, path: Path) -> ToolkitDocument | Non
             records.relative(path),
             1,
             1,
-            "the document has no front matter: start it with a '---' line, a 'title: ...' line and another '---' line",
+            "the document has no front matter: start it with a '---' line, a 'title: ...' line and "
+            "another '---' line",
         )
         return None
     if split is False:
@@ -166,7 +184,9 @@ def load_toolkit_document(records: Records, path: Path) -> ToolkitDocument | Non
         return None
     data, source_map = parsed
     return ToolkitDocument(
-        src_uri=path.relative_to(docs_dir).as_posix() if path.is_relative_to(docs_dir) else path.name,
+        src_uri=path.relative_to(docs_dir).as_posix()
+        if path.is_relative_to(docs_dir)
+        else path.name,
         title=data["title"],
         body=body,
         stage=data.get("stage"),
@@ -220,10 +240,20 @@ def _written_page(records: Records, path: Path) -> ToolkitDocument | None:
         )
         return None
     heading = _HEADING.search(body)
-    title = data.get("title") if isinstance(data.get("title"), str) else heading[1] if heading else path.stem
+    title = (
+        data.get("title")
+        if isinstance(data.get("title"), str)
+        else heading[1]
+        if heading
+        else path.stem
+    )
     docs_dir = records.settings.path("docs_dir")
     return ToolkitDocument(
-        src_uri=path.relative_to(docs_dir).as_posix(), title=title, body=body, audience="internal", source=path
+        src_uri=path.relative_to(docs_dir).as_posix(),
+        title=title,
+        body=body,
+        audience="internal",
+        source=path,
     )
 
 
@@ -256,7 +286,8 @@ def _withheld_files(records: Records, written: dict[Path, bool]) -> dict[Path, s
         folder = document.source.parent
         for name in document.attachments:
             withheld.setdefault(
-                Path(os.path.normpath(folder / name)), f"an attachment of the internal document '{document.title}'"
+                Path(os.path.normpath(folder / name)),
+                f"an attachment of the internal document '{document.title}'",
             )
         for path in linked_files(document, docs_dir):
             withheld.setdefault(path, f"linked from the internal document '{document.title}'")
@@ -268,7 +299,12 @@ def _withheld_files(records: Records, written: dict[Path, bool]) -> dict[Path, s
             continue
         # The nearest folder, up to docs_dir, that holds documents decides for the files in it.
         folder = next(
-            (f for f in [path.parent, *path.parent.parents] if f in internal_folders or f == docs_dir), docs_dir
+            (
+                f
+                for f in [path.parent, *path.parent.parents]
+                if f in internal_folders or f == docs_dir
+            ),
+            docs_dir,
         )
         if internal_folders.get(folder):
             withheld[path] = f"in {records.relative(folder)}/, whose documents are all internal"
@@ -288,7 +324,11 @@ def _symbolic_links_out(records: Records) -> None:
         candidates = [top] if top.is_symlink() else []
         if top.is_dir() and not top.is_symlink():
             for folder, folders, files in os.walk(top):
-                candidates += [Path(folder) / name for name in folders + files if (Path(folder) / name).is_symlink()]
+                candidates += [
+                    Path(folder) / name
+                    for name in folders + files
+                    if (Path(folder) / name).is_symlink()
+                ]
         for link in candidates:
             target = link.resolve()
             if not target.is_relative_to(root):
@@ -297,7 +337,8 @@ def _symbolic_links_out(records: Records) -> None:
                     1,
                     1,
                     f"is a symbolic link to {target}, outside the repository: "
-                    "the site is built only from the repository's own files; copy the file in instead",
+                    "the site is built only from the repository's own files; copy the file in "
+                    "instead",
                 )
 
 
@@ -309,7 +350,11 @@ def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
     """
     records = Records(settings)
     files_dir = settings.path("files_dir")
-    decision_files = [p for p in _files(settings.path("decisions_dir"), "*/*.yaml") if not p.is_relative_to(files_dir)]
+    decision_files = [
+        p
+        for p in _files(settings.path("decisions_dir"), "*/*.yaml")
+        if not p.is_relative_to(files_dir)
+    ]
     _load_each(records, decision_files, "decision", decision_from_data, records.decisions)
     _load_each(
         records,
@@ -342,15 +387,26 @@ def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
         specified,
     )
     records.specified = specified[0] if specified else None
-    stray = _files(settings.path("decisions_dir"), "*.yaml") + _files(settings.path("decisions_dir"), "*/*/*.yaml")
+    stray = _files(settings.path("decisions_dir"), "*.yaml") + _files(
+        settings.path("decisions_dir"), "*/*/*.yaml"
+    )
     for path in stray:
         if not path.is_relative_to(files_dir):
             records.diagnostics.error(
-                records.relative(path), 1, 1, "a decision record must be at decisions/<year>/<reference>.yaml"
+                records.relative(path),
+                1,
+                1,
+                "a decision record must be at decisions/<year>/<reference>.yaml",
             )
     # A record saved as .yml would otherwise silently not exist.
-    for path in _files(settings.path("decisions_dir"), "**/*") + _files(settings.path("funding_dir"), "*"):
-        if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml" and not path.is_relative_to(files_dir):
+    for path in _files(settings.path("decisions_dir"), "**/*") + _files(
+        settings.path("funding_dir"), "*"
+    ):
+        if (
+            path.suffix.lower() in (".yml", ".yaml")
+            and path.suffix != ".yaml"
+            and not path.is_relative_to(files_dir)
+        ):
             records.diagnostics.error(
                 records.relative(path),
                 1,
@@ -370,6 +426,7 @@ def keep_only(records: Records, only: Iterable[Path]) -> None:
     kept = [
         d
         for d in records.diagnostics
-        if d.path in wanted or any(w == "." or d.path.startswith(w.rstrip("/") + "/") for w in wanted)
+        if d.path in wanted
+        or any(w == "." or d.path.startswith(w.rstrip("/") + "/") for w in wanted)
     ]
     records.diagnostics[:] = kept

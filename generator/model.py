@@ -208,7 +208,11 @@ class Decision:
         if self.financial.breakdown:
             return self.financial.breakdown
         total = self.amount
-        return (Part(total, self.financial.financial_year, self.financial.funding_stream),) if total is not None else ()
+        return (
+            (Part(total, self.financial.financial_year, self.financial.funding_stream),)
+            if total is not None
+            else ()
+        )
 
     @property
     def currency(self) -> str:
@@ -240,7 +244,9 @@ class Decision:
     def is_grant(self) -> bool:
         if self.is_income or not self.about_awarding:
             return False
-        return self.category == "grants" or (self.procurement is not None and self.procurement.route == "grant-round")
+        return self.category == "grants" or (
+            self.procurement is not None and self.procurement.route == "grant-round"
+        )
 
     @property
     def is_contract(self) -> bool:
@@ -373,7 +379,12 @@ def decision_from_data(data: dict[str, Any], source: Path, source_map: SourceMap
             vat=fin.get("vat"),
             direction=fin.get("direction"),
             breakdown=tuple(
-                Part(as_money(p["amount"]), p.get("financial_year"), p.get("funding_stream"), p.get("description"))
+                Part(
+                    as_money(p["amount"]),
+                    p.get("financial_year"),
+                    p.get("funding_stream"),
+                    p.get("description"),
+                )
                 for p in fin.get("breakdown") or []
             ),
         )
@@ -395,7 +406,9 @@ def decision_from_data(data: dict[str, Any], source: Path, source_map: SourceMap
         )
         if proc
         else None,
-        documents=[Document(d["title"], d.get("file"), d.get("url")) for d in data.get("documents") or []],
+        documents=[
+            Document(d["title"], d.get("file"), d.get("url")) for d in data.get("documents") or []
+        ],
         related=[
             r if isinstance(r, str) else ElsewhereDecision(r["reference"], r["url"], r.get("title"))
             for r in data.get("related") or []
@@ -405,7 +418,11 @@ def decision_from_data(data: dict[str, Any], source: Path, source_map: SourceMap
         tags=list(data.get("tags") or []),
         exempt=[
             ExemptPart(
-                e["title"], e["reason"], e.get("content"), as_date(e.get("release_on")), as_date(e.get("review_on"))
+                e["title"],
+                e["reason"],
+                e.get("content"),
+                as_date(e.get("release_on")),
+                as_date(e.get("review_on")),
             )
             for e in data.get("exempt") or []
         ],
@@ -415,13 +432,18 @@ def decision_from_data(data: dict[str, Any], source: Path, source_map: SourceMap
     )
 
 
-def funding_table_from_data(data: dict[str, Any], source: Path, source_map: SourceMap) -> FundingTable:
+def funding_table_from_data(
+    data: dict[str, Any], source: Path, source_map: SourceMap
+) -> FundingTable:
     return FundingTable(
         slug=source.stem,
         title=data["title"],
         unit=data["unit"],
         columns=tuple(data["columns"]),
-        rows=[FundingRow(r["id"], r["name"], tuple(as_money(v) for v in r["values"])) for r in data["rows"]],
+        rows=[
+            FundingRow(r["id"], r["name"], tuple(as_money(v) for v in r["values"]))
+            for r in data["rows"]
+        ],
         description=data.get("description"),
         source=source,
         source_map=source_map,
@@ -472,7 +494,9 @@ class SpecifiedInformation:
         return [item for group in self.groups for item in group.items]
 
 
-def specified_information_from_data(data: dict[str, Any], source: Path, source_map: SourceMap) -> SpecifiedInformation:
+def specified_information_from_data(
+    data: dict[str, Any], source: Path, source_map: SourceMap
+) -> SpecifiedInformation:
     return SpecifiedInformation(
         groups=[
             SpecifiedGroup(

@@ -43,7 +43,8 @@ def parse_date(text: str) -> dt.date:
         except ValueError:
             continue
     raise NewRecordError(
-        f"--date '{text}' is not a date: write it like 2020-08-01, 01/08/2020 or 1 August 2020 (day first)"
+        f"--date '{text}' is not a date: write it like 2020-08-01, 01/08/2020 or 1 August 2020 "
+        "(day first)"
     )
 
 
@@ -74,11 +75,14 @@ def _formatted_reference(settings: Settings, year: int, prefix: str) -> str:
         sample = form.format(prefix=prefix, year=year, number=_SENTINEL)
     except (KeyError, IndexError, ValueError) as exc:
         raise NewRecordError(
-            f"reference_format '{form}' is not valid: use {{prefix}}, {{year}} and {{number}}, like PCD {{number}} ({exc})"
+            f"reference_format '{form}' is not valid: use {{prefix}}, {{year}} and {{number}}, "
+            f"like PCD {{number}} ({exc})"
         ) from None
     head, found, tail = slugify(sample).partition(str(_SENTINEL))
     if not found:
-        raise NewRecordError(f"reference_format '{form}' has no {{number}}: add one, like PCD {{number}}")
+        raise NewRecordError(
+            f"reference_format '{form}' has no {{number}}: add one, like PCD {{number}}"
+        )
     pattern = re.compile(re.escape(head) + r"(\d+)" + re.escape(tail))
     folder = settings.path("decisions_dir")
     used = (
@@ -97,7 +101,8 @@ def next_reference(settings: Settings, year: int, prefix: str | None = None) -> 
     if not prefix:
         if not existing:
             raise NewRecordError(
-                "no reference prefix: set reference_prefix in the transparency plugin's options or pass --prefix"
+                "no reference prefix: set reference_prefix in the transparency plugin's options or "
+                "pass --prefix"
             )
         prefix = Counter(m["prefix"] for m in existing).most_common(1)[0][0]
     used = [int(m["number"]) for m in existing if m["prefix"] == prefix and int(m["year"]) == year]
@@ -108,15 +113,23 @@ def next_reference(settings: Settings, year: int, prefix: str | None = None) -> 
 def _quoted(text: str) -> str:
     # A JSON string is a YAML double-quoted one, except for characters YAML does not take
     # raw (DEL, C1 controls, U+FFFE/U+FFFF) or folds (NEL, U+0085): escape those too.
-    return _UNSAFE_IN_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+    return _UNSAFE_IN_YAML.sub(
+        lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False)
+    )
 
 
-def write_decision(settings: Settings, title: str, date: dt.date, prefix: str | None = None) -> Path:
+def write_decision(
+    settings: Settings, title: str, date: dt.date, prefix: str | None = None
+) -> Path:
     reference = next_reference(settings, date.year, prefix)
     folder = settings.path("decisions_dir") / str(date.year)
     path = folder / record_file_name(reference)
-    schema_path = os.path.relpath(Path(__file__).parent / "schemas" / "decision.schema.json", folder)
-    template = Environment(loader=PackageLoader("generator"), undefined=StrictUndefined, keep_trailing_newline=True)
+    schema_path = os.path.relpath(
+        Path(__file__).parent / "schemas" / "decision.schema.json", folder
+    )
+    template = Environment(
+        loader=PackageLoader("generator"), undefined=StrictUndefined, keep_trailing_newline=True
+    )
     text = template.get_template("new-decision.yaml.j2").render(
         # A reference in another scheme may read as a number or a date: quoted, it stays text.
         reference=reference if REFERENCE.match(reference) else _quoted(reference),

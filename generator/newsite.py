@@ -54,15 +54,23 @@ def problems(office: Office) -> list[str]:
     """What is wrong with the office's details, every problem at once."""
     found = []
     if not office.name.strip():
-        found.append("--name: give the office's name, like 'Police and Crime Commissioner for Avon and Somerset'")
+        found.append(
+            "--name: give the office's name, like 'Police and Crime Commissioner for Avon and "
+            "Somerset'"
+        )
     if not _WEBSITE.match(office.website):
         found.append(f"--website: {office.website!r} is not a web address starting https://")
     if not _EMAIL.match(office.email):
         found.append(f"--email: {office.email!r} is not an email address")
     if not _org_id_pattern().match(office.org_id):
-        found.append(f"--org-id: {office.org_id!r} is not an org-id.guide identifier like GB-GOR-PC000123")
+        found.append(
+            f"--org-id: {office.org_id!r} is not an org-id.guide identifier like GB-GOR-PC000123"
+        )
     if not _PREFIX.match(office.prefix):
-        found.append(f"--prefix: {office.prefix!r} is not a reference prefix: capital letters and digits, like AVSPCC")
+        found.append(
+            f"--prefix: {office.prefix!r} is not a reference prefix: capital letters and digits, "
+            "like AVSPCC"
+        )
     return found
 
 
@@ -87,7 +95,9 @@ def _target(parts: tuple[str, ...]) -> Path:
 
 def _environment() -> jinja2.Environment:
     # Not HTML: the templates are Markdown, YAML and text, each filled in as written.
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    env = jinja2.Environment(
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False
+    )
     # A JSON string is a YAML string too: quotes and colons in a name cannot break mkdocs.yml.
     env.filters["yaml"] = lambda value: json.dumps(value, ensure_ascii=False)
     return env
@@ -112,7 +122,10 @@ def write_site(folder: Path, office: Office, today: dt.date) -> list[Path]:
     if folder.exists() and not folder.is_dir():
         found.append(f"{folder}: is a file, not a folder")
     elif folder.is_dir() and any(folder.iterdir()):
-        found.append(f"{folder}: the folder is not empty: give a new or empty folder, so nothing is overwritten")
+        found.append(
+            f"{folder}: the folder is not empty: give a new or empty folder, so nothing is "
+            "overwritten"
+        )
     if found:
         raise NewSiteError("\n".join(found))
     written = []

@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import charts, datadictionary, exports, render, statutory
-from .addresses import LICENCE_NAME, LICENCE_URL, absolute_url, documents_folder, page_url, relative_url
+from .addresses import (
+    LICENCE_NAME,
+    LICENCE_URL,
+    absolute_url,
+    documents_folder,
+    page_url,
+    relative_url,
+)
 from .model import STAGES, Decision, FundingTable, SpecifiedInformation
 from .publication import Publication
 from .registers import Registers
@@ -74,7 +81,9 @@ KEY_FACTS_RECIPIENTS = 5
 def recipients_table(d: Decision) -> bool:
     """Whether the recipients need a table beyond the key facts: for their identifiers, or
     because the key facts name only the first few."""
-    return len(d.recipients) > KEY_FACTS_RECIPIENTS or any(r.org_id or r.count for r in d.recipients)
+    return len(d.recipients) > KEY_FACTS_RECIPIENTS or any(
+        r.org_id or r.count for r in d.recipients
+    )
 
 
 def decision_sections(d: Decision, pub: Publication) -> tuple[TocEntry, ...]:
@@ -174,7 +183,9 @@ def _funding_page(table: FundingTable, pub: Publication) -> Page:
     )
 
 
-def register_pages(registers: Registers, specified: SpecifiedInformation | None, docs_dir: str) -> list[Page]:
+def register_pages(
+    registers: Registers, specified: SpecifiedInformation | None, docs_dir: str
+) -> list[Page]:
     """The registers the Specified Information Order asks for, and the map of where each item is met."""
     derived = {"registers": registers}
     pages = [
@@ -192,7 +203,8 @@ def register_pages(registers: Registers, specified: SpecifiedInformation | None,
             context=derived,
             description="Contracts worth more than the threshold, from the published decisions, with a CSV download.",
         ),
-        # No contents column: the register's eight columns need the width more than its two sections a list.
+        # No contents column: the register's eight columns need the width more than its two sections
+        # a list.
         Page(
             "registers/grants/index.md",
             "Grants register",
@@ -214,9 +226,14 @@ def register_pages(registers: Registers, specified: SpecifiedInformation | None,
                 "transparency/specified-information/index.md",
                 "Specified information",
                 "specified-information.html",
-                context={"info": specified, "where_met": lambda item: statutory.where_met(item, registers)},
+                context={
+                    "info": specified,
+                    "where_met": lambda item: statutory.where_met(item, registers),
+                },
                 edit_uri=os.path.relpath(specified.source, docs_dir).replace(os.sep, "/"),
-                toc=tuple(TocEntry(2, f"group-{i + 1}", g.title) for i, g in enumerate(specified.groups)),
+                toc=tuple(
+                    TocEntry(2, f"group-{i + 1}", g.title) for i, g in enumerate(specified.groups)
+                ),
                 description="Where the office publishes each item of information the law requires of a Police and Crime Commissioner.",
             )
         )
@@ -255,8 +272,12 @@ def open_data_page(pub: Publication, registers: Registers, site_url: str) -> Pag
             "feed": exports.FEED,
             "category_feeds": [(c, exports.category_feed(c)) for c in pub.categories],
             "schema_files": [(name, exports.schema_file(name)) for name in exports.SCHEMAS],
-            "schema_addresses": {name: absolute_url(site_url, exports.schema_file(name)) for name in exports.SCHEMAS},
-            "record_json_example": absolute_url(site_url, pub.decisions[0].url + exports.RECORD_JSON)
+            "schema_addresses": {
+                name: absolute_url(site_url, exports.schema_file(name)) for name in exports.SCHEMAS
+            },
+            "record_json_example": absolute_url(
+                site_url, pub.decisions[0].url + exports.RECORD_JSON
+            )
             if pub.decisions
             else "decisions/<year>/<reference>/record.json",
             "envelope_keys": exports.ENVELOPE_KEYS,
@@ -332,7 +353,11 @@ def site_pages(
             "toolkit/index.md",
             "Commissioning toolkit",
             "toolkit-index.html",
-            context={"stages": STAGES, "stage_titles": STAGE_TITLES, "stage_summaries": STAGE_SUMMARIES},
+            context={
+                "stages": STAGES,
+                "stage_titles": STAGE_TITLES,
+                "stage_summaries": STAGE_SUMMARIES,
+            },
             description="How the office commissions services: the four stages of the commissioning cycle.",
         )
     )
@@ -352,7 +377,9 @@ def nav_children(pub: Publication, section_index: str) -> list[Any] | None:
     if section_index == "decisions/index.md":
         return [section_index] + [{str(y): f"decisions/{y}/index.md"} for y in pub.years]
     if section_index == "registers/index.md":
-        return [section_index] + [f"registers/{name}/index.md" for name in ("contracts", "grants", "decisions")]
+        return [section_index] + [
+            f"registers/{name}/index.md" for name in ("contracts", "grants", "decisions")
+        ]
     if section_index == "funding/index.md":
         return [section_index] + [{t.title: t.url + "index.md"} for t in pub.funding_tables]
     if section_index == "toolkit/index.md":

@@ -27,8 +27,8 @@ from . import exports, load, pages, registers, render, search, sitedir, statutor
 from .addresses import document_path, page_url, relative_url
 from .config import TransparencyConfig
 from .diagnostics import Diagnostic, Severity
-from .records import Records
 from .publication import Publication, publish
+from .records import Records
 from .schema import field_name
 from .settings import Settings, check_options
 
@@ -94,7 +94,9 @@ def _escape_title(page: MkDocsPage) -> None:
 class TransparencyPlugin(BasePlugin[TransparencyConfig]):
     supports_multiple_instances = False
 
-    def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[list, list]:
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[list, list]:
         # The checks `transparency validate` makes: MkDocs alone would only warn of an unknown name.
         problems = check_options(options)
         if problems:
@@ -122,13 +124,20 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         options["publisher"] = dict(self.config.publisher)
         root = Path(config.config_file_path).parent.resolve()
         self.settings = Settings.from_options(options, root, os.path.relpath(config.docs_dir, root))
-        # `mkdocs build` empties site_dir first: never the repository, a source folder or others' files.
-        if refused := sitedir.problem(Path(config.site_dir), self.settings, others_files=not self.serving):
+        # `mkdocs build` empties site_dir first: never the repository, a source folder or others'
+        # files.
+        if refused := sitedir.problem(
+            Path(config.site_dir), self.settings, others_files=not self.serving
+        ):
             raise PluginError(refused)
         self.errors: list[str] = []
         # `transparency build` has loaded and validated the records already: once per build.
         loaded, self.loaded = self.loaded, None
-        records = loaded if loaded is not None and loaded.settings == self.settings else load.load(self.settings)
+        records = (
+            loaded
+            if loaded is not None and loaded.settings == self.settings
+            else load.load(self.settings)
+        )
         if records.diagnostics.errors:
             self._stop(records.diagnostics.errors, "the records")
             config.nav = []
@@ -138,7 +147,10 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         self.specified = records.specified
         self._log(
             dict.fromkeys(
-                [*records.diagnostics, *statutory.build_warnings(self.publication, self.registers, self.specified)]
+                [
+                    *records.diagnostics,
+                    *statutory.build_warnings(self.publication, self.registers, self.specified),
+                ]
             )
         )
         if config.nav is not None:
@@ -173,7 +185,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.errors:
             return Files([])
-        withheld = {doc.src_uri for doc in self.publication.withheld.internal} | set(self.publication.withheld.files)
+        withheld = {doc.src_uri for doc in self.publication.withheld.internal} | set(
+            self.publication.withheld.files
+        )
         funding_dir = self.settings.path("funding_dir")
         for file in list(files):
             path = Path(file.abs_src_path) if file.abs_src_path else None
@@ -184,7 +198,11 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             ):
                 files.remove(file)
         generated = pages.site_pages(
-            self.publication, self.registers, str(self.settings.path("docs_dir")), config.site_url or "", self.specified
+            self.publication,
+            self.registers,
+            str(self.settings.path("docs_dir")),
+            config.site_url or "",
+            self.specified,
         )
         taken = [file for file in files if file.src_uri in {page.src_uri for page in generated}]
         if taken:
@@ -195,7 +213,8 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
                         1,
                         1,
                         Severity.ERROR,
-                        f"the generator makes the page at {file.src_uri} itself: move or rename this hand-written page",
+                        f"the generator makes the page at {file.src_uri} itself: move or rename "
+                        "this hand-written page",
                     )
                     for file in taken
                 ],
@@ -216,37 +235,56 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             file.edit_uri = page.edit_uri
             files.append(file)
         files_dir = self.settings.path("files_dir")
-        for name in sorted({doc.file for d in self.publication.decisions for doc in d.documents if doc.file}):
-            files.append(File.generated(config, document_path(self.settings, name), abs_src_path=str(files_dir / name)))
+        for name in sorted(
+            {doc.file for d in self.publication.decisions for doc in d.documents if doc.file}
+        ):
+            files.append(
+                File.generated(
+                    config, document_path(self.settings, name), abs_src_path=str(files_dir / name)
+                )
+            )
         # The open data files are files of the site MkDocs knows, so a page may link to them.
-        for path, content in exports.site_exports(self.publication, self.registers, config.site_url or ""):
+        for path, content in exports.site_exports(
+            self.publication, self.registers, config.site_url or ""
+        ):
             files.append(File.generated(config, path, content=content))
         for asset in sorted(ASSETS.iterdir()):
-            files.append(File.generated(config, f"assets/transparency/{asset.name}", abs_src_path=str(asset)))
+            files.append(
+                File.generated(config, f"assets/transparency/{asset.name}", abs_src_path=str(asset))
+            )
         self.toolkit = {doc.src_uri: doc for doc in self.publication.toolkit}
         self.nav_cache: dict[str, str] = {}
         if self.specified is not None:
             # Only now is every page known: staff's Markdown, less what is withheld, and ours.
             missing = statutory.missing_pages(
-                self.specified, {f.src_uri for f in files} | {f.url for f in files}, str(self.settings.root)
+                self.specified,
+                {f.src_uri for f in files} | {f.url for f in files},
+                str(self.settings.root),
             )
             if missing:
                 self._stop(missing, "the Specified Information map")
                 return Files([])
         return files
 
-    def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+    def on_page_content(
+        self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
         _escape_title(page)
         uri = page.file.src_uri
         if uri in self.pages:
             spec = self.pages[uri]
             content = spec.html(self.publication)
-            entries = [{"level": e.level, "id": e.id, "name": _escaped(e.title), "children": []} for e in spec.toc]
+            entries = [
+                {"level": e.level, "id": e.id, "name": _escaped(e.title), "children": []}
+                for e in spec.toc
+            ]
             # The page's h1 heads its table of contents, as on a written page: Material lists the
             # entries under it and points its skip link at it (no toc entry, no skip link).
             title = _H1_ID.search(content)
             page.toc = get_toc(
-                [{"level": 1, "id": title[1], "name": _escaped(spec.title), "children": entries}] if title else entries
+                [{"level": 1, "id": title[1], "name": _escaped(spec.title), "children": entries}]
+                if title
+                else entries
             )
             return content
         if uri in self.toolkit:
@@ -273,7 +311,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             _add_to_toc(page, "contact", "Contact the office")
         _hide_empty_toc(page)
         if page.is_homepage:
-            return html + render.render("home.html", pub=self.publication, link=lambda target: relative_url(target, ""))
+            return html + render.render(
+                "home.html", pub=self.publication, link=lambda target: relative_url(target, "")
+            )
         return html
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -307,10 +347,14 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         # Also after each rebuild of `mkdocs serve`, into the folder it serves.
         if self.config.search:
             try:
-                index = search.build_index(Path(config.site_dir), config.theme.get("language") or "en")
+                index = search.build_index(
+                    Path(config.site_dir), config.theme.get("language") or "en"
+                )
             except search.SearchIndexError as exc:
                 raise PluginError(str(exc))
-            log.info(f"search index: {index.pages} pages, {index.files} files, {index.bytes // 1024} KB")
+            log.info(
+                f"search index: {index.pages} pages, {index.files} files, {index.bytes // 1024} KB"
+            )
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         for name in ("decisions_dir", "funding_dir", "toolkit_dir"):

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .records import Records
 from .model import WITHHELD_STATUS, Decision, FundingRow, FundingTable, ToolkitDocument
+from .records import Records
 from .settings import Settings
 
 
@@ -85,7 +85,12 @@ class Publication:
         return [d for d in self.decisions if d.is_income]
 
     def overspent_streams(self) -> list[tuple[FundingRow, StreamSpend]]:
-        return [(self.streams[sid][1], s) for sid, spends in self.spend.items() for s in spends if s.overspent]
+        return [
+            (self.streams[sid][1], s)
+            for sid, spends in self.spend.items()
+            for s in spends
+            if s.overspent
+        ]
 
 
 def _newest_first(decision: Decision) -> tuple:
@@ -96,7 +101,9 @@ def publish(records: Records) -> Publication:
     today = records.settings.today
     docs_dir = records.settings.path("docs_dir")
     visible = [d for d in records.decisions if not d.is_embargoed(today)]
-    published = sorted((notice(d) if d.withheld else d for d in visible), key=_newest_first, reverse=True)
+    published = sorted(
+        (notice(d) if d.withheld else d for d in visible), key=_newest_first, reverse=True
+    )
     withheld = Withheld(
         exempt=[
             (d.reference, part.content)
@@ -108,7 +115,8 @@ def publish(records: Records) -> Publication:
         embargoed=[d for d in records.decisions if d.is_embargoed(today)],
         internal=[t for t in records.toolkit if t.is_internal] + records.internal_pages,
         files={
-            path.relative_to(docs_dir).as_posix(): (path, why) for path, why in sorted(records.withheld_files.items())
+            path.relative_to(docs_dir).as_posix(): (path, why)
+            for path, why in sorted(records.withheld_files.items())
         },
         whole=[(d, name, text) for d in visible if d.withheld for name, text in _texts(d)],
     )
@@ -140,7 +148,9 @@ def publish(records: Records) -> Publication:
         ref: sorted({x.reference: x for x in ds}.values(), key=_newest_first, reverse=True)
         for ref, ds in related.items()
     }
-    publication.streams = {row.id: (table, row) for table in publication.funding_tables for row in table.rows}
+    publication.streams = {
+        row.id: (table, row) for table in publication.funding_tables for row in table.rows
+    }
     publication.spend = _spend(publication)
     return publication
 
@@ -167,7 +177,14 @@ def _texts(d: Decision) -> list[tuple[str, str]]:
     texts = [("title", d.title), ("summary", d.summary)]
     texts += [
         (name.replace("_", " "), getattr(d, name))
-        for name in ("decision", "background", "options_considered", "interests_declared", "lead_officer", "delegation")
+        for name in (
+            "decision",
+            "background",
+            "options_considered",
+            "interests_declared",
+            "lead_officer",
+            "delegation",
+        )
     ]
     texts += [(f"{heading} implications", text) for heading, text in d.implications.items()]
     texts += [("recipient", r.name) for r in d.recipients]

@@ -34,7 +34,8 @@ class Records:
     # The sound fields of decision records that have errors: not published, only checked by the
     # rules across fields and files, so that every problem of a file shows in one run.
     partial_decisions: list[Decision] = field(default_factory=list)
-    # Pages outside the toolkit marked `audience: internal`: withheld like internal toolkit documents.
+    # Pages outside the toolkit marked `audience: internal`: withheld like internal toolkit
+    # documents.
     internal_pages: list[ToolkitDocument] = field(default_factory=list)
     # Files under docs_dir that must not be published, and why: what an internal document
     # attaches, links to or embeds, and every file in a folder whose documents are all internal.
@@ -56,7 +57,9 @@ def one_line(text: str) -> str:
     return _LINE_BREAKING.sub(lambda m: repr(m.group())[1:-1], text)
 
 
-def report(records: Records, path: Path, source_map: SourceMap, problems: Iterable[Problem]) -> None:
+def report(
+    records: Records, path: Path, source_map: SourceMap, problems: Iterable[Problem]
+) -> None:
     """Add problems about fields of one file, each at the position of its value (or key)."""
     for problem in problems:
         add = records.diagnostics.warning if problem.warning else records.diagnostics.error

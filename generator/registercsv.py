@@ -57,13 +57,19 @@ GRANT_COLUMNS = (
 def _documents(d: Decision, settings: Settings, site_url: str) -> str:
     links = []
     for doc in d.documents:
-        href = absolute_url(site_url, document_path(settings, doc.file)) if doc.file else render.safe_url(doc.url or "")
+        href = (
+            absolute_url(site_url, document_path(settings, doc.file))
+            if doc.file
+            else render.safe_url(doc.url or "")
+        )
         if href:
             links.append(f"{doc.title} <{href}>")
     return " | ".join(links)
 
 
-def contract_records(pub: Publication, registers: Registers, site_url: str = "") -> list[dict[str, Any]]:
+def contract_records(
+    pub: Publication, registers: Registers, site_url: str = ""
+) -> list[dict[str, Any]]:
     records = []
     for d in registers.contracts:
         p = d.procurement
@@ -93,7 +99,9 @@ def contract_records(pub: Publication, registers: Registers, site_url: str = "")
     return records
 
 
-def grant_records(pub: Publication, registers: Registers, site_url: str = "") -> list[dict[str, Any]]:
+def grant_records(
+    pub: Publication, registers: Registers, site_url: str = ""
+) -> list[dict[str, Any]]:
     records = []
     for row in registers.grants:
         d = row.decision
@@ -109,7 +117,9 @@ def grant_records(pub: Publication, registers: Registers, site_url: str = "") ->
                 "days_to_publication": d.days_to_publication,
                 "financial_year": row.financial_year or "",
                 "funding_stream": row.funding_stream or "",
-                "funding_stream_name": stream_name(pub, row.funding_stream) if row.funding_stream else "",
+                "funding_stream_name": stream_name(pub, row.funding_stream)
+                if row.funding_stream
+                else "",
                 "decision_title": d.title,
                 "decision_status": d.status,
                 "decision_url": absolute_url(site_url, d.url),

@@ -61,7 +61,9 @@ def grant_rows(pub: Publication) -> list[GrantRow]:
             rows.append(GrantRow(d, 0, None, d.amount))
             continue
         for i, r in enumerate(d.recipients):
-            amount = r.amount if r.amount is not None else (d.amount if len(d.recipients) == 1 else None)
+            amount = (
+                r.amount if r.amount is not None else (d.amount if len(d.recipients) == 1 else None)
+            )
             rows.append(GrantRow(d, i, r, amount))
     return rows
 

@@ -55,9 +55,26 @@ _TAGS = {
     "dd",
 }
 _HEADINGS = {f"h{level}": {"id"} for level in range(1, 7)}
-_ATTRIBUTES = {"a": {"href", "title", "id"}, "abbr": {"title"}, "th": {"scope", "style"}, "td": {"style"}, **_HEADINGS}
+_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "abbr": {"title"},
+    "th": {"scope", "style"},
+    "td": {"style"},
+    **_HEADINGS,
+}
 _CLASSES = {
-    "div": {"admonition", "note", "info", "tip", "warning", "danger", "important", "abstract", "example", "quote"},
+    "div": {
+        "admonition",
+        "note",
+        "info",
+        "tip",
+        "warning",
+        "danger",
+        "important",
+        "abstract",
+        "example",
+        "quote",
+    },
     "p": {"admonition-title"},
 }
 _URL_SCHEMES = {"http", "https"}
@@ -97,7 +114,9 @@ def markdown_to_html(text: str | None) -> Markup:
     html = md.reset().convert(text)
     # Headings inside a field sit under the page's own section headings.
     for level in (2, 1):
-        html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(f"</h{level}>", f"</h{level + 2}>")
+        html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(
+            f"</h{level}>", f"</h{level + 2}>"
+        )
     return sanitise(html)
 
 

@@ -29,7 +29,9 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @cache
 def _validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(
+        load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -129,11 +131,21 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[Problem]:
         yield Problem(path, False, f"expected {words}, found {type_name(value)}{shown}{hint}")
         return
     if kind in ("enum", "const"):
-        choices = [str(c) for c in (error.validator_value if kind == "enum" else [error.validator_value])]
-        yield Problem(path, False, f"{_show(value)} is not one of: {', '.join(choices)}{suggest(value, choices)}")
+        choices = [
+            str(c) for c in (error.validator_value if kind == "enum" else [error.validator_value])
+        ]
+        yield Problem(
+            path,
+            False,
+            f"{_show(value)} is not one of: {', '.join(choices)}{suggest(value, choices)}",
+        )
         return
     if kind == "format" and error.validator_value == "date":
-        yield Problem(path, False, f"{_show(value)} is not a valid date: write it as YYYY-MM-DD, like 2020-07-17")
+        yield Problem(
+            path,
+            False,
+            f"{_show(value)} is not a valid date: write it as YYYY-MM-DD, like 2020-07-17",
+        )
         return
     if kind == "pattern":
         message = schema.get("x-message", f"does not match {error.validator_value}")
@@ -147,7 +159,11 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[Problem]:
         yield Problem(path, False, "must not be empty")
         return
     if kind == "maxLength":
-        yield Problem(path, False, f"is {len(value)} characters long; at most {error.validator_value} are allowed")
+        yield Problem(
+            path,
+            False,
+            f"is {len(value)} characters long; at most {error.validator_value} are allowed",
+        )
         return
     if kind == "minimum":
         yield Problem(path, False, f"{_show(value)} must be {error.validator_value} or more")

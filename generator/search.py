@@ -23,7 +23,8 @@ import cbor2
 
 BUNDLE = "pagefind"
 # Pagefind also writes its own ready-made interfaces; the site has its own on Pagefind's JS API
-# (assets/search.js: sort by date and searches by link, which those lack), so they would be dead files.
+# (assets/search.js: sort by date and searches by link, which those lack), so they would be dead
+# files.
 UNUSED_FILES = (
     "pagefind-ui.js",
     "pagefind-ui.css",
@@ -79,11 +80,20 @@ def _sort_filters(output: Path) -> None:
             facet_file = output / "filter" / f"{name}.pf_filter"
             facet_name, values = _read(facet_file)
             facet_file.unlink()
-            facets.append([facet, _write(facet_file.parent, "{}.pf_filter", language, 7, [facet_name, sorted(values)])])
+            facets.append(
+                [
+                    facet,
+                    _write(
+                        facet_file.parent, "{}.pf_filter", language, 7, [facet_name, sorted(values)]
+                    ),
+                ]
+            )
         meta[3] = sorted(facets)
         meta_file.unlink()
         index["hash"] = _write(output, "pagefind.{}.pf_meta", language, 10, meta)
-    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    entry_file.write_text(
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
 
 
 def build_index(site_dir: Path, language: str = "en") -> SearchIndex:

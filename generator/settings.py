@@ -21,7 +21,15 @@ from .diagnostics import Diagnostics
 from .schema import field_name, suggest
 from .source import FieldPath, type_name
 
-DEFAULT_CATEGORIES = ("commissioning", "grants", "contracts", "finance", "governance", "estates", "policy")
+DEFAULT_CATEGORIES = (
+    "commissioning",
+    "grants",
+    "contracts",
+    "finance",
+    "governance",
+    "estates",
+    "policy",
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,8 @@ class Settings:
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     # Prefix of new references (`transparency new decision`), e.g. WYPCC.
     reference_prefix: str = ""
-    # A regular expression every reference must match: the office's house style, if it wants one enforced.
+    # A regular expression every reference must match: the office's house style, if it wants one
+    # enforced.
     reference_pattern: str = ""
     # How `transparency new decision` writes a reference: {prefix}, {year} and {number}.
     reference_format: str = "{prefix}-{year}-{number:03d}"
@@ -88,12 +97,16 @@ class Settings:
         return dt.date.today()
 
     @classmethod
-    def from_options(cls, options: dict[str, Any], root: Path, docs_dir: str = "content") -> "Settings":
+    def from_options(
+        cls, options: dict[str, Any], root: Path, docs_dir: str = "content"
+    ) -> "Settings":
         known = {f.name for f in fields(cls)} - {"root", "docs_dir"}
         values: dict[str, Any] = {k: v for k, v in options.items() if k in known and v is not None}
         if isinstance(values.get("publisher"), dict):
             publisher_keys = {f.name for f in fields(Publisher)}
-            values["publisher"] = Publisher(**{k: v for k, v in values["publisher"].items() if k in publisher_keys})
+            values["publisher"] = Publisher(
+                **{k: v for k, v in values["publisher"].items() if k in publisher_keys}
+            )
         if "categories" in values:
             values["categories"] = tuple(values["categories"])
         if isinstance(values.get("build_date"), str):
@@ -101,7 +114,8 @@ class Settings:
         return cls(root=root, docs_dir=docs_dir, **values)
 
 
-# Fields of Settings that are not options in mkdocs.yml: where the site is, and MkDocs' own docs_dir.
+# Fields of Settings that are not options in mkdocs.yml: where the site is, and MkDocs' own
+# docs_dir.
 _NOT_OPTIONS = ("root", "docs_dir")
 
 
@@ -130,12 +144,20 @@ def _problems(value: Any, kind: Any, path: FieldPath) -> Iterator[tuple[FieldPat
         return
     if is_dataclass(kind):
         if not isinstance(value, dict):
-            yield path, False, f"expected options (a mapping of 'name: value' lines), found {_found(value)}"
+            yield (
+                path,
+                False,
+                f"expected options (a mapping of 'name: value' lines), found {_found(value)}",
+            )
             return
         known = declared_options(kind)
         for name, item in value.items():
             if name not in known:
-                yield path + (name,), True, f"unknown option '{name}'{suggest(str(name), list(known))}"
+                yield (
+                    path + (name,),
+                    True,
+                    f"unknown option '{name}'{suggest(str(name), list(known))}",
+                )
             else:
                 yield from _problems(item, known[name], path + (name,))
     elif get_origin(kind) in (types.UnionType,):  # X | None: X or nothing
@@ -151,7 +173,11 @@ def _problems(value: Any, kind: Any, path: FieldPath) -> Iterator[tuple[FieldPat
             try:
                 dt.date.fromisoformat(value)
             except ValueError:
-                yield path, False, f"'{value}' is not a date: write it as YYYY-MM-DD, like 2020-07-17"
+                yield (
+                    path,
+                    False,
+                    f"'{value}' is not a date: write it as YYYY-MM-DD, like 2020-07-17",
+                )
         elif not isinstance(value, dt.date) or isinstance(value, dt.datetime):
             yield path, False, f"expected a date (YYYY-MM-DD), found {_found(value)}"
     else:
@@ -219,4 +245,6 @@ def read_settings(config_file: Path) -> Settings:
             mark = (node or options_node or root).start_mark
             found.error(config_file, mark.line + 1, mark.column + 1, message, option_field(path))
         raise OptionsError(found)
-    return Settings.from_options(options, config_file.parent.resolve(), config.get("docs_dir", "docs"))
+    return Settings.from_options(
+        options, config_file.parent.resolve(), config.get("docs_dir", "docs")
+    )

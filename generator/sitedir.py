@@ -33,7 +33,9 @@ def location(site_dir: Path) -> Path:
     return site_dir.resolve() if site_dir.is_symlink() else site_dir
 
 
-def problem(site_dir: Path, settings: Settings, shown: str | None = None, *, others_files: bool = True) -> str | None:
+def problem(
+    site_dir: Path, settings: Settings, shown: str | None = None, *, others_files: bool = True
+) -> str | None:
     """Why the build must not publish into site_dir, in one line (naming it as `shown`); None when it may.
 
     others_files: also refuse a folder holding files that are not a site this generator built
@@ -48,9 +50,15 @@ def problem(site_dir: Path, settings: Settings, shown: str | None = None, *, oth
             return f"{site_dir}: refusing to publish here: the build replaces this folder whole, and it {'is' if folder == target else 'holds'} {what}: choose another folder, such as site/"
         if what != "the repository's folder" and target.is_relative_to(folder):
             return f"{site_dir}: refusing to publish inside {what}: choose a folder outside them, such as site/"
-    if others_files and target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+    if (
+        others_files
+        and target.is_dir()
+        and any(target.iterdir())
+        and not (target / MARKER).is_file()
+    ):
         return (
-            f"{site_dir}: refusing to publish here: the folder holds files that are not a site built by this generator, and "
+            f"{site_dir}: refusing to publish here: the folder holds files that are not a site "
+            "built by this generator, and "
             "the build would replace them: empty it or choose another folder"
         )
     if target.exists() and not target.is_dir():
@@ -89,7 +97,9 @@ def _exchange(first: Path, second: Path) -> bool:
     renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
     if renameat2 is None:
         return False
-    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
     if result == 0:
         return True
     error = ctypes.get_errno()

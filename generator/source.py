@@ -98,7 +98,11 @@ _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 def _tag(tag: str) -> str:
     """A tag as it is written in the file: !!python/object, not tag:yaml.org,2002:python/object."""
-    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+    return (
+        "!!" + tag.removeprefix("tag:yaml.org,2002:")
+        if tag.startswith("tag:yaml.org,2002:")
+        else tag
+    )
 
 
 def _pos(mark: yaml.Mark | None) -> Position:
@@ -112,8 +116,11 @@ def decode(raw: bytes) -> tuple[str | None, YamlProblem | None]:
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        start = exc.start + (3 if raw.startswith(codecs.BOM_UTF8) else 0)  # utf-8-sig counts after the BOM
-        # Lines and columns as YAML counts them, in characters: the text before the bad byte is valid.
+        start = exc.start + (
+            3 if raw.startswith(codecs.BOM_UTF8) else 0
+        )  # utf-8-sig counts after the BOM
+        # Lines and columns as YAML counts them, in characters: the text before the bad byte is
+        # valid.
         position = _end_position(raw[:start].decode("utf-8-sig", errors="replace"))
         byte = raw[start : start + 1].hex()
         return None, YamlProblem(
@@ -143,23 +150,33 @@ def _yaml_error(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
     if mark is not None:
         line = text.split("\n")[mark.line] if mark.line < text.count("\n") + 1 else ""
         if line[mark.column : mark.column + 1] == "\t":  # libyaml's message does not say 'tab'
-            return YamlProblem(_pos(mark), "a tab character is not allowed in YAML: indent with spaces")
+            return YamlProblem(
+                _pos(mark), "a tab character is not allowed in YAML: indent with spaces"
+            )
     if exc.context == "while scanning a simple key" and exc.context_mark is not None:
         # libyaml notices on the next line; the mistake is on the line it started scanning.
         return YamlProblem(
             _pos(exc.context_mark),
-            "this line is not a 'field: value' pair: put a space after the ':', or indent the line if it continues the text above",
+            "this line is not a 'field: value' pair: put a space after the ':', or indent the line "
+            "if it continues the text above",
         )
-    if exc.context == "while scanning a quoted scalar" and "end of stream" in problem and exc.context_mark is not None:
+    if (
+        exc.context == "while scanning a quoted scalar"
+        and "end of stream" in problem
+        and exc.context_mark is not None
+    ):
         return YamlProblem(_pos(exc.context_mark), "the quotes opened here are never closed")
     if problem in ("did not find expected key", "did not find expected '-' indicator"):
         return YamlProblem(
             _pos(mark),
-            "this line is not indented like the lines around it: line up fields of the same level with spaces",
+            "this line is not indented like the lines around it: line up fields of the same level "
+            "with spaces",
         )
     if problem.startswith("mapping values are not allowed"):
         return YamlProblem(
-            _pos(mark), "a ': ' inside a value: put the whole value in quotes (or check this line's indentation)"
+            _pos(mark),
+            "a ': ' inside a value: put the whole value in quotes (or check this line's "
+            "indentation)",
         )
     return YamlProblem(_pos(mark), _yaml_error_message(exc))
 
@@ -180,16 +197,21 @@ def parse(text: str) -> Parsed:
             [
                 YamlProblem(
                     _reader_position(text, exc.position),
-                    f"this is not valid YAML: character #x{exc.character:04x} is not allowed here ({exc.reason})",
+                    f"this is not valid YAML: character #x{exc.character:04x} is not allowed here "
+                    f"({exc.reason})",
                 )
             ],
         )
     except yaml.YAMLError as exc:
         return Parsed(
-            None, source_map, [YamlProblem(Position(1, 1), f"this is not valid YAML: {' '.join(str(exc).split())}")]
+            None,
+            source_map,
+            [YamlProblem(Position(1, 1), f"this is not valid YAML: {' '.join(str(exc).split())}")],
         )
     except RecursionError:
-        return Parsed(None, source_map, [YamlProblem(Position(1, 1), "the YAML is nested too deeply")])
+        return Parsed(
+            None, source_map, [YamlProblem(Position(1, 1), "the YAML is nested too deeply")]
+        )
     if root is None:
         return Parsed(None, source_map, [])
     builder = _Builder(source_map, problems)
@@ -202,7 +224,11 @@ def parse(text: str) -> Parsed:
 
 def _reader_position(text: str, offset: int) -> Position:
     """Line and column of a reader error; libyaml counts its offset in UTF-8 bytes."""
-    return _end_position(text.encode("utf-8")[:offset].decode("utf-8", errors="ignore") if _C_LOADER else text[:offset])
+    return _end_position(
+        text.encode("utf-8")[:offset].decode("utf-8", errors="ignore")
+        if _C_LOADER
+        else text[:offset]
+    )
 
 
 # The line breaks of YAML (and of libyaml's marks): CRLF, LF, CR, NEL, LS and PS.
@@ -234,7 +260,11 @@ class _Builder:
         self.source_map.values.setdefault(path, _pos(node.start_mark))
         if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
             self.problems.append(
-                YamlProblem(_pos(node.start_mark), f"the YAML tag '{_tag(node.tag)}' is not allowed here", path)
+                YamlProblem(
+                    _pos(node.start_mark),
+                    f"the YAML tag '{_tag(node.tag)}' is not allowed here",
+                    path,
+                )
             )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
@@ -249,19 +279,27 @@ class _Builder:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.problems.append(
                     YamlProblem(
-                        _pos(key_node.start_mark), "merge keys ('<<') are not supported: write the fields out", path
+                        _pos(key_node.start_mark),
+                        "merge keys ('<<') are not supported: write the fields out",
+                        path,
                     )
                 )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(YamlProblem(_pos(key_node.start_mark), "a field name must be plain text", path))
+                self.problems.append(
+                    YamlProblem(_pos(key_node.start_mark), "a field name must be plain text", path)
+                )
                 continue
             key = str(key_node.value)
             key_pos = _pos(key_node.start_mark)
             if key in first_seen:
                 first = first_seen[key]
                 self.problems.append(
-                    YamlProblem(key_pos, f"duplicate field '{key}' (first given at line {first.line})", path + (key,))
+                    YamlProblem(
+                        key_pos,
+                        f"duplicate field '{key}' (first given at line {first.line})",
+                        path + (key,),
+                    )
                 )
                 continue
             first_seen[key] = key_pos
@@ -272,13 +310,23 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
         if node.tag == _STR_TAG:  # most values: no constructor needed
             if not node.value.isprintable() and (bad := _CONTROL.search(node.value)):
-                self.problems.append(YamlProblem(_pos(node.start_mark), _control_message(bad.group()), path))
+                self.problems.append(
+                    YamlProblem(_pos(node.start_mark), _control_message(bad.group()), path)
+                )
             return node.value
-        if node.tag in _NUMBER_TAGS and not node.style and (surprise := number_surprise(node.value)):
+        if (
+            node.tag in _NUMBER_TAGS
+            and not node.style
+            and (surprise := number_surprise(node.value))
+        ):
             self.problems.append(YamlProblem(_pos(node.start_mark), surprise, path))
         if node.tag not in _TAG_NAMES:
             self.problems.append(
-                YamlProblem(_pos(node.start_mark), f"the YAML tag '{_tag(node.tag)}' is not allowed here", path)
+                YamlProblem(
+                    _pos(node.start_mark),
+                    f"the YAML tag '{_tag(node.tag)}' is not allowed here",
+                    path,
+                )
             )
             return node.value
         try:
@@ -303,7 +351,8 @@ MAX_DIGITS = 15
 
 def _control_message(character: str) -> str:
     return (
-        f"the text holds the control character U+{ord(character):04X}, which no reader can see and no feed may carry "
+        f"the text holds the control character U+{ord(character):04X}, which no reader can see and "
+        "no feed may carry "
         "(pasted from another program?): delete it"
     )
 
@@ -328,7 +377,9 @@ def number_surprise(text: str) -> str | None:
         return f"{text} starts with a zero, which YAML reads as an octal number: write {fixed} (or put it in quotes if it is a code, not a number)"
     if sign == "-" and body and not digits.strip("eE+-"):
         return f"{text} is minus zero: write 0"
-    mantissa = digits.lower().split("e")[0].rstrip("0") if "." in body or "e" in body.lower() else digits
+    mantissa = (
+        digits.lower().split("e")[0].rstrip("0") if "." in body or "e" in body.lower() else digits
+    )
     if len(mantissa.lstrip("0")) > MAX_DIGITS:
         return f"{text} has more than {MAX_DIGITS} significant digits, more than a number in the open data can hold exactly: check the figure"
     return None

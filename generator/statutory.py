@@ -43,7 +43,8 @@ def missing_pages(info: SpecifiedInformation, addresses: set[str], root: str) ->
                 os.path.relpath(info.source, root),
                 where.line,
                 where.column,
-                f"'{item.page}' is not a page of this site: check the path, or use url: for a page elsewhere",
+                f"'{item.page}' is not a page of this site: check the path, or use url: for a page "
+                "elsewhere",
                 field_name(item.position + ("page",)),
             )
     return found
@@ -78,10 +79,14 @@ class Where:
 
 def where_met(item: SpecifiedItem, registers: Registers) -> Where:
     if item.derived is not None:
-        return Where(DERIVED_PAGES[item.derived], item.title or _derived_text(item.derived, registers))
+        return Where(
+            DERIVED_PAGES[item.derived], item.title or _derived_text(item.derived, registers)
+        )
     if item.page is not None:
         address = page_address(item.page)
-        target = page_url(address) if address.endswith(".md") else ("" if address == "./" else address)
+        target = (
+            page_url(address) if address.endswith(".md") else ("" if address == "./" else address)
+        )
         fragment = item.page.partition("#")[2]
         return Where(target + (f"#{fragment}" if fragment else ""), item.title or "On this site")
     if item.url is not None:
@@ -97,14 +102,19 @@ def _derived_text(kind: str, registers: Registers) -> str:
     }
     count = len(rows[kind])
     noun = {
-        "decisions": ("decision of significant public interest", "decisions of significant public interest"),
+        "decisions": (
+            "decision of significant public interest",
+            "decisions of significant public interest",
+        ),
         "contracts": ("contract over the threshold", "contracts over the threshold"),
         "grants": ("grant", "grants"),
     }[kind][count != 1]
     return f"Register of {kind}: {count} {noun}"
 
 
-def build_warnings(pub: Publication, registers: Registers, info: SpecifiedInformation | None) -> Diagnostics:
+def build_warnings(
+    pub: Publication, registers: Registers, info: SpecifiedInformation | None
+) -> Diagnostics:
     """What a build reports without failing: duties not yet met, gaps in the registers, and
     funding streams whose decisions exceed their allocation."""
     found = unpublished(info, str(pub.settings.root)) if info is not None else Diagnostics()
@@ -117,7 +127,8 @@ def build_warnings(pub: Publication, registers: Registers, info: SpecifiedInform
             os.path.relpath(table.source, pub.settings.root),
             where.line,
             where.column,
-            f"decisions charged to funding stream '{row.id}' in {spend.financial_year} add up to {render.money(spend.spent)}, "
+            f"decisions charged to funding stream '{row.id}' in {spend.financial_year} add up to "
+            f"{render.money(spend.spent)}, "
             f"more than its allocation of {render.money(spend.allocation)}",
             field_name(path),
             kind="funding stream overspent",
@@ -137,7 +148,8 @@ def register_warnings(pub: Publication, registers: Registers) -> Diagnostics:
                 d,
                 root,
                 ("procurement",),
-                f"a contract over {limit} has no document attached: add the invitation to tender or the contract to documents",
+                f"a contract over {limit} has no document attached: add the invitation to tender "
+                "or the contract to documents",
                 "contract without a document",
             )
     for d in registers.without_value:
@@ -146,7 +158,8 @@ def register_warnings(pub: Publication, registers: Registers) -> Diagnostics:
             d,
             root,
             ("procurement",),
-            f"the contract states no value (financial.amount), so the contracts register cannot say whether it is over {limit}",
+            "the contract states no value (financial.amount), so the contracts register cannot "
+            f"say whether it is over {limit}",
             "contract without a value",
         )
     for d in registers.late:
@@ -155,7 +168,8 @@ def register_warnings(pub: Publication, registers: Registers) -> Diagnostics:
             d,
             root,
             ("published",) if "published" in _keys(d) else ("date",),
-            f"published {d.days_to_publication} days after the decision, more than the {pub.settings.publication_days} days allowed (publication_days)",
+            f"published {d.days_to_publication} days after the decision, more than the "
+            f"{pub.settings.publication_days} days allowed (publication_days)",
             "late publication",
         )
     return found
@@ -165,6 +179,10 @@ def _keys(d: Decision) -> set[str | int]:
     return {path[0] for path in d.source_map.keys if len(path) == 1}
 
 
-def _warn(found: Diagnostics, d: Decision, root: str, path: tuple[str, ...], message: str, kind: str) -> None:
+def _warn(
+    found: Diagnostics, d: Decision, root: str, path: tuple[str, ...], message: str, kind: str
+) -> None:
     where = d.source_map.key(path)
-    found.warning(os.path.relpath(d.source, root), where.line, where.column, message, field_name(path), kind)
+    found.warning(
+        os.path.relpath(d.source, root), where.line, where.column, message, field_name(path), kind
+    )

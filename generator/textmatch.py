@@ -37,7 +37,9 @@ def words(text: str) -> list[str]:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
     # Most tokens are plain letters or digits: only the others need a second look.
-    return [token if token.isalnum() else _canonical(token) for token in _TOKEN.findall(text.casefold())]
+    return [
+        token if token.isalnum() else _canonical(token) for token in _TOKEN.findall(text.casefold())
+    ]
 
 
 def is_distinctive_figure(word: str) -> bool:

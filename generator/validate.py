@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Iterator
 
 from . import newrecord
-from .records import Records, report
 from .model import WHERE_MET, Decision, ToolkitDocument, record_file_name
+from .records import Records, report
 from .schema import suggest
 from .settings import Settings
-from .textmatch import is_distinctive_figure, words
 from .source import FieldPath, Problem
+from .textmatch import is_distinctive_figure, words
 
 
 def check_records(records: Records) -> None:
@@ -45,12 +45,17 @@ def _check_funding(records: Records) -> set[str]:
                     Problem(
                         ("rows", i, "values"),
                         False,
-                        f"has {len(row.values)} values but the table has {len(table.columns)} columns ({', '.join(table.columns)})",
+                        f"has {len(row.values)} values but the table has {len(table.columns)} "
+                        f"columns ({', '.join(table.columns)})",
                     )
                 )
             if row.id in seen:
                 problems.append(
-                    Problem(("rows", i, "id"), False, f"funding stream id '{row.id}' is already used in {seen[row.id]}")
+                    Problem(
+                        ("rows", i, "id"),
+                        False,
+                        f"funding stream id '{row.id}' is already used in {seen[row.id]}",
+                    )
                 )
             seen.setdefault(row.id, records.relative(table.source))
             for j, value in enumerate(row.values):
@@ -79,7 +84,8 @@ def _financial_year(path: FieldPath, text: str) -> list[Problem]:
             Problem(
                 path,
                 False,
-                f"'{text}' is not a financial year: the second part must be the year after the first, like {start}/{(int(start) + 1) % 100:02d}",
+                f"'{text}' is not a financial year: the second part must be the year after the "
+                f"first, like {start}/{(int(start) + 1) % 100:02d}",
             )
         ]
     return []
@@ -92,7 +98,9 @@ def _check_decisions(records: Records, stream_ids: set[str]) -> None:
     checked = records.decisions + records.partial_decisions
     counts = Counter(d.slug for d in checked if d.reference)
     # A record whose file is named by its reference holds it; another with the same one is the copy.
-    for decision in sorted(checked, key=lambda d: (not d.reference or d.source.stem.lower() != d.slug, d.source)):
+    for decision in sorted(
+        checked, key=lambda d: (not d.reference or d.source.stem.lower() != d.slug, d.source)
+    ):
         if decision.reference:
             by_reference.setdefault(decision.reference, decision)
             by_slug.setdefault(decision.slug, decision)
@@ -101,7 +109,14 @@ def _check_decisions(records: Records, stream_ids: set[str]) -> None:
     for decision in checked:
         problems = list(
             _decision_problems(
-                decision, by_reference, by_slug, counts, stream_ids, settings.categories, files_dir, records
+                decision,
+                by_reference,
+                by_slug,
+                counts,
+                stream_ids,
+                settings.categories,
+                files_dir,
+                records,
             )
         )
         if pattern is not None and decision.reference and not pattern.fullmatch(decision.reference):
@@ -109,7 +124,8 @@ def _check_decisions(records: Records, stream_ids: set[str]) -> None:
                 Problem(
                     ("reference",),
                     False,
-                    f"'{decision.reference}' does not follow the office's reference pattern {pattern.pattern} (reference_pattern in mkdocs.yml)",
+                    f"'{decision.reference}' does not follow the office's reference pattern "
+                    f"{pattern.pattern} (reference_pattern in mkdocs.yml)",
                 )
             )
         report(records, decision.source, decision.source_map, problems)
@@ -122,7 +138,9 @@ def _reference_pattern(records: Records) -> re.Pattern | None:
     try:
         return re.compile(text)
     except re.error as exc:
-        records.diagnostics.error("mkdocs.yml", 1, 1, f"reference_pattern '{text}' is not a regular expression: {exc}")
+        records.diagnostics.error(
+            "mkdocs.yml", 1, 1, f"reference_pattern '{text}' is not a regular expression: {exc}"
+        )
         return None
 
 
@@ -138,28 +156,37 @@ def _decision_problems(
 ) -> Iterator[Problem]:
     path = d.source
     if d.reference and not d.slug:
-        yield Problem(("reference",), False, f"'{d.reference}' has no letter or digit to name its file and page by")
+        yield Problem(
+            ("reference",),
+            False,
+            f"'{d.reference}' has no letter or digit to name its file and page by",
+        )
     elif d.reference and path.stem.lower() != d.slug:
         yield _mismatch(d, by_slug, counts, records)
     if d.date and path.parent.name != str(d.year):
         yield Problem(
             ("date",),
             False,
-            f"the decision is dated {d.year} but its file is in {path.parent.name}/: move it to decisions/{d.year}/",
+            f"the decision is dated {d.year} but its file is in {path.parent.name}/: move it to "
+            f"decisions/{d.year}/",
         )
     if d.reference and d.slug and counts[d.slug] > 1 and path.stem.lower() == d.slug:
         first = by_slug[d.slug]
         if first is not d:
             if first.reference == d.reference:
                 yield Problem(
-                    ("reference",), False, f"'{d.reference}' is already used by {records.relative(first.source)}"
+                    ("reference",),
+                    False,
+                    f"'{d.reference}' is already used by {records.relative(first.source)}",
                 )
             else:
                 yield Problem(
                     ("reference",),
                     False,
-                    f"'{d.reference}' gives the same file and page name ({d.slug}) as '{first.reference}' "
-                    f"in {records.relative(first.source)}: the references of {records.relative(d.source)} and "
+                    f"'{d.reference}' gives the same file and page name ({d.slug}) as "
+                    f"'{first.reference}' "
+                    f"in {records.relative(first.source)}: the references of "
+                    f"{records.relative(d.source)} and "
                     f"{records.relative(first.source)} must differ in letters or digits",
                 )
     yield from _guidance(d)
@@ -167,17 +194,21 @@ def _decision_problems(
         yield Problem(
             ("category",),
             False,
-            f"'{d.category}' is not one of the site's categories: {', '.join(categories)}{suggest(d.category, list(categories))}",
+            f"'{d.category}' is not one of the site's categories: "
+            f"{', '.join(categories)}{suggest(d.category, list(categories))}",
         )
     if d.signed is not None and d.date and d.signed < d.date:
         yield Problem(
-            ("signed",), False, f"the notice cannot be signed ({d.signed}) before the decision was made ({d.date})"
+            ("signed",),
+            False,
+            f"the notice cannot be signed ({d.signed}) before the decision was made ({d.date})",
         )
     if d.published and d.date and d.published < d.date:
         yield Problem(
             ("published",),
             False,
-            f"a decision cannot be published ({d.published}) before it is made ({d.date}): check both dates",
+            f"a decision cannot be published ({d.published}) before it is made ({d.date}): check "
+            "both dates",
         )
     for i, part in enumerate(d.exempt):
         if part.content is not None and (why := _too_short_to_withhold(part.content)):
@@ -190,7 +221,8 @@ def _decision_problems(
             yield Problem(
                 ("financial", "funding_stream"),
                 False,
-                f"'{d.financial.funding_stream}' is not the id of any funding stream in the funding tables{suggest(d.financial.funding_stream, known)}",
+                f"'{d.financial.funding_stream}' is not the id of any funding stream in the "
+                f"funding tables{suggest(d.financial.funding_stream, known)}",
             )
         if d.financial.financial_year:
             yield from _financial_year(("financial", "financial_year"), d.financial.financial_year)
@@ -225,13 +257,18 @@ def _decision_problems(
             kind="grant recipient without an amount",
         )
     if d.period and d.period.start and d.period.end and d.period.end < d.period.start:
-        yield Problem(("period", "end"), False, f"the period ends ({d.period.end}) before it starts ({d.period.start})")
+        yield Problem(
+            ("period", "end"),
+            False,
+            f"the period ends ({d.period.end}) before it starts ({d.period.start})",
+        )
     for i, part in enumerate(d.exempt):
         if part.review_on is not None and part.review_on < records.settings.today:
             yield Problem(
                 ("exempt", i, "review_on"),
                 False,
-                f"the review of '{part.title}' was due on {part.review_on}: check whether it is still exempt",
+                f"the review of '{part.title}' was due on {part.review_on}: check whether it is "
+                "still exempt",
                 warning=True,
                 kind="exempt part due for review",
             )
@@ -240,7 +277,8 @@ def _decision_problems(
             yield Problem(
                 ("procurement", "contract_end"),
                 False,
-                f"the contract ends ({d.procurement.contract_end}) before it starts ({d.procurement.contract_start})",
+                f"the contract ends ({d.procurement.contract_end}) before it starts "
+                f"({d.procurement.contract_start})",
             )
     for i, document in enumerate(d.documents):
         if (document.file is None) == (document.url is None):
@@ -251,7 +289,9 @@ def _decision_problems(
             target = _resolve(files_dir / document.file)
             if target is not None and not target.is_relative_to(files_dir):
                 yield Problem(
-                    ("documents", i, "file"), False, f"'{document.file}' is outside {records.relative(files_dir)}/"
+                    ("documents", i, "file"),
+                    False,
+                    f"'{document.file}' is outside {records.relative(files_dir)}/",
                 )
             elif target is None or not _is_file(target):
                 yield Problem(
@@ -289,10 +329,13 @@ def _breakdown_problems(d: Decision, stream_ids: set[str]) -> Iterator[Problem]:
             yield Problem(
                 ("financial", "breakdown", i, "funding_stream"),
                 False,
-                f"'{part.funding_stream}' is not the id of any funding stream in the funding tables{suggest(part.funding_stream, sorted(stream_ids))}",
+                f"'{part.funding_stream}' is not the id of any funding stream in the funding "
+                f"tables{suggest(part.funding_stream, sorted(stream_ids))}",
             )
         if part.financial_year:
-            yield from _financial_year(("financial", "breakdown", i, "financial_year"), part.financial_year)
+            yield from _financial_year(
+                ("financial", "breakdown", i, "financial_year"), part.financial_year
+            )
     amount = d.financial.amount
     if (
         parts
@@ -307,7 +350,8 @@ def _breakdown_problems(d: Decision, stream_ids: set[str]) -> Iterator[Problem]:
             yield Problem(
                 ("financial", "amount"),
                 False,
-                f"the amount {amount:.2f} is not the sum of the breakdown (line {line}), which adds up to {total:.2f}: correct one or the other",
+                f"the amount {amount:.2f} is not the sum of the breakdown (line {line}), which "
+                f"adds up to {total:.2f}: correct one or the other",
             )
 
 
@@ -318,8 +362,10 @@ def _too_short_to_withhold(content: str) -> str | None:
     if len(found) > 1 or (found and is_distinctive_figure(found[0])):
         return None
     return (
-        "is too short to withhold safely: a single word or a number under four digits appears on pages for other reasons, "
-        "so the build could not tell a leak from ordinary text. Keep the whole sentence or passage it comes from here"
+        "is too short to withhold safely: a single word or a number under four digits appears on "
+        "pages for other reasons, "
+        "so the build could not tell a leak from ordinary text. Keep the whole sentence or passage "
+        "it comes from here"
     )
 
 
@@ -330,7 +376,9 @@ def _file_name(name: str) -> str | None:
     return None
 
 
-def _mismatch(d: Decision, by_slug: dict[str, Decision], counts: Counter, records: Records) -> Problem:
+def _mismatch(
+    d: Decision, by_slug: dict[str, Decision], counts: Counter, records: Records
+) -> Problem:
     """A reference that does not name its file: say which of the two to change."""
     name = d.source.stem
     name_is_free = _could_be_reference(name, records.settings) and counts[name.lower()] == 0
@@ -345,27 +393,34 @@ def _mismatch(d: Decision, by_slug: dict[str, Decision], counts: Counter, record
         )
         if free is None:
             return Problem(
-                ("reference",), False, f"{where}: give this record a reference of its own and name the file after it"
+                ("reference",),
+                False,
+                f"{where}: give this record a reference of its own and name the file after it",
             )
         if free == name:
             return Problem(
-                ("reference",), False, f"{where}: give this record the reference {free}, its file's name, which is free"
+                ("reference",),
+                False,
+                f"{where}: give this record the reference {free}, its file's name, which is free",
             )
         return Problem(
             ("reference",),
             False,
-            f"{where}: give this record the next free reference, {free}, and name the file {record_file_name(free)}",
+            f"{where}: give this record the next free reference, {free}, and name the file "
+            f"{record_file_name(free)}",
         )
     if name_is_free:
         return Problem(
             ("reference",),
             False,
-            f"'{d.reference}' does not match the file name {d.source.name}: correct the reference to {name} (keep the file name)",
+            f"'{d.reference}' does not match the file name {d.source.name}: correct the reference "
+            f"to {name} (keep the file name)",
         )
     return Problem(
         ("reference",),
         False,
-        f"'{d.reference}' does not match the file name: name the file {record_file_name(d.reference)}",
+        f"'{d.reference}' does not match the file name: name the file "
+        f"{record_file_name(d.reference)}",
     )
 
 
@@ -399,7 +454,8 @@ def _guidance(d: Decision) -> Iterator[Problem]:
             yield Problem(
                 path,
                 False,
-                f"still holds the template's guidance '{guidance}': replace it with the decision's own text",
+                f"still holds the template's guidance '{guidance}': replace it with the decision's "
+                "own text",
                 kind=newrecord.GUIDANCE_KIND,
             )
 
@@ -427,7 +483,11 @@ def _shared_text_problems(document: ToolkitDocument, published: list[str]) -> It
     """A passage declared shared must be in the document and, word for word, in a published one:
     the guard stops looking for it, so a declaration must not cover text that is not public."""
     if document.shared_text and not document.is_internal:
-        yield Problem(("shared_text",), True, "only an internal document declares shared text: remove shared_text")
+        yield Problem(
+            ("shared_text",),
+            True,
+            "only an internal document declares shared text: remove shared_text",
+        )
         return
     body = _run(document.body)
     for i, passage in enumerate(document.shared_text):
@@ -438,7 +498,8 @@ def _shared_text_problems(document: ToolkitDocument, published: list[str]) -> It
             yield Problem(
                 ("shared_text", i),
                 False,
-                "is not in this document's text word for word: copy the passage exactly, or remove it",
+                "is not in this document's text word for word: copy the passage exactly, or remove "
+                "it",
             )
         elif not any(run in text for text in published):
             yield Problem(
@@ -461,7 +522,8 @@ def _check_toolkit(records: Records) -> None:
                 Problem(
                     ("review_due",),
                     False,
-                    f"the next review ({document.review_due}) is before the last one ({document.reviewed})",
+                    f"the next review ({document.review_due}) is before the last one "
+                    f"({document.reviewed})",
                 )
             )
         if document.review_overdue(today):
@@ -478,8 +540,16 @@ def _check_toolkit(records: Records) -> None:
             target = _resolve(document.source.parent / name)
             if wrong := _file_name(name):
                 problems.append(Problem(("attachments", i), False, wrong))
-            elif target is None or not target.is_relative_to(document.source.parent.resolve()) or not _is_file(target):
-                problems.append(Problem(("attachments", i), False, f"'{name}' is not a file next to the document"))
+            elif (
+                target is None
+                or not target.is_relative_to(document.source.parent.resolve())
+                or not _is_file(target)
+            ):
+                problems.append(
+                    Problem(
+                        ("attachments", i), False, f"'{name}' is not a file next to the document"
+                    )
+                )
         report(records, document.source, document.source_map, problems)
 
 
@@ -491,7 +561,11 @@ def _check_specified(records: Records) -> None:
     for item in info.items:
         given = [name for name in WHERE_MET if getattr(item, name) is not None]
         if len(given) != 1:
-            problems.append(Problem(item.position, False, "give exactly one of 'page', 'url', 'status' or 'derived'"))
+            problems.append(
+                Problem(
+                    item.position, False, "give exactly one of 'page', 'url', 'status' or 'derived'"
+                )
+            )
         elif item.page is not None and (
             "://" in item.page or item.page.startswith("/") or ".." in item.page.split("/")
         ):
@@ -499,7 +573,8 @@ def _check_specified(records: Records) -> None:
                 Problem(
                     item.position + ("page",),
                     False,
-                    f"'{item.page}' is not a path inside this site: write it like registers/contracts/ or accessibility.md (use url: for other sites)",
+                    f"'{item.page}' is not a path inside this site: write it like "
+                    "registers/contracts/ or accessibility.md (use url: for other sites)",
                 )
             )
     report(records, info.source, info.source_map, problems)

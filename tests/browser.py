@@ -278,7 +278,8 @@ def start_chromium(user_data_dir: str | Path):
         pytest.fail(
             f"Browser tests need Debian's Chromium; missing: {', '.join(missing)}. "
             "Install it with `apt-get install -y --no-install-recommends chromium "
-            "chromium-driver fonts-liberation` (`make test` does this when they are missing and it can).",
+            "chromium-driver fonts-liberation` (`make test` does this when they are missing and it "
+            "can).",
             pytrace=False,
         )
     from selenium import webdriver
@@ -339,7 +340,9 @@ def pytest_collection_modifyitems(config, items):
     left_out = set(in_browser)
     config.hook.pytest_deselected(items=in_browser)
     items[:] = [item for item in items if item not in left_out]
-    config.stash[_SKIPPED] = f"{len(in_browser)} browser tests skipped ({', '.join(missing)} missing): {HOW_TO_RUN}."
+    config.stash[_SKIPPED] = (
+        f"{len(in_browser)} browser tests skipped ({', '.join(missing)} missing): {HOW_TO_RUN}."
+    )
 
 
 def pytest_terminal_summary(terminalreporter, config):
@@ -372,10 +375,16 @@ def set_viewport(driver, width: int, height: int, mobile: bool | None = None) ->
         mobile = width < 768
     driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
-        {"width": int(width), "height": int(height), "deviceScaleFactor": 1, "mobile": bool(mobile)},
+        {
+            "width": int(width),
+            "height": int(height),
+            "deviceScaleFactor": 1,
+            "mobile": bool(mobile),
+        },
     )
     driver.execute_cdp_cmd(
-        "Emulation.setTouchEmulationEnabled", {"enabled": bool(mobile), "maxTouchPoints": 5 if mobile else 1}
+        "Emulation.setTouchEmulationEnabled",
+        {"enabled": bool(mobile), "maxTouchPoints": 5 if mobile else 1},
     )
 
 
@@ -427,11 +436,15 @@ def format_violations(violations: list[dict]) -> str:
     lines = [f"{len(violations)} accessibility rule(s) violated:"]
     for v in violations:
         nodes = v.get("nodes", [])
-        lines.append(f"- {v.get('id')} [{v.get('impact')}] {v.get('help')} ({len(nodes)} element(s))")
+        lines.append(
+            f"- {v.get('id')} [{v.get('impact')}] {v.get('help')} ({len(nodes)} element(s))"
+        )
         if v.get("helpUrl"):
             lines.append(f"    {v['helpUrl']}")
         for node in nodes:
-            target = ", ".join(" >>> ".join(t) if isinstance(t, list) else str(t) for t in node.get("target", []))
+            target = ", ".join(
+                " >>> ".join(t) if isinstance(t, list) else str(t) for t in node.get("target", [])
+            )
             html = " ".join(str(node.get("html", "")).split())
             if len(html) > 300:
                 html = html[:297] + "..."
@@ -472,7 +485,15 @@ def screenshot(driver, url: str, path: str | Path, width: int, height: int) -> P
 # ---------------------------------------------------------------------------
 
 _LOCAL_HOSTS = {"127.0.0.1"}
-_NON_NETWORK_SCHEMES = {"data", "blob", "about", "javascript", "chrome", "chrome-extension", "devtools"}
+_NON_NETWORK_SCHEMES = {
+    "data",
+    "blob",
+    "about",
+    "javascript",
+    "chrome",
+    "chrome-extension",
+    "devtools",
+}
 
 
 def _is_external(url: str) -> bool:
@@ -525,7 +546,9 @@ def external_requests(driver) -> list[str]:
             urls.append(event["params"]["request"]["url"])
         elif event.get("method") == "Network.webSocketCreated":
             urls.append(event["params"]["url"])
-    urls += driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    urls += driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
     seen: set[str] = set()
     external = []
     for url in urls:

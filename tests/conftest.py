@@ -35,7 +35,17 @@ def build_site(source: Path, site_dir: Path) -> subprocess.CompletedProcess:
     """Build a site with `mkdocs build` as a user would, reproducibly."""
     env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, NO_MKDOCS_2_WARNING="1")
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(source / "mkdocs.yml"), "-d", str(site_dir)],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--clean",
+            "-f",
+            str(source / "mkdocs.yml"),
+            "-d",
+            str(site_dir),
+        ],
         capture_output=True,
         text=True,
         env=env,

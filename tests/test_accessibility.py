@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-
 from browser import (  # noqa: F401 - `browser` is a fixture
     DESKTOP,
     PHONE,
@@ -68,7 +67,10 @@ def example_site(tmp_path_factory) -> Path:
 def sites(site, example_site) -> dict[str, tuple[Path, str]]:
     """Each site's directory and the sub-path of its site_url, where it is served."""
     config = yaml.safe_load((REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    return {"fixture": (site, FIXTURE_BASE_PATH), "example": (example_site, urlsplit(config["site_url"]).path)}
+    return {
+        "fixture": (site, FIXTURE_BASE_PATH),
+        "example": (example_site, urlsplit(config["site_url"]).path),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +154,8 @@ def test_nothing_runs_off_a_phone_screen(browser, served, which, path, name):
 def test_overflow_check_sees_a_wide_element(browser, served):
     open_page(browser, served, "fixture", "", "phone")
     browser.execute_script(
-        "const d = document.createElement('div'); d.style.width = '600px'; d.textContent = 'too wide';"
+        "const d = document.createElement('div'); d.style.width = '600px'; d.textContent = 'too "
+        "wide';"
         "document.querySelector('article').append(d);"
     )
     assert any("too wide" in line for line in browser.execute_script(_OVERFLOWING))

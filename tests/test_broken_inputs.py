@@ -7,7 +7,6 @@ through the loader (generator.load.load) and through the `transparency validate`
 from __future__ import annotations
 
 import pytest
-
 from validation_helpers import (
     BROKEN,
     DIAGNOSTIC,
@@ -37,17 +36,26 @@ def test_the_corpus_is_large_enough_and_complete():
         assert expected, f"{case}: expected.txt lists no diagnostic"
         for line in expected:
             assert DIAGNOSTIC.match(line), f"{case}: not a diagnostic line: {line!r}"
-        assert any(": error: " in line for line in expected), f"{case}: a broken input must give at least one error"
+        assert any(": error: " in line for line in expected), (
+            f"{case}: a broken input must give at least one error"
+        )
 
 
 def test_the_base_site_is_valid(tmp_path):
     site = make_site(tmp_path)
     records = load_site(site)
     assert lines_of(records) == []
-    assert len(records.decisions) == 3 and len(records.funding_tables) == 1 and len(records.toolkit) == 1
+    assert (
+        len(records.decisions) == 3
+        and len(records.funding_tables) == 1
+        and len(records.toolkit) == 1
+    )
     result = run_cli("validate", site=site)
     assert result.exit_code == 0, result.output
-    assert result.stderr.strip() == "0 error(s), 0 warning(s) in 3 decisions, 1 funding tables, 1 toolkit documents"
+    assert (
+        result.stderr.strip()
+        == "0 error(s), 0 warning(s) in 3 decisions, 1 funding tables, 1 toolkit documents"
+    )
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -64,7 +72,9 @@ def test_loader_reports_exactly_the_expected_lines(case, tmp_path):
 def test_command_prints_exactly_the_expected_lines_and_fails(case, tmp_path):
     site = make_site(tmp_path, case)
     result = run_cli("validate", site=site)
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
     assert "Traceback" not in result.output
     assert result.exit_code == 1, result.output
     # Errors first, then warnings.
@@ -90,7 +100,10 @@ def test_github_annotations_match_the_expected_lines(case, tmp_path):
     for annotation, line in zip(annotations, expected_lines(case)):
         m = DIAGNOSTIC.match(line)
         rest = m["rest"].replace("%", "%25")
-        assert annotation == f"::{m['severity']} file={m['path']},line={m['line']},col={m['column']}::{rest}"
+        assert (
+            annotation
+            == f"::{m['severity']} file={m['path']},line={m['line']},col={m['column']}::{rest}"
+        )
 
 
 # A few cases also run as a real process, as CI and pre-commit run the command: the bytes a

@@ -10,10 +10,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
-from selenium.webdriver.support.wait import WebDriverWait
-
 import browser as helpers
+import pytest
 from browser import (  # noqa: F401 - `browser` is a fixture
     DESKTOP,
     PHONE,
@@ -27,6 +25,7 @@ from browser import (  # noqa: F401 - `browser` is a fixture
     serve,
     set_viewport,
 )
+from selenium.webdriver.support.wait import WebDriverWait
 
 BASE_PATH = "/our-business/making-decisions/"
 
@@ -75,7 +74,8 @@ def tiny_site(tmp_path_factory) -> Path:
         root / "broken" / "index.html",
         "A page with a problem",
         '<li><a id="to-home" href="../">Decisions</a></li>',
-        '<p>The chart below has no text alternative.</p><img src="../chart.svg" width="40" height="40">',
+        '<p>The chart below has no text alternative.</p><img src="../chart.svg" width="40" '
+        'height="40">',
     )
     write_page(
         root / "external" / "index.html",
@@ -84,10 +84,14 @@ def tiny_site(tmp_path_factory) -> Path:
         '<p>Hot-linked.</p><img src="http://example.invalid/x.png" alt="A hot-linked picture">',
     )
     write_page(
-        root / "404.html", "Page not found", '<li><a href="/our-business/making-decisions/">Decisions</a></li>', ""
+        root / "404.html",
+        "Page not found",
+        '<li><a href="/our-business/making-decisions/">Decisions</a></li>',
+        "",
     )
     (root / "chart.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40"/></svg>'
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" '
+        'height="40"/></svg>'
     )
     (root / "search").mkdir()
     (root / "search" / "pagefind.js").write_text("export const x = 1;\n")
@@ -200,7 +204,9 @@ def test_skip_link_is_first_and_focus_is_visible(browser, site):
 def test_viewports_and_screenshot(browser, site, tmp_path):
     set_viewport(browser, *PHONE)
     load(browser, site)
-    assert browser.execute_script("return [innerWidth, matchMedia('(pointer: coarse)').matches]") == [375, True]
+    assert browser.execute_script(
+        "return [innerWidth, matchMedia('(pointer: coarse)').matches]"
+    ) == [375, True]
     shot = screenshot(browser, site, tmp_path / "home-desktop.png", *DESKTOP)
     assert shot.read_bytes().startswith(b"\x89PNG")
     assert browser.execute_script("return innerWidth") == DESKTOP[0]

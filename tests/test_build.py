@@ -21,8 +21,8 @@ import jinja2
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from conftest import CANARIES, FIXTURE_SITE, SOURCE_DATE_EPOCH, build_site, copy_site
+
 from generator import guard, links, load, render, sitedir
 from generator.cli import main
 from generator.model import ExemptPart
@@ -31,7 +31,8 @@ from generator.settings import read_settings
 
 REPO = Path(__file__).resolve().parent.parent
 SUMMARY = re.compile(
-    r"^built site: \d+ records \(\d+ decisions, \d+ funding tables, \d+ toolkit documents(; \d+ withheld)?\), "
+    r"^built site: \d+ records \(\d+ decisions, \d+ funding tables, \d+ toolkit documents(; \d+ "
+    r"withheld)?\), "
     r"\d+ pages, \d+ files, \d+\.\d MB in \d+\.\d s$",
     re.M,
 )
@@ -121,9 +122,9 @@ def tree_text(root: Path) -> dict[str, str]:
     for path in root.rglob("*"):
         if path.is_file():
             raw = path.read_bytes()
-            texts[path.relative_to(root).as_posix()] = (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode(
-                "utf-8", "replace"
-            )
+            texts[path.relative_to(root).as_posix()] = (
+                gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+            ).decode("utf-8", "replace")
     return texts
 
 
@@ -161,19 +162,23 @@ def leaky_templates(tmp_path, monkeypatch):
         (templates / template.name).write_bytes(template.read_bytes())
     page = templates / "decision.html"
     shown = "<p>Withheld: {{ part.reason }}</p>"
-    assert shown in page.read_text(), "decision.html no longer shows the reason: update this test's leak"
+    assert shown in page.read_text(), (
+        "decision.html no longer shows the reason: update this test's leak"
+    )
     page.write_text(page.read_text().replace(shown, shown + "\n  <p>{{ part.content }}</p>"))
     leaky = render.environment().overlay(loader=jinja2.FileSystemLoader(templates))
     monkeypatch.setattr(render, "environment", lambda: leaky)
 
 
-def test_a_template_that_prints_exempt_content_fails_the_build(tmp_path, monkeypatch, leaky_templates):
+def test_a_template_that_prints_exempt_content_fails_the_build(
+    tmp_path, monkeypatch, leaky_templates
+):
     folder = copy_site(tmp_path / "source")
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
     assert (
-        "site/decisions/2020/fix-2020-001/index.html: error: contains the exempt content 'Applicants' bank details'"
-        in output
+        "site/decisions/2020/fix-2020-001/index.html: error: contains the exempt content "
+        "'Applicants' bank details'" in output
     )
 
 
@@ -208,16 +213,25 @@ def test_guard_matches_exempt_text_however_it_was_escaped_or_wrapped(tmp_path, f
         {
             "page.html": b"<p>The account of <em>First\n   Charity</em> is canaryexempt</p><p>sort code 00&#8209;00-00,"
             b" held with the Example Bank &amp; Trust &lt;plc&gt;.</p>",
-            "pagefind/fragment/en_1.pf_fragment": gzip.compress(b"pagefind_dcd" + fragment.encode()),
+            "pagefind/fragment/en_1.pf_fragment": gzip.compress(
+                b"pagefind_dcd" + fragment.encode()
+            ),
             "meta.html": b'<meta name="description" content="Sort code 00-00-00, held with the Example Bank &amp; Trust &lt;plc&gt;. More">',
             "feed.xml": b"<description>&lt;p&gt;First Charity is CANARYEXEMPT sort code 00-00-00&lt;/p&gt;</description>",
         },
     )
-    assert set(found) == {"page.html", "pagefind/fragment/en_1.pf_fragment", "meta.html", "feed.xml"}
+    assert set(found) == {
+        "page.html",
+        "pagefind/fragment/en_1.pf_fragment",
+        "meta.html",
+        "feed.xml",
+    }
     assert all(EXEMPT in what for what in found.values())
 
 
-def test_guard_names_embargoed_and_internal_records_and_their_addresses(tmp_path, fixture_publication):
+def test_guard_names_embargoed_and_internal_records_and_their_addresses(
+    tmp_path, fixture_publication
+):
     found = scan(
         tmp_path,
         fixture_publication,
@@ -232,9 +246,12 @@ def test_guard_names_embargoed_and_internal_records_and_their_addresses(tmp_path
         "the reference of FIX-2021-009, embargoed until 2099-01-01"
     }
     assert "the title of FIX-2021-009, embargoed until 2099-01-01" in found["title.html"]
-    assert found["toolkit.html"] == {"the text of the internal document 'Internal work plan CANARYINTERNALTITLE'"}
+    assert found["toolkit.html"] == {
+        "the text of the internal document 'Internal work plan CANARYINTERNALTITLE'"
+    }
     assert found["budget.csv"] == {
-        "the withheld file 'toolkit/internal/internal-budget.csv', an attachment of the internal document "
+        "the withheld file 'toolkit/internal/internal-budget.csv', an attachment of the internal "
+        "document "
         "'Internal work plan CANARYINTERNALTITLE'"
     }
 
@@ -244,10 +261,15 @@ def test_guard_finds_a_binary_internal_attachment_copied_whole(tmp_path):
     budget = bytes(range(256)) * 4
     (source / "content" / "toolkit" / "internal" / "internal-budget.csv").write_bytes(budget)
     publication = publish(load.load(read_settings(source / "mkdocs.yml")))
-    found = scan(tmp_path / "site", publication, {"assets/budget.xlsx": budget, "assets/other.bin": budget[1:]})
+    found = scan(
+        tmp_path / "site",
+        publication,
+        {"assets/budget.xlsx": budget, "assets/other.bin": budget[1:]},
+    )
     assert found == {
         "assets/budget.xlsx": {
-            "the withheld file 'toolkit/internal/internal-budget.csv', an attachment of the internal "
+            "the withheld file 'toolkit/internal/internal-budget.csv', an attachment of the "
+            "internal "
             "document 'Internal work plan CANARYINTERNALTITLE'"
         }
     }
@@ -260,20 +282,18 @@ TEMPLATE_TEXT = "Record the decisions you make and the reasons for them, so that
 def test_guard_finds_internal_text_copied_into_a_public_document(tmp_path):
     publication = publish(load.load(read_settings(FIXTURE_SITE / "mkdocs.yml")))
     [internal] = publication.withheld.internal
-    internal.body = (
-        f"{TEMPLATE_TEXT}\n\nThe Head of Commissioning retires in March 2022; the post will not be filled.\n"
-    )
+    internal.body = f"{TEMPLATE_TEXT}\n\nThe Head of Commissioning retires in March 2022; the post will not be filled.\n"
     publication.toolkit[0].body += f"\n{TEMPLATE_TEXT}\n"
-    found = scan(tmp_path, publication, {"toolkit/analyse/index.html": f"<p>{TEMPLATE_TEXT}</p>".encode()})
+    found = scan(
+        tmp_path, publication, {"toolkit/analyse/index.html": f"<p>{TEMPLATE_TEXT}</p>".encode()}
+    )
     assert found == {"toolkit/analyse/index.html": {INTERNAL_TEXT}}
 
 
 def test_guard_ignores_only_the_text_an_internal_document_declares_it_shares(tmp_path):
     publication = publish(load.load(read_settings(FIXTURE_SITE / "mkdocs.yml")))
     [internal] = publication.withheld.internal
-    internal.body = (
-        f"{TEMPLATE_TEXT}\n\nThe Head of Commissioning retires in March 2022; the post will not be filled.\n"
-    )
+    internal.body = f"{TEMPLATE_TEXT}\n\nThe Head of Commissioning retires in March 2022; the post will not be filled.\n"
     internal.shared_text = [TEMPLATE_TEXT]
     publication.toolkit[0].body += f"\n{TEMPLATE_TEXT}\n"
     found = scan(
@@ -315,18 +335,21 @@ def test_guard_catches_part_of_a_long_text_but_not_common_words(tmp_path):
 def test_a_dead_link_and_a_missing_anchor_in_a_written_page_fail_the_build(tmp_path, monkeypatch):
     folder = copy_site(tmp_path / "source")
     (folder / "content" / "contacts.md").write_text(
-        "# Contacts\n\nSee [the old page](no-such-page.md) and [how to use it](how-to-use.md#no-such-heading).\n"
+        "# Contacts\n\nSee [the old page](no-such-page.md) and [how to use "
+        "it](how-to-use.md#no-such-heading).\n"
     )
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
     assert re.search(
-        r"^site/contacts/index\.html:\d+: error: link 'no-such-page\.md' \(in content/contacts\.md\): "
+        r"^site/contacts/index\.html:\d+: error: link 'no-such-page\.md' \(in "
+        r"content/contacts\.md\): "
         r"there is no contacts/no-such-page\.md in the built site$",
         output,
         re.M,
     ), output
     assert re.search(
-        r"^site/contacts/index\.html:\d+: error: link '\.\./how-to-use/#no-such-heading' \(in content/contacts\.md\): "
+        r"^site/contacts/index\.html:\d+: error: link '\.\./how-to-use/#no-such-heading' \(in "
+        r"content/contacts\.md\): "
         r"how-to-use/ has no heading or element with the id 'no-such-heading'$",
         output,
         re.M,
@@ -340,7 +363,9 @@ def built(tmp_path: Path, files: dict[str, str]) -> Path:
     return tmp_path
 
 
-def problems(root: Path, publication, site_url="https://example.org/our-business/making-decisions/") -> dict[str, str]:
+def problems(
+    root: Path, publication, site_url="https://example.org/our-business/making-decisions/"
+) -> dict[str, str]:
     return {b.link: b.problem for b in links.check(root, publication, site_url)}
 
 
@@ -448,18 +473,27 @@ def test_a_broken_mkdocs_yml_is_one_line_not_a_traceback(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("option", "problem"),
     [
-        ("contract_threshold: 5000", "unknown option 'contract_threshold' (did you mean 'contracts_threshold'?)"),
+        (
+            "contract_threshold: 5000",
+            "unknown option 'contract_threshold' (did you mean 'contracts_threshold'?)",
+        ),
         ("latest: ten", "expected a whole number, found text 'ten'"),
     ],
 )
-def test_an_unknown_or_wrongly_typed_option_stops_both_builds(tmp_path, monkeypatch, option, problem):
+def test_an_unknown_or_wrongly_typed_option_stops_both_builds(
+    tmp_path, monkeypatch, option, problem
+):
     folder = copy_site(tmp_path / "source")
     config = folder / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  - transparency:\n", f"  - transparency:\n      {option}\n", 1))
+    config.write_text(
+        config.read_text().replace("  - transparency:\n", f"  - transparency:\n      {option}\n", 1)
+    )
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
     name = option.split(":")[0]
-    assert re.search(rf"^mkdocs\.yml:\d+:\d+: error: transparency\.{name}: {re.escape(problem)}$", output, re.M), output
+    assert re.search(
+        rf"^mkdocs\.yml:\d+:\d+: error: transparency\.{name}: {re.escape(problem)}$", output, re.M
+    ), output
     result = build_site(folder, tmp_path / "mkdocs-build")
     assert result.returncode == 1
     assert f"option '{name}': {problem}" in result.stderr
@@ -539,15 +573,24 @@ def missing_command(words: list[str]) -> str | None:
 def test_workflow_parses_and_runs_only_this_repositorys_commands(workflow):
     data = yaml.safe_load(workflow.read_text())
     assert data["jobs"], workflow
-    runs = [step["run"] for job in data["jobs"].values() for step in job.get("steps", []) if "run" in step]
+    runs = [
+        step["run"]
+        for job in data["jobs"].values()
+        for step in job.get("steps", [])
+        if "run" in step
+    ]
     assert runs
     for run in runs:
         for words in commands(run):
-            assert missing_command(words) is None, f"{workflow.name}: {' '.join(words)}: {missing_command(words)}"
+            assert missing_command(words) is None, (
+                f"{workflow.name}: {' '.join(words)}: {missing_command(words)}"
+            )
     for job in data["jobs"].values():
         for step in job.get("steps", []):
             if "uses" in step:
-                assert re.fullmatch(r"[\w.-]+/[\w.-]+@(v\d+(\.\d+)*|[0-9a-f]{40})", step["uses"]), step["uses"]
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@(v\d+(\.\d+)*|[0-9a-f]{40})", step["uses"]), (
+                    step["uses"]
+                )
 
 
 def test_workflows_check_pull_requests_and_deploy_main_with_least_permissions():
@@ -559,7 +602,12 @@ def test_workflows_check_pull_requests_and_deploy_main_with_least_permissions():
     assert check["permissions"] == deploy["permissions"] == {"contents": "read"}
     assert deploy["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["concurrency"]["group"]
-    runs = [s.get("run", "") for job in (check, deploy) for j in job["jobs"].values() for s in j["steps"]]
+    runs = [
+        s.get("run", "")
+        for job in (check, deploy)
+        for j in job["jobs"].values()
+        for s in j["steps"]
+    ]
     assert sum(".venv/bin/transparency build" in r for r in runs) == 2
     assert any("validate --format github" in r for r in runs) and any(r == ".ci/run" for r in runs)
     assert (REPO / ".ci/run").read_text().count("make test") == 1
@@ -596,7 +644,9 @@ def test_the_build_loads_and_validates_the_records_once(tmp_path, monkeypatch):
     folder = copy_site(tmp_path / "source")
     calls = []
     real = load.load
-    monkeypatch.setattr(load, "load", lambda *args, **kwargs: calls.append(args) or real(*args, **kwargs))
+    monkeypatch.setattr(
+        load, "load", lambda *args, **kwargs: calls.append(args) or real(*args, **kwargs)
+    )
     result = transparency(folder, monkeypatch, "build")
     assert result.exit_code == 0, result.output
     assert len(calls) == 1

@@ -8,9 +8,16 @@ from pathlib import Path
 
 import pytest
 import yaml
+from validation_helpers import (
+    diagnostic_lines,
+    lines_of,
+    load_site,
+    make_site,
+    run_cli,
+    run_process,
+)
 
 from generator import newrecord, schema, source
-from validation_helpers import diagnostic_lines, lines_of, load_site, make_site, run_cli, run_process
 
 
 def new_decision(site: Path, *args: str):
@@ -35,22 +42,31 @@ def test_new_decision_takes_the_next_free_number_of_its_year(tmp_path):
     data = parse_record(path)
     assert data["reference"] == "OPCC-2020-003"
     assert data["title"] == "Victims services grant"
-    assert yaml.safe_load(path.read_text("utf-8"))["date"] == dt.date(2020, 8, 1)  # an unquoted YAML date
+    assert yaml.safe_load(path.read_text("utf-8"))["date"] == dt.date(
+        2020, 8, 1
+    )  # an unquoted YAML date
     assert data["status"] == "approved"
 
 
 def test_the_new_record_validates_once_its_summary_is_written(tmp_path):
     site = make_site(tmp_path)
-    assert new_decision(site, "--title", "Victims services grant", "--date", "2020-08-01").exit_code == 0
+    assert (
+        new_decision(site, "--title", "Victims services grant", "--date", "2020-08-01").exit_code
+        == 0
+    )
     path = site / "decisions/2020/OPCC-2020-003.yaml"
     # Untouched, it cannot be published: the summary is still the template's guidance.
     assert lines_of(load_site(site)) == [
-        "decisions/2020/OPCC-2020-003.yaml:13:10: error: summary: still holds the template's guidance "
+        "decisions/2020/OPCC-2020-003.yaml:13:10: error: summary: still holds the template's "
+        "guidance "
         f"'{newrecord.GUIDANCE['summary']}': replace it with the decision's own text"
     ]
     assert run_cli("validate", site=site).exit_code == 1
     path.write_text(
-        path.read_text("utf-8").replace(newrecord.GUIDANCE["summary"], "A grant for victims' services."), "utf-8"
+        path.read_text("utf-8").replace(
+            newrecord.GUIDANCE["summary"], "A grant for victims' services."
+        ),
+        "utf-8",
     )
     records = load_site(site)
     assert lines_of(records) == []
@@ -61,7 +77,9 @@ def test_the_new_record_validates_once_its_summary_is_written(tmp_path):
 def test_numbers_continue_after_the_highest_not_into_gaps(tmp_path):
     site = make_site(tmp_path)
     existing = (site / "decisions/2020/OPCC-2020-002.yaml").read_text()
-    (site / "decisions/2020/OPCC-2020-007.yaml").write_text(existing.replace("OPCC-2020-002", "OPCC-2020-007"))
+    (site / "decisions/2020/OPCC-2020-007.yaml").write_text(
+        existing.replace("OPCC-2020-002", "OPCC-2020-007")
+    )
     result = new_decision(site, "--title", "Estates review", "--date", "2020-12-01")
     assert result.exit_code == 0, result.output
     assert (site / "decisions/2020/OPCC-2020-008.yaml").is_file()
@@ -79,7 +97,9 @@ def test_each_run_writes_a_new_file_and_never_overwrites(tmp_path):
     site = make_site(tmp_path)
     assert new_decision(site, "--title", "First", "--date", "2021-05-01").exit_code == 0
     first = site / "decisions/2021/OPCC-2021-002.yaml"
-    first.write_text(first.read_text().replace("Write a short summary of the decision here.", "Edited by staff."))
+    first.write_text(
+        first.read_text().replace("Write a short summary of the decision here.", "Edited by staff.")
+    )
     before = first.read_bytes()
     assert new_decision(site, "--title", "Second", "--date", "2021-05-01").exit_code == 0
     assert first.read_bytes() == before
@@ -91,11 +111,15 @@ def test_an_existing_file_is_never_overwritten_even_if_the_number_collides(tmp_p
     site = make_site(tmp_path)
     target = site / "decisions/2021/OPCC-2021-001.yaml"
     before = target.read_bytes()
-    monkeypatch.setattr(newrecord, "next_reference", lambda settings, year, prefix=None: "OPCC-2021-001")
+    monkeypatch.setattr(
+        newrecord, "next_reference", lambda settings, year, prefix=None: "OPCC-2021-001"
+    )
     result = new_decision(site, "--title", "Clash", "--date", "2021-05-01")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert result.output.strip().splitlines() == [f"Error: {target} already exists: it was left as it is"]
+    assert result.output.strip().splitlines() == [
+        f"Error: {target} already exists: it was left as it is"
+    ]
     assert target.read_bytes() == before
 
 
@@ -132,10 +156,13 @@ def test_any_title_is_written_safely_and_read_back_exactly(tmp_path, title):
 
 def test_a_title_with_a_control_character_is_written_and_reported(tmp_path):
     site = make_site(tmp_path)
-    result = new_decision(site, "--title", "pasted\x85from a word processor", "--date", "2020-08-01")
+    result = new_decision(
+        site, "--title", "pasted\x85from a word processor", "--date", "2020-08-01"
+    )
     assert result.exit_code == 1
     assert diagnostic_lines(result.output) == [
-        "decisions/2020/OPCC-2020-003.yaml:6:8: error: title: the text holds the control character U+0085, which no reader "
+        "decisions/2020/OPCC-2020-003.yaml:6:8: error: title: the text holds the control character "
+        "U+0085, which no reader "
         "can see and no feed may carry (pasted from another program?): delete it"
     ]
 
@@ -145,7 +172,8 @@ def test_a_title_that_breaks_a_rule_is_written_and_reported(tmp_path):
     result = new_decision(site, "--title", "x" * 201, "--date", "2020-08-01")
     assert result.exit_code == 1
     assert diagnostic_lines(result.output) == [
-        "decisions/2020/OPCC-2020-003.yaml:6:8: error: title: is 201 characters long; at most 200 are allowed"
+        "decisions/2020/OPCC-2020-003.yaml:6:8: error: title: is 201 characters long; at most 200 "
+        "are allowed"
     ]
     assert (site / "decisions/2020/OPCC-2020-003.yaml").is_file()
 
@@ -181,8 +209,15 @@ def test_the_prefix_comes_from_existing_records_when_not_configured(tmp_path):
 
 def test_the_prefix_option_wins(tmp_path):
     site = make_site(tmp_path)
-    assert new_decision(site, "--title", "Joint decision", "--date", "2021-05-01", "--prefix", "JOINT").exit_code == 0
-    assert parse_record(site / "decisions/2021/JOINT-2021-001.yaml")["reference"] == "JOINT-2021-001"
+    assert (
+        new_decision(
+            site, "--title", "Joint decision", "--date", "2021-05-01", "--prefix", "JOINT"
+        ).exit_code
+        == 0
+    )
+    assert (
+        parse_record(site / "decisions/2021/JOINT-2021-001.yaml")["reference"] == "JOINT-2021-001"
+    )
 
 
 def test_no_prefix_anywhere_is_a_one_line_error(tmp_path):
@@ -194,7 +229,8 @@ def test_no_prefix_anywhere_is_a_one_line_error(tmp_path):
     result = new_decision(site, "--title", "First ever", "--date", "2021-05-01")
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
-        "Error: no reference prefix: set reference_prefix in the transparency plugin's options or pass --prefix"
+        "Error: no reference prefix: set reference_prefix in the transparency plugin's options or "
+        "pass --prefix"
     ]
 
 
@@ -204,9 +240,9 @@ def test_without_a_date_the_decision_is_dated_today(tmp_path):
     assert result.exit_code == 0, result.output
     written = Path(result.stdout.splitlines()[0].removeprefix("wrote "))
     parse_record(written)
-    assert yaml.safe_load(written.read_text("utf-8"))["date"] == dt.date.today() and written.parent.name == str(
-        dt.date.today().year
-    )
+    assert yaml.safe_load(written.read_text("utf-8"))[
+        "date"
+    ] == dt.date.today() and written.parent.name == str(dt.date.today().year)
 
 
 def test_an_impossible_date_is_a_usage_error(tmp_path):
@@ -220,7 +256,9 @@ def test_an_impossible_date_is_a_usage_error(tmp_path):
 # --- Outside a site ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args", [["validate"], ["new", "decision", "--title", "x", "--date", "2020-08-01"]])
+@pytest.mark.parametrize(
+    "args", [["validate"], ["new", "decision", "--title", "x", "--date", "2020-08-01"]]
+)
 def test_a_missing_mkdocs_yml_is_a_one_line_error(tmp_path, monkeypatch, args):
     monkeypatch.chdir(tmp_path)
     result = run_cli(*args)
@@ -253,12 +291,15 @@ def test_a_config_option_pointing_nowhere_names_the_file(tmp_path):
 def test_options_of_the_wrong_kind_are_one_line(tmp_path):
     site = make_site(tmp_path)
     config = site / "mkdocs.yml"
-    config.write_text(config.read_text().replace('build_date: "2021-06-01"', "build_date: 'first of June'"))
+    config.write_text(
+        config.read_text().replace('build_date: "2021-06-01"', "build_date: 'first of June'")
+    )
     result = run_cli("validate", site=site)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert result.output.strip().splitlines() == [
-        f"{config}:20:19: error: transparency.build_date: 'first of June' is not a date: write it as YYYY-MM-DD, like 2020-07-17",
+        f"{config}:20:19: error: transparency.build_date: 'first of June' is not a date: write it "
+        "as YYYY-MM-DD, like 2020-07-17",
         "Error: 1 error(s) in the transparency plugin's options",
     ]
 
@@ -269,11 +310,21 @@ def test_version_and_help(tmp_path):
     assert "validate" in help_text and "new" in help_text
 
 
-# --- Dates as staff type them ----------------------------------------------------------------------
+# --- Dates as staff type them
+# ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "typed", ["2020-08-01", "01/08/2020", "1/8/2020", "1 August 2020", "01 august 2020", "1 Aug 2020", "1 August, 2020"]
+    "typed",
+    [
+        "2020-08-01",
+        "01/08/2020",
+        "1/8/2020",
+        "1 August 2020",
+        "01 august 2020",
+        "1 Aug 2020",
+        "1 August, 2020",
+    ],
 )
 def test_dates_as_staff_type_them_are_written_as_iso(tmp_path, typed):
     site = make_site(tmp_path)
@@ -284,14 +335,16 @@ def test_dates_as_staff_type_them_are_written_as_iso(tmp_path, typed):
 
 
 @pytest.mark.parametrize(
-    "typed", ["08/01/20", "2020/08/01", "August 1 2020", "1st August 2020", "31/02/2021", "tomorrow"]
+    "typed",
+    ["08/01/20", "2020/08/01", "August 1 2020", "1st August 2020", "31/02/2021", "tomorrow"],
 )
 def test_a_date_that_is_not_one_is_one_friendly_line(tmp_path, typed):
     site = make_site(tmp_path)
     result = new_decision(site, "--title", "Bad date", "--date", typed)
     assert result.exit_code == 2
     assert result.output.splitlines() == [
-        f"Error: --date '{typed}' is not a date: write it like 2020-08-01, 01/08/2020 or 1 August 2020 (day first)"
+        f"Error: --date '{typed}' is not a date: write it like 2020-08-01, 01/08/2020 or 1 August "
+        "2020 (day first)"
     ]
     assert not (site / "decisions" / "2020" / "OPCC-2020-003.yaml").exists()
 
@@ -304,17 +357,27 @@ def test_the_template_writes_its_guidance_from_the_one_list_the_rule_checks(tmp_
         assert guidance in text
     # Every commented text field, uncommented as it stands, is refused.
     uncommented = re.sub(
-        r"^# (decision|background|options_considered|implications): >-\n#   (.*)\n", r"\1: >-\n  \2\n", text, flags=re.M
+        r"^# (decision|background|options_considered|implications): >-\n#   (.*)\n",
+        r"\1: >-\n  \2\n",
+        text,
+        flags=re.M,
     )
     uncommented = uncommented.replace(
         "# implications:\n#   financial: >-\n#     ", "implications:\n  financial: >-\n    "
     )
     (site / "decisions/2020/OPCC-2020-003.yaml").write_text(uncommented, "utf-8")
     refused = {d.field for d in load_site(site).diagnostics if d.kind == newrecord.GUIDANCE_KIND}
-    assert refused == {"summary", "decision", "background", "options_considered", "implications.financial"}
+    assert refused == {
+        "summary",
+        "decision",
+        "background",
+        "options_considered",
+        "implications.financial",
+    }
 
 
-# --- Options read as the build reads them ----------------------------------------------------------
+# --- Options read as the build reads them
+# ----------------------------------------------------------
 
 
 def test_unknown_and_wrongly_typed_options_are_errors_at_their_lines(tmp_path):
@@ -323,22 +386,24 @@ def test_unknown_and_wrongly_typed_options_are_errors_at_their_lines(tmp_path):
     config.write_text(
         config.read_text().replace(
             "      reference_prefix: OPCC\n",
-            "      reference_prefix: OPCC\n      contract_threshold: 5000\n      latest: ten\n      feed_size: [50]\n",
+            "      reference_prefix: OPCC\n      contract_threshold: 5000\n      latest: ten\n     "
+            " feed_size: [50]\n",
         ),
         "utf-8",
     )
     result = run_cli("validate", site=site)
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        f"{config}:17:7: error: transparency.contract_threshold: unknown option 'contract_threshold' (did you mean 'contracts_threshold'?)",
+        f"{config}:17:7: error: transparency.contract_threshold: unknown option "
+        "'contract_threshold' (did you mean 'contracts_threshold'?)",
         f"{config}:18:15: error: transparency.latest: expected a whole number, found text 'ten'",
         f"{config}:19:18: error: transparency.feed_size: expected a whole number, found a list [50]",
         "Error: 3 error(s) in the transparency plugin's options",
     ]
     github = run_cli("validate", "--format", "github", site=site)
     assert (
-        f"::error file={config},line=18,col=15::transparency.latest: expected a whole number, found text 'ten'"
-        in github.output.splitlines()
+        f"::error file={config},line=18,col=15::transparency.latest: expected a whole number, "
+        "found text 'ten'" in github.output.splitlines()
     )
 
 
@@ -346,7 +411,8 @@ def set_reference_format(site: Path, form: str) -> None:
     config = site / "mkdocs.yml"
     config.write_text(
         config.read_text().replace(
-            "      reference_prefix: OPCC\n", f'      reference_prefix: OPCC\n      reference_format: "{form}"\n'
+            "      reference_prefix: OPCC\n",
+            f'      reference_prefix: OPCC\n      reference_format: "{form}"\n',
         )
     )
 
@@ -373,7 +439,10 @@ def test_a_reference_format_with_year_and_padding(tmp_path):
     set_reference_format(site, "Decision {year}/{number:04d}")
     assert new_decision(site, "--title", "First", "--date", "2021-05-01").exit_code == 0
     assert new_decision(site, "--title", "Second", "--date", "2021-05-01").exit_code == 0
-    assert parse_record(site / "decisions/2021/decision-2021-0002.yaml")["reference"] == "Decision 2021/0002"
+    assert (
+        parse_record(site / "decisions/2021/decision-2021-0002.yaml")["reference"]
+        == "Decision 2021/0002"
+    )
 
 
 def test_a_reference_that_reads_as_a_number_is_written_as_text(tmp_path):
@@ -388,4 +457,7 @@ def test_a_reference_format_without_a_number_is_a_one_line_error(tmp_path):
     set_reference_format(site, "PCD {year}")
     result = new_decision(site, "--title", "First", "--date", "2021-05-01")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: reference_format 'PCD {year}' has no {number}: add one, like PCD {number}"
+    assert (
+        result.stderr.strip()
+        == "Error: reference_format 'PCD {year}' has no {number}: add one, like PCD {number}"
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from benchmarks import demo
 from benchmarks.corpus import write_corpus
-
 from generator import load as loader
 from generator import registers
 from generator.publication import publish
@@ -21,11 +20,16 @@ def test_the_demo_populates_every_page_type_and_register(tmp_path):
 
     assert len(publication.decisions) == demo.RECORDS
     assert publication.categories == list(publication.settings.categories)
-    assert {d.status for d in publication.decisions} == {"approved", "deferred", "rejected", "withdrawn"}
+    assert {d.status for d in publication.decisions} == {
+        "approved",
+        "deferred",
+        "rejected",
+        "withdrawn",
+    }
     assert derived.contracts, "the contracts register is empty"
-    assert [row for row in derived.grants if row.recipient is not None and row.amount is not None], (
-        "no grant names its recipients"
-    )
+    assert [
+        row for row in derived.grants if row.recipient is not None and row.amount is not None
+    ], "no grant names its recipients"
     assert derived.totals_by_year and derived.totals_by_stream
     assert derived.significant
     assert publication.superseded_by, "no decision is superseded"

@@ -20,11 +20,11 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 import pytest
+from conftest import CANARIES, FIXTURE_SITE, build_site
 from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from conftest import CANARIES, FIXTURE_SITE, build_site
 from generator import exports, load, pages, registers
 from generator.model import Decision, Recipient
 from generator.publication import publish
@@ -71,7 +71,9 @@ def read_csv(site: Path, path: str) -> list[dict[str, str]]:
 def export_paths(site: Path) -> list[Path]:
     """Every open data file of a built site: the named files, the feeds and each record.json."""
     paths = [site / p for p in DATA_FILES]
-    paths += sorted(site.glob("decisions/category/*/feed.xml")) + sorted(site.glob("decisions/*/*/record.json"))
+    paths += sorted(site.glob("decisions/category/*/feed.xml")) + sorted(
+        site.glob("decisions/*/*/record.json")
+    )
     return paths
 
 
@@ -122,13 +124,18 @@ def test_site_files_are_exactly_the_core_output(site, pub):
 def test_schema_version_in_every_json_export(site):
     for path in export_paths(site):
         if path.suffix == ".json" and path.parent.name != "schema":
-            assert read_json(site, str(path.relative_to(site)))["schema_version"] == exports.SCHEMA_VERSION
+            assert (
+                read_json(site, str(path.relative_to(site)))["schema_version"]
+                == exports.SCHEMA_VERSION
+            )
 
 
 def test_every_json_export_and_feed_names_the_generator_version(site):
     installed = importlib.metadata.version("opcc-transparency")
     jsons = [p for p in export_paths(site) if p.suffix == ".json" and p.parent.name != "schema"]
-    assert {"data/decisions.json", "data/ocds.json", "data/360giving.json"} <= {str(p.relative_to(site)) for p in jsons}
+    assert {"data/decisions.json", "data/ocds.json", "data/360giving.json"} <= {
+        str(p.relative_to(site)) for p in jsons
+    }
     for path in jsons:
         assert read_json(site, str(path.relative_to(site)))["generator"] == {
             "name": "opcc-transparency",
@@ -206,7 +213,12 @@ def expected_fields(d: Decision, pub) -> dict:
         "recipients": [
             {
                 k: v
-                for k, v in (("name", r.name), ("org_id", r.org_id), ("amount", r.amount), ("count", r.count))
+                for k, v in (
+                    ("name", r.name),
+                    ("org_id", r.org_id),
+                    ("amount", r.amount),
+                    ("count", r.count),
+                )
                 if v is not None
             }
             for r in d.recipients
@@ -220,7 +232,11 @@ def expected_fields(d: Decision, pub) -> dict:
         "procurement.options": p and p.options,
         "procurement.stage": p and p.stage,
         "documents": [
-            {k: v for k, v in (("title", doc.title), ("file", doc.file), ("url", doc.url)) if v is not None}
+            {
+                k: v
+                for k, v in (("title", doc.title), ("file", doc.file), ("url", doc.url))
+                if v is not None
+            }
             for doc in d.documents
         ]
         or None,
@@ -316,7 +332,9 @@ def test_decisions_json_holds_every_public_field(site, pub):
 
 def test_each_decision_object_is_a_valid_record(site):
     """Apart from its page address and total, each object is a record the site itself would accept."""
-    validator = Draft202012Validator(load_schema("decision"), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator = Draft202012Validator(
+        load_schema("decision"), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
     for item in read_json(site, "data/decisions.json")["decisions"]:
         # url and total are the keys the exports add to what staff wrote.
         record = {k: v for k, v in item.items() if k not in ("url", "total")}
@@ -327,17 +345,31 @@ def test_amounts_are_exact_plain_numbers(site):
     raw = (site / "data/decisions.json").read_text("utf-8")
     assert '"amount":30000.5,' in raw and '"amount":10000.01,' in raw and '"amount":9999.99,' in raw
     assert "£" not in raw
-    item = next(d for d in json.loads(raw, parse_float=Decimal)["decisions"] if d["reference"] == "FIX-2020-001")
+    item = next(
+        d
+        for d in json.loads(raw, parse_float=Decimal)["decisions"]
+        if d["reference"] == "FIX-2020-001"
+    )
     assert item["financial"]["amount"] == Decimal("30000.50")
-    assert [r["amount"] for r in item["recipients"]] == [10000, Decimal("10000.25"), Decimal("10000.25")]
+    assert [r["amount"] for r in item["recipients"]] == [
+        10000,
+        Decimal("10000.25"),
+        Decimal("10000.25"),
+    ]
     rows = {r["reference"]: r for r in read_csv(site, "data/decisions.csv")}
     assert rows["FIX-2020-001"]["financial.amount"] == "30000.5"
     assert rows["FIX-2020-003"]["financial.amount"] == "10000"
 
 
 def test_exempt_parts_are_title_and_reason_only(site):
-    item = next(d for d in read_json(site, "data/decisions.json")["decisions"] if d["reference"] == "FIX-2020-001")
-    assert item["exempt"] == [{"title": "Applicants' bank details", "reason": "Section 40 FOIA - personal information"}]
+    item = next(
+        d
+        for d in read_json(site, "data/decisions.json")["decisions"]
+        if d["reference"] == "FIX-2020-001"
+    )
+    assert item["exempt"] == [
+        {"title": "Applicants' bank details", "reason": "Section 40 FOIA - personal information"}
+    ]
 
 
 def test_each_decision_has_its_record_json_linked_from_its_page(site, pub):
@@ -365,7 +397,9 @@ def test_funding_csv_is_the_tables_in_long_form(site, pub):
         for year, v in zip(t.columns, r.values)
     ]
     assert rows == expected
-    assert {"stream_id": "unknown-fund", "financial_year": "2019/20", "amount": ""}.items() <= rows[4].items()
+    assert {"stream_id": "unknown-fund", "financial_year": "2019/20", "amount": ""}.items() <= rows[
+        4
+    ].items()
 
 
 # ---------------------------------------------------------------------------
@@ -378,10 +412,13 @@ def format_checker() -> FormatChecker:
     checker = FormatChecker()
     checker.checks("date-time")(
         lambda v: (
-            not isinstance(v, str) or bool(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", v))
+            not isinstance(v, str)
+            or bool(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", v))
         )
     )
-    checker.checks("uri")(lambda v: not isinstance(v, str) or bool(urlsplit(v).scheme and urlsplit(v).netloc))
+    checker.checks("uri")(
+        lambda v: not isinstance(v, str) or bool(urlsplit(v).scheme and urlsplit(v).netloc)
+    )
     return checker
 
 
@@ -410,7 +447,11 @@ def giving_validator():
 @pytest.fixture(scope="module")
 def ocds_validator():
     return package_validator(
-        "ocds/release-package-schema.json", "ocds/release-schema.json", "releases", Draft4Validator, DRAFT4
+        "ocds/release-package-schema.json",
+        "ocds/release-schema.json",
+        "releases",
+        Draft4Validator,
+        DRAFT4,
     )
 
 
@@ -452,7 +493,14 @@ def test_360giving_grants_are_the_grants_register_rows(site, pub):
 def test_360giving_organisations(site):
     grants = read_json(site, "data/360giving.json")["grants"]
     assert {json.dumps(g["fundingOrganization"]) for g in grants} == {
-        json.dumps([{"id": "XE-EXAMPLE-OFFICE", "name": "Example Office of the Police and Crime Commissioner"}])
+        json.dumps(
+            [
+                {
+                    "id": "XE-EXAMPLE-OFFICE",
+                    "name": "Example Office of the Police and Crime Commissioner",
+                }
+            ]
+        )
     }
     assert [g["recipientOrganization"][0]["id"] for g in grants] == [
         "GB-CHC-1000001",
@@ -497,7 +545,9 @@ def test_grants_360giving_cannot_express_are_left_out_and_named(records, giving_
         ("FIX-2020-011", "was rejected, so nothing was awarded"),
     }
     html = pages.open_data_page(pub, registers.derive(pub), SITE_URL).html(pub)
-    assert "FIX-2020-010</a>: names no recipient" in html and "FIX-2020-011</a>: was rejected" in html
+    assert (
+        "FIX-2020-010</a>: names no recipient" in html and "FIX-2020-011</a>: was rejected" in html
+    )
 
 
 def test_ocds_validates(site, ocds_validator):
@@ -527,7 +577,9 @@ def test_ocds_has_every_contract_award_whatever_its_value(site, pub):
 
 
 def test_ocds_release_of_a_tendered_contract(site):
-    releases = {r["ocid"]: r for r in read_json(site, "data/ocds.json", parse_float=Decimal)["releases"]}
+    releases = {
+        r["ocid"]: r for r in read_json(site, "data/ocds.json", parse_float=Decimal)["releases"]
+    }
     release = releases["ocds-fixture-FIX-2020-002"]
     assert release["tender"]["numberOfTenderers"] == 3
     assert release["tender"]["procurementMethod"] == "open"
@@ -536,7 +588,10 @@ def test_ocds_release_of_a_tendered_contract(site):
     assert award["suppliers"] == [{"id": "GB-COH-05227463", "name": "Supplier Ltd"}]
     assert award["status"] == "active"
     contract = release["contracts"][0]
-    assert contract["period"] == {"startDate": "2020-07-01T00:00:00Z", "endDate": "2022-06-30T00:00:00Z"}
+    assert contract["period"] == {
+        "startDate": "2020-07-01T00:00:00Z",
+        "endDate": "2022-06-30T00:00:00Z",
+    }
     assert contract["awardID"] == award["id"]
     supplier = next(p for p in release["parties"] if "supplier" in p["roles"])
     assert supplier["identifier"] == {"scheme": "GB-COH", "id": "05227463"}
@@ -576,7 +631,8 @@ def check_atom(root: ET.Element) -> None:
             assert len(entry.findall(f"{ATOM}{name}")) == 1, name
         assert RFC3339.fullmatch(entry.findtext(f"{ATOM}updated"))
         alternates = [
-            (link.get("type"), link.get("hreflang")) for link in entry.findall(f"{ATOM}link[@rel='alternate']")
+            (link.get("type"), link.get("hreflang"))
+            for link in entry.findall(f"{ATOM}link[@rel='alternate']")
         ]
         assert alternates and len(alternates) == len(set(alternates))
 
@@ -592,23 +648,31 @@ def test_feed_is_atom_with_stable_ids_and_absolute_links(site, pub):
     check_atom(root)
     assert root.findtext(f"{ATOM}id") == SITE_URL + "feed.xml"
     entries = root.findall(f"{ATOM}entry")
-    newest_first = sorted(pub.decisions, key=lambda d: (d.published, d.date, d.reference), reverse=True)
+    newest_first = sorted(
+        pub.decisions, key=lambda d: (d.published, d.date, d.reference), reverse=True
+    )
     assert [e.findtext(f"{ATOM}id") for e in entries] == [
         f"tag:example.org,{d.year}:{d.reference}" for d in newest_first
     ]
-    assert [e.findtext(f"{ATOM}updated") for e in entries] == [f"{d.published}T00:00:00Z" for d in newest_first]
+    assert [e.findtext(f"{ATOM}updated") for e in entries] == [
+        f"{d.published}T00:00:00Z" for d in newest_first
+    ]
     assert root.findtext(f"{ATOM}updated") == "2021-01-15T00:00:00Z"
     for entry, d in zip(entries, newest_first):
         page = entry.find(f"{ATOM}link[@type='text/html']").get("href")
         assert page == SITE_URL + d.url and local_file(site, page).is_file()
-        assert local_file(site, entry.find(f"{ATOM}link[@type='application/json']").get("href")).is_file()
+        assert local_file(
+            site, entry.find(f"{ATOM}link[@type='application/json']").get("href")
+        ).is_file()
     for link in root.findall(f"{ATOM}link"):
         assert local_file(site, link.get("href")).is_file()
 
 
 def test_feed_text_is_never_markup(site):
     root = read_feed(site, "feed.xml")
-    entry = next(e for e in root.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}id").endswith("FIX-2020-002"))
+    entry = next(
+        e for e in root.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}id").endswith("FIX-2020-002")
+    )
     assert entry.find(f"{ATOM}summary").get("type") == "text"
     assert entry.findtext(f"{ATOM}summary") == "A contract. a bad link and a good link."
     assert (
@@ -630,7 +694,9 @@ def test_a_feed_per_category(site, pub):
 
 def test_feed_size_keeps_the_newest(pub):
     small = dataclasses.replace(pub, settings=dataclasses.replace(pub.settings, feed_size=2))
-    root = ET.fromstring(exports.atom_feed(small, SITE_URL, small.decisions, "feed.xml", "decisions/", "t"))
+    root = ET.fromstring(
+        exports.atom_feed(small, SITE_URL, small.decisions, "feed.xml", "decisions/", "t")
+    )
     assert [e.findtext(f"{ATOM}id") for e in root.iter(f"{ATOM}entry")] == [
         "tag:example.org,2021:FIX-2021-001",
         "tag:example.org,2020:FIX-2020-004",
@@ -638,10 +704,17 @@ def test_feed_size_keeps_the_newest(pub):
 
 
 def test_every_page_advertises_the_feed(site):
-    for page in ("index.html", "decisions/2020/fix-2020-001/index.html", "open-data/index.html", "funding/index.html"):
+    for page in (
+        "index.html",
+        "decisions/2020/fix-2020-001/index.html",
+        "open-data/index.html",
+        "funding/index.html",
+    ):
         html = (site / page).read_text("utf-8")
         assert re.search(
-            r'<link rel="[^"]*\balternate\b[^"]*" type="application/atom\+xml" [^>]*href="[./]*/?feed.xml"', html
+            r'<link rel="[^"]*\balternate\b[^"]*" type="application/atom\+xml" '
+            r'[^>]*href="[./]*/?feed.xml"',
+            html,
         ), page
 
 
@@ -696,7 +769,9 @@ def key_paths(value, prefix: str = ""):
 
 def undocumented(paths, documented: set[str]) -> set[str]:
     def known(path):
-        return path in documented or any(d.startswith((path + ".", path + "[]")) for d in documented)
+        return path in documented or any(
+            d.startswith((path + ".", path + "[]")) for d in documented
+        )
 
     return {p for p in paths if not known(p)}
 
@@ -707,7 +782,9 @@ def test_open_data_page_documents_every_column_and_key(site):
         header = next(csv.reader(io.StringIO((site / path).read_text("utf-8"))))
         assert set(header) <= page.codes, path
     decision_keys = set()
-    for path in ["data/decisions.json"] + [str(p.relative_to(site)) for p in site.glob("decisions/*/*/record.json")]:
+    for path in ["data/decisions.json"] + [
+        str(p.relative_to(site)) for p in site.glob("decisions/*/*/record.json")
+    ]:
         for key in key_paths(read_json(site, path)):
             decision_keys.add(re.sub(r"^(decisions\[\]|decision)\.", "", key))
     assert undocumented(decision_keys, page.codes) == set()
@@ -728,7 +805,13 @@ def test_open_data_page_links_every_file_and_the_licence(site):
 
 
 @pytest.mark.parametrize(
-    "page", ["index.html", "decisions/index.html", "decisions/2020/index.html", "decisions/category/grants/index.html"]
+    "page",
+    [
+        "index.html",
+        "decisions/index.html",
+        "decisions/2020/index.html",
+        "decisions/category/grants/index.html",
+    ],
 )
 def test_whole_dataset_one_click_from_home_and_registers(site, page):
     links = read_page(site, page).links
@@ -771,14 +854,16 @@ def test_example_site_has_its_open_data_page(example_build, ocds_validator):
 
 @pytest.mark.parametrize("viewport", ["PHONE", "DESKTOP"])
 def test_open_data_page_in_chromium(site, browser, viewport):
-    from browser import external_requests, format_violations, load, run_axe, serve, set_viewport
     import browser as helpers
+    from browser import external_requests, format_violations, load, run_axe, serve, set_viewport
 
     set_viewport(browser, *getattr(helpers, viewport))
     with serve(site, "/our-business/making-decisions/") as root:
         load(browser, root + "open-data/")
         assert not (violations := run_axe(browser)), format_violations(violations)
-        assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+        assert browser.execute_script(
+            "return document.documentElement.scrollWidth <= window.innerWidth"
+        )
         assert external_requests(browser) == []
         link = browser.find_element("css selector", "a[href$='data/decisions.csv']")
         assert link.is_displayed()

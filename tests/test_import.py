@@ -10,9 +10,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from validation_helpers import REPO, diagnostic_lines, lines_of, load_site, make_site, run_cli
 
 from generator.importlog import to_date, to_money
-from validation_helpers import REPO, diagnostic_lines, lines_of, load_site, make_site, run_cli
 
 HEADER = [
     "Decision No.",
@@ -41,37 +41,57 @@ defaults:
 dates: day-first
 """
 # The ways logs write a date of 2019 and an amount: each row takes the next of each.
-DATES = ["01/08/2019", "1 August 2019", "1-Aug-19", "2019-08-01", "15/08/2019", "3rd September 2019"]
+DATES = [
+    "01/08/2019",
+    "1 August 2019",
+    "1-Aug-19",
+    "2019-08-01",
+    "15/08/2019",
+    "3rd September 2019",
+]
 AMOUNTS = ["£12,000", "12000.50", "£1.2m", "up to £5,000", "", "£250k"]
-EXPECTED_AMOUNTS = [Decimal(12000), Decimal("12000.50"), Decimal(1200000), Decimal(5000), None, Decimal(250000)]
+EXPECTED_AMOUNTS = [
+    Decimal(12000),
+    Decimal("12000.50"),
+    Decimal(1200000),
+    Decimal(5000),
+    None,
+    Decimal(250000),
+]
 GOOD_ROWS = 56
-# Row number in the spreadsheet (the header is row 1) -> (column, the cell to put there), and what is reported.
+# Row number in the spreadsheet (the header is row 1) -> (column, the cell to put there), and what
+# is reported.
 BAD = {
     10: (
         2,
         "31/02/2019",
-        "LOG:10:2: error: date: '31/02/2019' is not a date: write it like 2020-08-01, 1 August 2020 or day/month/year",
+        "LOG:10:2: error: date: '31/02/2019' is not a date: write it like 2020-08-01, 1 August "
+        "2020 or day/month/year",
     ),
     20: (
         6,
         "twelve thousand",
-        "LOG:20:6: error: financial.amount: 'twelve thousand' is not an amount of money: write it like £12,000, 12000.50, £1.2m or up to £5,000",
+        "LOG:20:6: error: financial.amount: 'twelve thousand' is not an amount of money: write it "
+        "like £12,000, 12000.50, £1.2m or up to £5,000",
     ),
     30: (
         8,
         "aproved",
-        "LOG:30:8: error: status: 'aproved' is not one of: approved, rejected, deferred, withdrawn, noted, endorsed (did you mean 'approved'?)",
+        "LOG:30:8: error: status: 'aproved' is not one of: approved, rejected, deferred, "
+        "withdrawn, noted, endorsed (did you mean 'approved'?)",
     ),
     40: (3, "", "LOG:40:1: error: title: this required field is missing"),
     50: (
         9,
         "estates",
-        "LOG:50:9: error: category: 'estates' is not one of the site's categories: commissioning, grants, contracts, governance",
+        "LOG:50:9: error: category: 'estates' is not one of the site's categories: commissioning, "
+        "grants, contracts, governance",
     ),
     55: (
         1,
         "OPCC-2020-001",
-        "LOG:55:1: error: reference: 'OPCC-2020-001' is already the reference of decisions/2020/OPCC-2020-001.yaml: it was not imported again",
+        "LOG:55:1: error: reference: 'OPCC-2020-001' is already the reference of "
+        "decisions/2020/OPCC-2020-001.yaml: it was not imported again",
     ),
 }
 ROWS = GOOD_ROWS + len(BAD)
@@ -126,7 +146,10 @@ def write_xlsx(path: Path, sheet: str = "Decisions 2019") -> Path:
 
 
 def expected_lines(log: str) -> list[str]:
-    return [line.replace("LOG", log) for _, _, line in sorted(BAD.values(), key=lambda b: int(b[2].split(":")[1]))]
+    return [
+        line.replace("LOG", log)
+        for _, _, line in sorted(BAD.values(), key=lambda b: int(b[2].split(":")[1]))
+    ]
 
 
 def run_import(site: Path, log: Path, *extra: str):
@@ -135,7 +158,9 @@ def run_import(site: Path, log: Path, *extra: str):
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_a_log_of_more_than_50_rows_becomes_records_and_bad_rows_are_reported(tmp_path, kind, monkeypatch):
+def test_a_log_of_more_than_50_rows_becomes_records_and_bad_rows_are_reported(
+    tmp_path, kind, monkeypatch
+):
     site = make_site(tmp_path)
     monkeypatch.chdir(site)
     log = write_csv(site / "log.csv") if kind == "csv" else write_xlsx(site / "log.xlsx")
@@ -167,7 +192,9 @@ def test_a_log_of_more_than_50_rows_becomes_records_and_bad_rows_are_reported(tm
             "approved",
             True,
         )
-        amount = Decimal("1500.25") if isinstance(row[5], float) else EXPECTED_AMOUNTS[i % len(AMOUNTS)]
+        amount = (
+            Decimal("1500.25") if isinstance(row[5], float) else EXPECTED_AMOUNTS[i % len(AMOUNTS)]
+        )
         assert d.amount == amount, number
         assert d.amount_basis == ("maximum" if row[5] == "up to £5,000" else "exact")
         assert [r.name for r in d.recipients] == ([row[6]] if row[6] else [])
@@ -199,7 +226,8 @@ def test_an_import_never_overwrites_a_record(tmp_path, monkeypatch):
     assert again.exit_code == 1
     assert "tags: [edited-by-staff]" in edited.read_text("utf-8")
     assert (
-        "log.csv:2:1: error: reference: 'Decision 2019/002' is already the reference of decisions/2019/decision-2019-002.yaml: it was not imported again"
+        "log.csv:2:1: error: reference: 'Decision 2019/002' is already the reference of "
+        "decisions/2019/decision-2019-002.yaml: it was not imported again"
         in diagnostic_lines(again.stderr)
     )
 
@@ -223,7 +251,10 @@ def test_a_clean_log_exits_0(tmp_path, monkeypatch):
             'columns:\n  "Decision No.": reference\n  "Value (£)": financial.value\n',
             "'financial.value' is not a field of a decision record",
         ),
-        ('columns:\n  "Decision No.": reference\ndates: american\n', "dates must be day-first or month-first"),
+        (
+            'columns:\n  "Decision No.": reference\ndates: american\n',
+            "dates must be day-first or month-first",
+        ),
         (
             'columns:\n  "Decision No": reference\n',
             "the map names the column 'Decision No', which is not in the log's first row",
@@ -279,7 +310,11 @@ def test_the_example_log_in_the_documentation_imports_into_the_example_site(tmp_
         (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, site / name)
     monkeypatch.chdir(site)
     result = run_cli(
-        "import", "examples/import/decision-log.csv", "--map", "examples/import/decision-log.map.yaml", site=site
+        "import",
+        "examples/import/decision-log.csv",
+        "--map",
+        "examples/import/decision-log.map.yaml",
+        site=site,
     )
     assert result.exit_code == 0, result.output
     assert [line for line in lines_of(load_site(site)) if ": error: " in line] == []

@@ -13,8 +13,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-
 from conftest import SOURCE_DATE_EPOCH
+
 from generator import __version__, newsite
 from generator.cli import main
 
@@ -48,13 +48,17 @@ def make(folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
         cwd=folder,
         capture_output=True,
         text=True,
-        env=dict(os.environ, GENERATOR_BIN=GENERATOR_BIN, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, **env),
+        env=dict(
+            os.environ, GENERATOR_BIN=GENERATOR_BIN, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, **env
+        ),
     )
 
 
 def workflow_runs(folder: Path, name: str) -> list[str]:
     workflow = yaml.safe_load((folder / ".github/workflows" / name).read_text())
-    return [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
+    return [
+        step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step
+    ]
 
 
 def run_steps(folder: Path, runs: list[str]) -> None:
@@ -91,7 +95,9 @@ def fill_in_new_decision(folder: Path, bin_dir: Path = Path(GENERATOR_BIN)) -> P
     text = record.read_text()
     placeholder = "Write a short summary of the decision here."
     assert placeholder in text
-    record.write_text(text.replace(placeholder, "A grant of £12,000 to Victim Support for its helpline."))
+    record.write_text(
+        text.replace(placeholder, "A grant of £12,000 to Victim Support for its helpline.")
+    )
     return record
 
 
@@ -125,7 +131,9 @@ def test_writes_a_complete_site_repository(new_site):
     }
     assert (new_site / "requirements.txt").read_text() == f"opcc-transparency=={__version__}\n"
     config = yaml.safe_load((new_site / "mkdocs.yml").read_text())
-    [options] = [p["transparency"] for p in config["plugins"] if isinstance(p, dict) and "transparency" in p]
+    [options] = [
+        p["transparency"] for p in config["plugins"] if isinstance(p, dict) and "transparency" in p
+    ]
     assert options["publisher"] == {
         "name": "Police and Crime Commissioner for Testshire",
         "org_id": "GB-GOR-PC000999",
@@ -159,7 +167,8 @@ def test_readme_and_makefile_have_the_same_two_commands(new_site):
 
 def test_nothing_of_the_example_office_in_the_scaffold(tmp_path):
     for path, content in newsite.render(
-        newsite.Office("Office X", "https://x.example/", "a@x.example", "GB-GOR-PC000999", "XPCC"), dt.date(2026, 1, 2)
+        newsite.Office("Office X", "https://x.example/", "a@x.example", "GB-GOR-PC000999", "XPCC"),
+        dt.date(2026, 1, 2),
     ).items():
         text = content.decode("utf-8").lower()
         for name in ("west yorkshire", "westyorkshire", "wypcc"):
@@ -186,7 +195,11 @@ def test_the_specified_information_map_lists_the_example_s_items(new_site):
     example = yaml.safe_load((REPO / "content/specified-information.yaml").read_text())
 
     def items(data):
-        return [(g.get("provision"), i.get("provision"), i["item"]) for g in data["groups"] for i in g["items"]]
+        return [
+            (g.get("provision"), i.get("provision"), i["item"])
+            for g in data["groups"]
+            for i in g["items"]
+        ]
 
     assert items(scaffold) == items(example)
 
@@ -201,7 +214,17 @@ def test_refuses_a_folder_that_is_not_empty(tmp_path):
 
 def test_every_wrong_option_reported_at_once(tmp_path):
     result = init(
-        tmp_path / "site", "--name", "X", "--website", "www.x", "--email", "x", "--org-id", "123", "--prefix", "tspcc"
+        tmp_path / "site",
+        "--name",
+        "X",
+        "--website",
+        "www.x",
+        "--email",
+        "x",
+        "--org-id",
+        "123",
+        "--prefix",
+        "tspcc",
     )
     assert result.exit_code == 1
     for option in ("--website", "--email", "--org-id", "--prefix"):
@@ -232,7 +255,9 @@ def test_builds_with_no_records_then_with_a_new_decision(new_site):
     assert record.name == "TSPCC-2021-001.yaml"
     built = make(new_site, "site")
     assert built.returncode == 0, built.stderr
-    page = BeautifulSoup((new_site / "site/decisions/2021/tspcc-2021-001/index.html").read_text(), "html.parser")
+    page = BeautifulSoup(
+        (new_site / "site/decisions/2021/tspcc-2021-001/index.html").read_text(), "html.parser"
+    )
     assert "Grant to the Testshire helpline" in page.h1.get_text()
     assert "A grant of £12,000 to Victim Support" in page.get_text()
 
@@ -271,7 +296,13 @@ def test_workflows_check_pull_requests_and_publish_main_with_least_permissions(n
     assert deploy[True]["push"]["branches"] == ["main"] and deploy[True]["schedule"]
     assert check["permissions"] == deploy["permissions"] == {"contents": "read"}
     assert deploy["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
-    uses = [s["uses"] for w in (check, deploy) for j in w["jobs"].values() for s in j["steps"] if "uses" in s]
+    uses = [
+        s["uses"]
+        for w in (check, deploy)
+        for j in w["jobs"].values()
+        for s in j["steps"]
+        if "uses" in s
+    ]
     assert "actions/deploy-pages@v4" in uses
     for action in uses:
         assert re.fullmatch(r"[\w.-]+/[\w.-]+@(v\d+(\.\d+)*|[0-9a-f]{40})", action), action

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import build_site, site_files
+from test_exports import errors, giving_validator, ocds_validator  # noqa: F401 (fixtures)
+
 from generator import guard
 from generator.load import load
 from generator.publication import publish
 from generator.settings import read_settings
-from test_exports import errors, giving_validator, ocds_validator  # noqa: F401 (fixtures)
 
 NOTICES = Path(__file__).parent / "fixtures" / "notices"
 WITHHELD_CANARIES = (
@@ -103,21 +103,29 @@ def test_who_decided_and_on_what_authority(built):
         facts(page(built, "decisions/2024/2024-24"))["Jointly with"]
         == "County Community Safety Partnership; Chief Constable"
     )
-    assert facts(page(built, "decisions/2015/dmpcd-2015-45"))["Also referred to as"] == "DMPCD/2015/45; PCD 2015-45"
-    assert facts(page(built, "decisions/2024/pcd-1700"))["Period"] == "1 April 2024 to 31 March 2025"
+    assert (
+        facts(page(built, "decisions/2015/dmpcd-2015-45"))["Also referred to as"]
+        == "DMPCD/2015/45; PCD 2015-45"
+    )
+    assert (
+        facts(page(built, "decisions/2024/pcd-1700"))["Period"] == "1 April 2024 to 31 March 2025"
+    )
 
 
 def test_a_total_given_only_per_recipient_is_their_sum_everywhere(built):
     """The grants decision with no financial.amount that used to crash the build."""
     assert facts(page(built, "decisions/2024/pcd-1691"))["Amount"] == "£305,000.00"
     assert facts(page(built, "decisions/2024/pcd-1692"))["Amount"] == "£525,000.00"
-    rows = {r["reference"]: r for r in json.loads((built / "data/decisions.json").read_text("utf-8"))["decisions"]}
+    rows = {
+        r["reference"]: r
+        for r in json.loads((built / "data/decisions.json").read_text("utf-8"))["decisions"]
+    }
     assert "amount" not in rows["PCD 1692"].get("financial", {})
     listing = page(built, "decisions/2024")
     cells = {
-        tr.select_one('td[data-label="Reference"]').get_text(): tr.select_one('td[data-label="Amount"]').get_text(
-            strip=True
-        )
+        tr.select_one('td[data-label="Reference"]').get_text(): tr.select_one(
+            'td[data-label="Amount"]'
+        ).get_text(strip=True)
         for tr in listing.select("tbody tr")
     }
     assert cells["PCD 1692"] == "£525,000.00"
@@ -131,24 +139,40 @@ def test_the_breakdown_is_shown_and_charged_to_each_stream_and_year(built):
     assert rows == [
         ["First year, Community Safety Fund", "2024/25", "Community Safety Fund", "£100,000.00"],
         ["Second year, Community Safety Fund", "2025/26", "Community Safety Fund", "£100,000.00"],
-        ["Violence Reduction Unit contribution", "2024/25", "Violence Reduction Unit", "£100,000.00"],
+        [
+            "Violence Reduction Unit contribution",
+            "2024/25",
+            "Violence Reduction Unit",
+            "£100,000.00",
+        ],
     ]
     funding = page(built, "funding/streams")
     captions = {c.get_text(" ", strip=True) for c in funding.find_all("caption")}
     # 0008's first part and PCD 1702 (up to £5,000); its second part counts in 2025/26.
-    assert "Community Safety Fund, 2024/25: £105,000.00 decided against an allocation of £5,181,702.00" in captions
-    assert "Community Safety Fund, 2025/26: £100,000.00 decided against an allocation of £5,200,000.00" in captions
-    # 0008's third part and 0009's first; income (PCD 1700) is never spending.
-    assert "Violence Reduction Unit, 2024/25: £130,000.00 decided against an allocation of £1,000,000.00" in captions
     assert (
-        "Victims and Witnesses funding via the Ministry of Justice, 2024/25: £314,500.00 decided against an allocation of £2,750,000.00"
+        "Community Safety Fund, 2024/25: £105,000.00 decided against an allocation of £5,181,702.00"
         in captions
+    )
+    assert (
+        "Community Safety Fund, 2025/26: £100,000.00 decided against an allocation of £5,200,000.00"
+        in captions
+    )
+    # 0008's third part and 0009's first; income (PCD 1700) is never spending.
+    assert (
+        "Violence Reduction Unit, 2024/25: £130,000.00 decided against an allocation of "
+        "£1,000,000.00" in captions
+    )
+    assert (
+        "Victims and Witnesses funding via the Ministry of Justice, 2024/25: £314,500.00 decided "
+        "against an allocation of £2,750,000.00" in captions
     )
 
 
 def test_income_has_its_own_listing_and_no_register(built):
     income = page(built, "funding")
-    listed = [td.get_text() for td in income.select('#income ~ div table td[data-label="Reference"]')]
+    listed = [
+        td.get_text() for td in income.select('#income ~ div table td[data-label="Reference"]')
+    ]
     assert listed == ["2024/30", "PCD 1700"]
     assert [a.get_text() for a in income.select("#income ~ div table a")] == [
         "Bid to the Safer Streets Fund",
@@ -171,9 +195,15 @@ def test_the_contracts_register_lists_awards_extensions_and_variations_only(buil
         "2024/33",
         "Decision 2024/25 – 0008",
     }
-    assert (rows["DMPCD 2015 44"]["stage"], rows["DMPCD 2015 44"]["value"]) == ("extension", "1200000")
+    assert (rows["DMPCD 2015 44"]["stage"], rows["DMPCD 2015 44"]["value"]) == (
+        "extension",
+        "1200000",
+    )
     assert (rows["2024/33"]["stage"], rows["2024/33"]["value"]) == ("variation", "50000")
-    assert (rows["EXE0037/17"]["amount_basis"], rows["EXE0037/17"]["value"]) == ("estimate", "45000")
+    assert (rows["EXE0037/17"]["amount_basis"], rows["EXE0037/17"]["value"]) == (
+        "estimate",
+        "45000",
+    )
     assert rows["Decision 2024/25 – 0008"]["value"] == "300000"
     html = page(built, "registers/contracts").get_text(" ", strip=True)
     # A tender not yet run is not a contract awarded; the notice withheld is not listed at all.
@@ -184,7 +214,13 @@ def test_the_grants_register_shows_groups_and_true_totals(built):
     rows = read_csv(built, "data/grants.csv")
     group = next(r for r in rows if r["recipient"] == "Community safety partnerships")
     assert (group["recipient_count"], group["amount"]) == ("10", "500000")
-    assert {r["reference"] for r in rows} == {"PCD 1691", "PCD 1692", "PCD 1702", "2024/34", "Decision 2024/25 – 0009"}
+    assert {r["reference"] for r in rows} == {
+        "PCD 1691",
+        "PCD 1692",
+        "PCD 1702",
+        "2024/34",
+        "Decision 2024/25 – 0009",
+    }
     register = page(built, "registers/grants")
     assert "Community safety partnerships (10 organisations)" in register.get_text(" ", strip=True)
     by_year = register.select("table.tr-totals")[0]
@@ -193,13 +229,21 @@ def test_the_grants_register_shows_groups_and_true_totals(built):
         for tr in by_year.select("tbody tr")
     }
     # The rejected application (2024/34) adds nothing.
-    assert totals == {"2024/25": "£310,000.00", "2024/25, 2025/26": "£50,000.00", "Not stated": "£525,000.00"}
+    assert totals == {
+        "2024/25": "£310,000.00",
+        "2024/25, 2025/26": "£50,000.00",
+        "Not stated": "£525,000.00",
+    }
 
 
-def test_360giving_validates_and_leaves_out_groups_income_and_what_awards_nothing(built, giving_validator):
+def test_360giving_validates_and_leaves_out_groups_income_and_what_awards_nothing(
+    built, giving_validator
+):
     package = json.loads((built / "data/360giving.json").read_text("utf-8"))
     assert errors(giving_validator, package) == []
-    awarded = {(g["recipientOrganization"][0]["name"], g["amountAwarded"]) for g in package["grants"]}
+    awarded = {
+        (g["recipientOrganization"][0]["name"], g["amountAwarded"]) for g in package["grants"]
+    }
     assert awarded == {
         ("Example Victim Support", 150000),
         ("Example Rape Crisis Centre", 95000),
@@ -208,7 +252,11 @@ def test_360giving_validates_and_leaves_out_groups_income_and_what_awards_nothin
         ("Example Stalking Advocacy CIC", 5000),
         ("Example Street Pastors", 50000),
     }
-    pcd_1691 = next(g for g in package["grants"] if g["recipientOrganization"][0]["name"] == "Example Victim Support")
+    pcd_1691 = next(
+        g
+        for g in package["grants"]
+        if g["recipientOrganization"][0]["name"] == "Example Victim Support"
+    )
     assert pcd_1691["plannedDates"] == [{"startDate": "2024-04-01", "endDate": "2025-03-31"}]
     open_data = page(built, "open-data").get_text(" ", strip=True)
     assert "as one line for 10 organisations not named one by one" in open_data
@@ -229,10 +277,13 @@ def test_ocds_validates_with_a_planned_tender_and_no_award_for_it(built, ocds_va
 def test_amends_is_shown_both_ways(built):
     later = page(built, "decisions/2015/dmpcd-2015-44").get_text(" ", strip=True)
     earlier = page(built, "decisions/2015/dmpcd-2015-12").get_text(" ", strip=True)
-    assert "This decision varies, extends or uplifts DMPCD 2015 12: Award of the forensic services contract" in later
     assert (
-        "This decision was varied, extended or uplifted by DMPCD 2015 44: Extension of the forensic services contract"
-        in earlier
+        "This decision varies, extends or uplifts DMPCD 2015 12: Award of the forensic services "
+        "contract" in later
+    )
+    assert (
+        "This decision was varied, extended or uplifted by DMPCD 2015 44: Extension of the "
+        "forensic services contract" in earlier
     )
 
 
@@ -256,7 +307,13 @@ def test_a_decision_withheld_as_a_whole_shows_only_its_notice(built):
     assert facts(soup)["Decision maker"] == "Police and Crime Commissioner"
     assert "Section 24 FOIA - national security" in soup.get_text(" ", strip=True)
     assert "Money" not in [h.get_text() for h in soup.find_all("h2")]
-    assert set(facts(soup)) == {"Reference", "Status", "Date of decision", "Published", "Decision maker"}
+    assert set(facts(soup)) == {
+        "Reference",
+        "Status",
+        "Date of decision",
+        "Published",
+        "Decision maker",
+    }
 
 
 def test_nothing_withheld_reaches_any_built_file(built):
@@ -277,10 +334,15 @@ def test_the_guard_looks_for_every_text_of_a_decision_withheld_whole(built, pub,
     leaked = tmp_path / "site"
     leaked.mkdir()
     (leaked / "page.html").write_text(
-        "<p>CANARYWHOLETITLE covert equipment purchase</p><p>CANARYWHOLERECIPIENT Security Systems Ltd</p>", "utf-8"
+        "<p>CANARYWHOLETITLE covert equipment purchase</p><p>CANARYWHOLERECIPIENT Security Systems "
+        "Ltd</p>",
+        "utf-8",
     )
     found = sorted(leak.secret.what for leak in guard.scan(leaked, guard.secrets(pub)).leaks)
-    assert found == ["the recipient of 2024/31, withheld as a whole", "the title of 2024/31, withheld as a whole"]
+    assert found == [
+        "the recipient of 2024/31, withheld as a whole",
+        "the title of 2024/31, withheld as a whole",
+    ]
 
 
 def test_money_figures_add_up_in_the_model(pub):
@@ -295,9 +357,14 @@ def test_the_data_dictionary_documents_every_new_key_the_files_hold(built):
 
     page = read_page(built, "open-data/index.html")
     keys = set()
-    for path in ["data/decisions.json"] + [str(p.relative_to(built)) for p in built.glob("decisions/*/*/record.json")]:
+    for path in ["data/decisions.json"] + [
+        str(p.relative_to(built)) for p in built.glob("decisions/*/*/record.json")
+    ]:
         data = json.loads((built / path).read_text("utf-8"))
-        keys |= {k.split(".", 1)[1] if k.startswith(("decisions[].", "decision.")) else k for k in key_paths(data)}
+        keys |= {
+            k.split(".", 1)[1] if k.startswith(("decisions[].", "decision.")) else k
+            for k in key_paths(data)
+        }
     for new in (
         "financial.breakdown[].amount",
         "financial.amount_basis",
@@ -312,7 +379,10 @@ def test_the_data_dictionary_documents_every_new_key_the_files_hold(built):
         assert new in keys or any(k.startswith(new) for k in keys), new
     assert undocumented(keys, page.codes) == set()
     for path in ("data/360giving.json", "data/ocds.json"):
-        assert undocumented(set(key_paths(json.loads((built / path).read_text("utf-8")))), page.codes) == set(), path
+        assert (
+            undocumented(set(key_paths(json.loads((built / path).read_text("utf-8")))), page.codes)
+            == set()
+        ), path
 
 
 NOTICE_PAGES = (
@@ -339,7 +409,9 @@ def test_notice_pages_are_accessible_and_fit(browser, built, viewport):  # noqa:
         for url in NOTICE_PAGES:
             violations = run_axe(browser, base + url)
             assert not violations, f"{url} at {viewport}: {format_violations(violations)}"
-            widths = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+            widths = browser.execute_script(
+                "return [document.documentElement.scrollWidth, window.innerWidth]"
+            )
             assert widths[0] <= widths[1], f"{url} overflows at {viewport}: {widths}"
 
 
@@ -375,7 +447,10 @@ def test_procurement_stage_and_options_on_the_page(built):
 
 
 def test_every_decision_export_carries_the_total(built):
-    decisions = {r["reference"]: r for r in json.loads((built / "data/decisions.json").read_text("utf-8"))["decisions"]}
+    decisions = {
+        r["reference"]: r
+        for r in json.loads((built / "data/decisions.json").read_text("utf-8"))["decisions"]
+    }
     assert decisions["PCD 1692"]["total"] == 525000
     assert decisions["Decision 2024/25 – 0009"]["total"] == 50000
     assert "total" not in decisions["2024/23"]

@@ -13,7 +13,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import SOURCE_DATE_EPOCH
 from test_init import OFFICE, fill_in_new_decision, workflow_runs
 
@@ -37,8 +36,12 @@ EXAMPLE_SITE = ("mkdocs.yml", "content", "decisions")
 
 
 def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
-    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=dict(os.environ, **env))
-    assert done.returncode == 0, f"{' '.join(map(str, args))}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    done = subprocess.run(
+        args, cwd=cwd, capture_output=True, text=True, env=dict(os.environ, **env)
+    )
+    assert done.returncode == 0, (
+        f"{' '.join(map(str, args))}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    )
     return done
 
 
@@ -103,7 +106,11 @@ def test_installed_wheel_builds_the_example_site_as_the_checkout_does(work, inst
             (shutil.copytree if (REPO / part).is_dir() else shutil.copy)(REPO / part, site / part)
         run([str(bin_dir / "transparency"), "build"], cwd=site, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH)
         built = site / "site"
-        trees[name] = {p.relative_to(built).as_posix(): p.read_bytes() for p in sorted(built.rglob("*")) if p.is_file()}
+        trees[name] = {
+            p.relative_to(built).as_posix(): p.read_bytes()
+            for p in sorted(built.rglob("*"))
+            if p.is_file()
+        }
     wheel, editable = trees["wheel"], trees["editable"]
     assert sorted(wheel) == sorted(editable)
     assert [path for path in editable if wheel[path] != editable[path]] == []
@@ -119,7 +126,9 @@ def test_a_new_office_s_site_from_the_installed_generator_passes_its_own_ci(work
         for step in workflow_runs(folder, workflow):
             run(["bash", "-e", "-c", step], cwd=folder, CI="true", PIP_FIND_LINKS=find_links)
     assert (folder / ".venv/bin/transparency").is_file()
-    assert run([str(folder / ".venv/bin/transparency"), "--version"], cwd=folder).stdout.endswith(f" {VERSION}\n")
+    assert run([str(folder / ".venv/bin/transparency"), "--version"], cwd=folder).stdout.endswith(
+        f" {VERSION}\n"
+    )
     fill_in_new_decision(folder, folder / ".venv/bin")
     run(["make", "site"], cwd=folder)
     assert (folder / "site/decisions/2021/tspcc-2021-001/index.html").is_file()

@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
-
 from browser import DESKTOP, PHONE, browser, load, serve, set_viewport  # noqa: F401 - `browser` is a fixture
+from bs4 import BeautifulSoup
 from conftest import FIXTURE_BASE_PATH, build_site, copy_site
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +69,9 @@ def _rendering_problems(pages: dict[str, BeautifulSoup]) -> list[str]:
             problems.append(f"{name}: a literal ``` (a fence Markdown did not read)")
         headings = soup.find_all("h1")
         if len(headings) > 1:
-            problems.append(f"{name}: {len(headings)} <h1>: {[h.get_text(strip=True)[:40] for h in headings]}")
+            problems.append(
+                f"{name}: {len(headings)} <h1>: {[h.get_text(strip=True)[:40] for h in headings]}"
+            )
         toc = soup.select_one(".md-sidebar--secondary")
         if toc is None or toc.has_attr("hidden"):
             # No contents column: a page with no sections, or one whose tables need the width.
@@ -78,7 +79,9 @@ def _rendering_problems(pages: dict[str, BeautifulSoup]) -> list[str]:
         listed = {a.get("href") for a in toc.select("a.md-nav__link")}
         for h2 in article.find_all("h2"):
             if f"#{h2.get('id')}" not in listed:
-                problems.append(f"{name}: its contents list misses <h2> {h2.get_text(strip=True)!r}")
+                problems.append(
+                    f"{name}: its contents list misses <h2> {h2.get_text(strip=True)!r}"
+                )
     return problems
 
 
@@ -94,16 +97,25 @@ def test_every_page_of_the_fixture_site_renders_as_written(fixture_pages):
 def test_the_staff_guide_shows_its_commands_as_code(example_pages):
     guide = example_pages["publishing/index.html"].find("article")
     blocks = [pre.get_text() for pre in guide.find_all("pre")]
-    # Fenced inside numbered steps: each command on its own line, the YAML comment code, not a heading.
+    # Fenced inside numbered steps: each command on its own line, the YAML comment code, not a
+    # heading.
     assert any("git add" in b and "git commit" in b and b.count("\n") >= 2 for b in blocks), blocks
     assert any("# yaml-language-server:" in b for b in blocks), blocks
-    assert not [p for p in guide.find_all("p") if p.get_text(strip=True) in ("yaml", "shell", "bash", "console")]
+    assert not [
+        p
+        for p in guide.find_all("p")
+        if p.get_text(strip=True) in ("yaml", "shell", "bash", "console")
+    ]
 
 
 def test_a_page_with_no_sections_has_no_contents_column(example_pages):
     toc = example_pages["index.html"].select_one(".md-sidebar--secondary")
     assert toc is None or toc.has_attr("hidden")
-    assert not example_pages["publishing/index.html"].select_one(".md-sidebar--secondary").has_attr("hidden")
+    assert (
+        not example_pages["publishing/index.html"]
+        .select_one(".md-sidebar--secondary")
+        .has_attr("hidden")
+    )
 
 
 # The decision page's key facts -------------------------------------------------------------
@@ -118,7 +130,9 @@ def key_facts(soup: BeautifulSoup) -> dict[str, BeautifulSoup]:
 def test_key_facts_come_straight_after_the_title(fixture_pages):
     article = fixture_pages["decisions/2020/fix-2020-001/index.html"].find("article")
     h1 = article.find("h1")
-    assert h1.find_next(["div", "dl", "h2", "p"], class_=lambda c: c != "tr-kicker")["class"] == ["tr-key-facts"]
+    assert h1.find_next(["div", "dl", "h2", "p"], class_=lambda c: c != "tr-kicker")["class"] == [
+        "tr-key-facts"
+    ]
 
 
 def test_key_facts_say_how_much_to_whom_from_which_stream_and_what_is_withheld(fixture_pages):
@@ -151,7 +165,9 @@ def test_a_contract_with_no_value_says_so(example_pages):
     assert shown["Amount"].get_text() == "Not stated"
 
 
-@pytest.mark.parametrize("basis, words", [("maximum", "up to £"), ("estimate", "about £"), ("annual", " a year")])
+@pytest.mark.parametrize(
+    "basis, words", [("maximum", "up to £"), ("estimate", "about £"), ("annual", " a year")]
+)
 def test_key_facts_give_the_amount_s_basis(notices_pages, basis, words):
     found = [
         name
@@ -190,7 +206,8 @@ def served(site, example_site, notices_site):
 
 
 @pytest.mark.parametrize(
-    "which, path", [("fixture", "decisions/2020/fix-2020-001/"), ("example", "decisions/2020/wypcc-2020-003/")]
+    "which, path",
+    [("fixture", "decisions/2020/fix-2020-001/"), ("example", "decisions/2020/wypcc-2020-003/")],
 )
 def test_title_and_key_facts_fit_in_a_phone_s_first_screen_and_a_half(browser, served, which, path):
     set_viewport(browser, *PHONE)
@@ -198,7 +215,9 @@ def test_title_and_key_facts_fit_in_a_phone_s_first_screen_and_a_half(browser, s
     bottom = browser.execute_script(
         "return document.querySelector('.tr-key-facts').getBoundingClientRect().bottom + scrollY"
     )
-    assert bottom <= 1.5 * PHONE[1], f"the key facts end {bottom:.0f} px down, on a screen {PHONE[1]} px tall"
+    assert bottom <= 1.5 * PHONE[1], (
+        f"the key facts end {bottom:.0f} px down, on a screen {PHONE[1]} px tall"
+    )
 
 
 # Every page type with a table, on the site where its tables are widest.
@@ -254,7 +273,9 @@ return [...document.querySelectorAll('article table.tr-register td, article tabl
 """
 
 
-@pytest.mark.parametrize("which, path", TABLE_PAGES, ids=[f"{w}:{p or 'home'}" for w, p in TABLE_PAGES])
+@pytest.mark.parametrize(
+    "which, path", TABLE_PAGES, ids=[f"{w}:{p or 'home'}" for w, p in TABLE_PAGES]
+)
 def test_tables_fit_a_desktop_without_breaking_words(browser, served, which, path):
     set_viewport(browser, *DESKTOP)
     load(browser, served[which] + path)
@@ -262,7 +283,9 @@ def test_tables_fit_a_desktop_without_breaking_words(browser, served, which, pat
     assert browser.execute_script(_TABLES_THAT_DO_NOT_FIT) == []
 
 
-@pytest.mark.parametrize("which, path", TABLE_PAGES, ids=[f"{w}:{p or 'home'}" for w, p in TABLE_PAGES])
+@pytest.mark.parametrize(
+    "which, path", TABLE_PAGES, ids=[f"{w}:{p or 'home'}" for w, p in TABLE_PAGES]
+)
 def test_tables_are_labelled_cards_on_a_phone(browser, served, which, path):
     set_viewport(browser, *PHONE)
     load(browser, served[which] + path)
@@ -276,10 +299,13 @@ def test_the_fit_check_sees_a_table_too_wide_and_a_word_broken(browser, served):
     browser.execute_script(
         "const td = document.querySelector('article table.tr-register td');"
         "td.closest('table').style.minWidth = '3000px';"
-        "td.style.cssText = 'width: 2em; max-width: 2em; word-break: break-all'; td.textContent = 'Reduction';"
+        "td.style.cssText = 'width: 2em; max-width: 2em; word-break: break-all'; td.textContent = "
+        "'Reduction';"
     )
     found = browser.execute_script(_TABLES_THAT_DO_NOT_FIT)
-    assert any("px wide" in f for f in found) and any("'Reduction' broken" in f for f in found), found
+    assert any("px wide" in f for f in found) and any("'Reduction' broken" in f for f in found), (
+        found
+    )
 
 
 # The frame: the office, not the repository ---------------------------------------------------
@@ -289,7 +315,9 @@ def test_public_pages_have_no_repository_link_or_edit_button(example_pages):
     for name, soup in example_pages.items():
         assert soup.select(".md-source, a[rel=edit], .md-content__button") == [], name
         # The example's repository_url, a placeholder, is linked from nowhere.
-        assert not [a["href"] for a in soup.find_all("a", href=True) if "example-opcc" in a["href"]], name
+        assert not [
+            a["href"] for a in soup.find_all("a", href=True) if "example-opcc" in a["href"]
+        ], name
 
 
 def test_an_option_turns_the_repository_link_and_edit_button_on(fixture_pages):
@@ -298,7 +326,9 @@ def test_an_option_turns_the_repository_link_and_edit_button_on(fixture_pages):
     assert soup.select_one("a[rel=edit]")
 
 
-def test_every_page_s_footer_names_the_office_with_its_website_email_and_phone(fixture_pages, example_pages):
+def test_every_page_s_footer_names_the_office_with_its_website_email_and_phone(
+    fixture_pages, example_pages
+):
     for name, soup in fixture_pages.items():
         office = soup.select_one("footer address.tr-office")
         assert office is not None, name
@@ -309,7 +339,10 @@ def test_every_page_s_footer_names_the_office_with_its_website_email_and_phone(f
             "0113 000 0000": "tel:01130000000",
         }, name
     office = example_pages["404.html"].select_one("footer address.tr-office")
-    assert office.a["href"] == "https://www.westyorkshire-pcc.gov.uk/" and "Email" not in office.get_text()
+    assert (
+        office.a["href"] == "https://www.westyorkshire-pcc.gov.uk/"
+        and "Email" not in office.get_text()
+    )
 
 
 def test_the_accessibility_statement_says_how_to_contact_the_office(example_pages):
@@ -328,10 +361,15 @@ def test_the_office_s_options_never_run_as_markup(tmp_path):
     config = source / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     text = text.replace(
-        "name: Example Office of the Police and Crime Commissioner", "name: '<script>alert(1)</script> Office'"
+        "name: Example Office of the Police and Crime Commissioner",
+        "name: '<script>alert(1)</script> Office'",
     )
-    text = text.replace("email: contact@example.org", "email: '\"><img src=x onerror=alert(2)>@example.org'")
-    text = text.replace("        url: https://example.org/\n", "        url: 'javascript:alert(3)'\n")
+    text = text.replace(
+        "email: contact@example.org", "email: '\"><img src=x onerror=alert(2)>@example.org'"
+    )
+    text = text.replace(
+        "        url: https://example.org/\n", "        url: 'javascript:alert(3)'\n"
+    )
     config.write_text(text, encoding="utf-8")
     result = build_site(source, tmp_path / "site")
     assert result.returncode == 0, result.stderr
@@ -364,14 +402,18 @@ def test_the_latest_option_drives_the_home_page_s_list(example_pages, example_si
 
 
 def test_the_search_order_says_what_it_does_without_words(example_pages):
-    options = [o.get_text(strip=True) for o in example_pages["index.html"].select("#tr-search-sort option")]
+    options = [
+        o.get_text(strip=True) for o in example_pages["index.html"].select("#tr-search-sort option")
+    ]
     assert options[0] == "Best match (newest first with no search words)"
 
 
 @pytest.mark.parametrize("site_pages", ["fixture_pages", "example_pages"])
 def test_a_toolkit_document_shows_its_title_before_its_details(request, site_pages):
     # The example's documents have their own "# Title"; the fixture's has none.
-    article = request.getfixturevalue(site_pages)["toolkit/cycle/analyse/index.html"].find("article")
+    article = request.getfixturevalue(site_pages)["toolkit/cycle/analyse/index.html"].find(
+        "article"
+    )
     h1, details = article.find("h1"), article.select_one(".tr-doc-meta")
     assert h1 is not None and details is not None
     assert details in h1.find_all_next()
@@ -438,7 +480,8 @@ def test_a_decision_prints_as_a_notice(browser, served):
         assert furniture not in text, furniture
     # Every sheet carries the address it was printed from and the date, in its margin.
     today = browser.execute_script(
-        "return new Date().toLocaleDateString('en-GB', {day: 'numeric', month: 'long', year: 'numeric'})"
+        "return new Date().toLocaleDateString('en-GB', {day: 'numeric', month: 'long', year: "
+        "'numeric'})"
     )
     for number, page in enumerate(pages, start=1):
         assert url in page.replace(" ", ""), page[-200:]
@@ -460,21 +503,36 @@ return [...document.querySelectorAll('article .tr-chart svg')].flatMap(svg => {
 def test_chart_labels_are_never_cut_off(browser, served, width):
     set_viewport(browser, *width)
     load(browser, served["example"] + "funding/covid-19-emergency-funding/")
-    assert browser.execute_script("return document.querySelectorAll('article .tr-chart svg text').length") > 0
+    assert (
+        browser.execute_script(
+            "return document.querySelectorAll('article .tr-chart svg text').length"
+        )
+        > 0
+    )
     assert browser.execute_script(_CHART_LABELS_CUT_OFF) == []
     # A shortened name is whole in its title.
     names = browser.execute_script(
-        "return [...document.querySelectorAll('article .tr-chart text.tr-chart-group title')].map(t => t.textContent)"
+        "return [...document.querySelectorAll('article .tr-chart text.tr-chart-group "
+        "title')].map(t => t.textContent)"
     )
     assert (
-        "COVID-19 extraordinary Ministry of Justice funding for domestic abuse and sexual violence support services"
-        in names
+        "COVID-19 extraordinary Ministry of Justice funding for domestic abuse and sexual violence "
+        "support services" in names
     )
 
 
 def test_a_toolkit_menu_group_of_one_page_links_straight_to_it(example_pages):
     nav = example_pages["toolkit/index.html"].select_one(".md-nav--primary")
-    analyse = [a for a in nav.select("a.md-nav__link") if a.get_text(strip=True) == "Stage 1: Analyse"]
+    analyse = [
+        a for a in nav.select("a.md-nav__link") if a.get_text(strip=True) == "Stage 1: Analyse"
+    ]
     assert len(analyse) == 1 and analyse[0]["href"].endswith("cycle/analyse/")
-    assert not [label for label in nav.select("label.md-nav__link") if label.get_text(strip=True) == "Analyse"]
-    assert example_pages["toolkit/cycle/analyse/index.html"].h1.get_text(strip=True) == "Stage 1: Analyse"
+    assert not [
+        label
+        for label in nav.select("label.md-nav__link")
+        if label.get_text(strip=True) == "Analyse"
+    ]
+    assert (
+        example_pages["toolkit/cycle/analyse/index.html"].h1.get_text(strip=True)
+        == "Stage 1: Analyse"
+    )

@@ -12,26 +12,31 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import unicodedata
 import re
 import shutil
 import tracemalloc
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from validation_helpers import BASE, NEW_DECISION_PATH
 
 from generator import newrecord, schema, source
 from generator.load import load
 from generator.settings import Settings, read_settings
-from validation_helpers import BASE, NEW_DECISION_PATH
 
 FAST = settings(
     max_examples=60,
     deadline=None,  # no test asserts on wall-clock time: work is bounded by counting it instead
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
     derandomize=True,  # the same examples on every run: CI must not fail by luck
 )
 
@@ -58,7 +63,9 @@ RECORD: dict[str, Any] = {
         "funding_stream": "moj-victims-witnesses",
         "financial_year": "2021/22",
     },
-    "recipients": [{"name": "Exampleshire Women's Aid", "org_id": "GB-CHC-1098765", "amount": 45000.0}],
+    "recipients": [
+        {"name": "Exampleshire Women's Aid", "org_id": "GB-CHC-1098765", "amount": 45000.0}
+    ],
     "procurement": {
         "route": "grant-round",
         "bids_received": 4,
@@ -115,10 +122,16 @@ def check_file(site: Path, site_settings: Settings, rel: str, content: str | byt
     mine = [d for d in records.diagnostics if d.path == rel]
     others = [d.text() for d in records.diagnostics if d.path != rel]
     assert others == [], "a problem in one file was blamed on another"
-    loaded = [r for r in (*records.decisions, *records.funding_tables, *records.toolkit) if r.source == path]
+    loaded = [
+        r
+        for r in (*records.decisions, *records.funding_tables, *records.toolkit)
+        if r.source == path
+    ]
     errors = [d for d in mine if d.severity.value == "error"]
     assert errors or loaded, "neither loaded nor reported"
-    assert not (loaded and rel.endswith(".md") and errors), "a toolkit document with errors was loaded"
+    assert not (loaded and rel.endswith(".md") and errors), (
+        "a toolkit document with errors was loaded"
+    )
     raw = content if isinstance(content, bytes) else content.encode("utf-8")
     lines = YAML_BREAKS.split(raw.decode("utf-8", errors="replace"))
     for d in mine:
@@ -171,7 +184,9 @@ SCALARS = st.one_of(
     ),
 )
 VALUES = st.recursive(
-    SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4), max_leaves=8
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    max_leaves=8,
 )
 LONG_TEXT = st.one_of(
     st.integers(1_000, 200_000).map(lambda n: "x" * n),
@@ -214,20 +229,26 @@ def mutated_records(draw) -> Any:
     for _ in range(draw(st.integers(1, 4))):
         path = draw(st.sampled_from(paths_of(record)))
         parent, last = get(record, path[:-1]), path[-1]
-        operation = draw(st.sampled_from(["drop", "rename", "retype", "retype", "long", "nest", "share"]))
+        operation = draw(
+            st.sampled_from(["drop", "rename", "retype", "retype", "long", "nest", "share"])
+        )
         if operation == "drop":
             del parent[last]
         elif operation == "rename" and isinstance(parent, dict):
             name = draw(
                 st.one_of(
-                    TEXT, st.sampled_from(["sumary", "Title", "amount ", "status\t", "<<", "? x", "- x"]), st.integers()
+                    TEXT,
+                    st.sampled_from(["sumary", "Title", "amount ", "status\t", "<<", "? x", "- x"]),
+                    st.integers(),
                 )
             )
             parent[name] = parent.pop(last)
         elif operation == "long":
             parent[last] = draw(LONG_TEXT)
         elif operation == "nest":
-            parent[last] = nest(parent[last], draw(st.integers(1, 120)), draw(st.sampled_from(["list", "dict"])))
+            parent[last] = nest(
+                parent[last], draw(st.integers(1, 120)), draw(st.sampled_from(["list", "dict"]))
+            )
         elif operation == "share":
             # The same object in two places: the YAML dumper writes an anchor and an alias.
             other = draw(st.sampled_from(paths_of(record)))
@@ -241,7 +262,12 @@ def mutated_records(draw) -> Any:
 
 
 def alias_bomb(fanout: int, depth: int) -> str:
-    lines = ["reference: OPCC-2021-002", "title: Bomb", "tags:", "  - &a0 [" + ", ".join(["lol"] * fanout) + "]"]
+    lines = [
+        "reference: OPCC-2021-002",
+        "title: Bomb",
+        "tags:",
+        "  - &a0 [" + ", ".join(["lol"] * fanout) + "]",
+    ]
     for level in range(1, depth + 1):
         lines.append(f"  - &a{level} [" + ", ".join([f"*a{level - 1}"] * fanout) + "]")
     return "\n".join(lines) + "\n"
@@ -295,7 +321,18 @@ def edited_text(draw) -> bytes:
                 text[:at]
                 + draw(
                     st.sampled_from(
-                        ["\x00", "\x07", "\x0b", "\x0c", "\x1b", "\x7f", "\ufeff", "\ufffe", "\x85", "\u2028"]
+                        [
+                            "\x00",
+                            "\x07",
+                            "\x0b",
+                            "\x0c",
+                            "\x1b",
+                            "\x7f",
+                            "\ufeff",
+                            "\ufffe",
+                            "\x85",
+                            "\u2028",
+                        ]
                     )
                 )
                 + text[at:]
@@ -339,7 +376,8 @@ def test_alias_bombs_are_refused_in_bounded_work_and_memory(site, site_settings,
     finally:
         tracemalloc.stop()
     assert peak < 64 * 1024 * 1024, f"loading took {peak / 2**20:.0f} MiB"
-    # The work, not the time: no file has more values built than the budget allows, however the bomb is shaped.
+    # The work, not the time: no file has more values built than the budget allows, however the bomb
+    # is shaped.
     assert built.most <= source.MAX_NODES + 1, built.most
 
 
@@ -363,7 +401,10 @@ def count_values_built(monkeypatch) -> _Counter:
 
 
 @settings(FAST, max_examples=20)
-@given(depth=st.integers(1, 3000), style=st.sampled_from(["flow-list", "flow-map", "block-list", "block-map"]))
+@given(
+    depth=st.integers(1, 3000),
+    style=st.sampled_from(["flow-list", "flow-map", "block-list", "block-map"]),
+)
 def test_deep_nesting_is_refused_without_recursion_errors(site, site_settings, depth, style):
     if style == "flow-list":
         value = "[" * depth + "1" + "]" * depth
@@ -372,7 +413,9 @@ def test_deep_nesting_is_refused_without_recursion_errors(site, site_settings, d
     elif style == "block-list":
         value = "\n" + "".join("  " * i + "-\n" for i in range(depth)) + "  " * depth + "1"
     else:
-        value = "\n" + "".join("  " * (i + 1) + "a:\n" for i in range(depth)) + "  " * (depth + 1) + "1"
+        value = (
+            "\n" + "".join("  " * (i + 1) + "a:\n" for i in range(depth)) + "  " * (depth + 1) + "1"
+        )
     check_file(site, site_settings, NEW_DECISION_PATH, dump(RECORD) + "tags: " + value + "\n")
 
 
@@ -385,7 +428,9 @@ def test_deep_nesting_is_refused_without_recursion_errors(site, site_settings, d
     ),
     closing=st.booleans(),
 )
-def test_mutated_toolkit_front_matter_is_loaded_or_reported(site, site_settings, front_matter, closing):
+def test_mutated_toolkit_front_matter_is_loaded_or_reported(
+    site, site_settings, front_matter, closing
+):
     text = "---\n" + front_matter + ("---\n" if closing else "") + "\n# Body\n"
     check_file(site, site_settings, "content/toolkit/guidance/risk.md", text)
 
@@ -418,7 +463,9 @@ def test_any_title_survives_new_decision(tmp_path_factory, title):
     site_settings = Settings(root=root, reference_prefix="OPCC")
     path = newrecord.write_decision(site_settings, title, dt.date(2021, 5, 1))
     records = load(site_settings)
-    reported = [d.text() for d in records.diagnostics if d.path == path.relative_to(root).as_posix()]
+    reported = [
+        d.text() for d in records.diagnostics if d.path == path.relative_to(root).as_posix()
+    ]
     control = [c for c in title if unicodedata.category(c) == "Cc" and c not in "\t\n"] + [
         c for c in title if c in "\ufffe\uffff"
     ]
@@ -426,14 +473,20 @@ def test_any_title_survives_new_decision(tmp_path_factory, title):
         assert records.decisions == []
         assert (
             [line for line in reported if "title:" in line]
-            == [line for line in reported if ":6:8: error: title: the text holds the control character U+" in line]
+            == [
+                line
+                for line in reported
+                if ":6:8: error: title: the text holds the control character U+" in line
+            ]
             != []
         ), reported
         return
     (decision,) = records.decisions
     assert decision.title == title
     # Nothing but the summary the template leaves for staff to write.
-    assert [d.field for d in records.diagnostics if d.path == path.relative_to(root).as_posix()] == ["summary"]
+    assert [
+        d.field for d in records.diagnostics if d.path == path.relative_to(root).as_posix()
+    ] == ["summary"]
 
 
 @settings(FAST, max_examples=300)
@@ -443,4 +496,6 @@ def test_the_compiled_fast_path_agrees_with_jsonschema(record):
     # what jsonschema, the authority on errors, would reject (nor the other way round).
     data = source.parse(dump(record)).data
     assume(isinstance(data, dict))
-    assert schema.is_valid("decision", data) == (not list(schema._validator("decision").iter_errors(data)))
+    assert schema.is_valid("decision", data) == (
+        not list(schema._validator("decision").iter_errors(data))
+    )

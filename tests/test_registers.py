@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from browser import DESKTOP, PHONE, format_violations, load, run_axe, serve, set_viewport  # noqa: F401
 from conftest import CANARIES, FIXTURE_BASE_PATH, FIXTURE_SITE, build_site, copy_site
 
@@ -127,10 +126,14 @@ def test_public_build_does_not_flag_contracts_without_documents(site_text):
 
 
 def test_contract_without_a_document_is_a_build_warning_at_its_record(fixture_build):
-    warnings = [line for line in fixture_build.stderr.splitlines() if "has no document attached" in line]
+    warnings = [
+        line for line in fixture_build.stderr.splitlines() if "has no document attached" in line
+    ]
     assert len(warnings) == 1
     assert re.search(
-        r"decisions/2020/FIX-2020-002\.yaml:\d+:\d+: warning: procurement: a contract over £10,000\.00", warnings[0]
+        r"decisions/2020/FIX-2020-002\.yaml:\d+:\d+: warning: procurement: a contract over "
+        r"£10,000\.00",
+        warnings[0],
     )
 
 
@@ -162,13 +165,15 @@ def test_recipients_that_do_not_add_up_are_a_validation_warning(tmp_path):
     copy = copy_site(tmp_path / "site")
     record = copy / "decisions/2020/FIX-2020-001.yaml"
     record.write_text(
-        record.read_text(encoding="utf-8").replace("    amount: 10000\n", "    amount: 9000\n"), encoding="utf-8"
+        record.read_text(encoding="utf-8").replace("    amount: 10000\n", "    amount: 9000\n"),
+        encoding="utf-8",
     )
     records = loader.load(read_settings(copy / "mkdocs.yml"))
     texts = [d.text() for d in records.diagnostics.warnings]
     assert any(
         re.match(
-            r"decisions/2020/FIX-2020-001\.yaml:\d+:\d+: warning: recipients: the recipients' amounts add up to 29000\.50, not the decision's amount 30000\.50?",
+            r"decisions/2020/FIX-2020-001\.yaml:\d+:\d+: warning: recipients: the recipients' "
+            r"amounts add up to 29000\.50, not the decision's amount 30000\.50?",
             t,
         )
         for t in texts
@@ -192,7 +197,8 @@ def test_a_shared_grant_with_a_recipient_lacking_an_amount_is_a_warning(tmp_path
     texts = [d.text() for d in records.diagnostics.warnings]
     assert any(
         re.match(
-            r"decisions/2020/FIX-2020-001\.yaml:\d+:\d+: warning: recipients\[2\]: a grant to several recipients needs each recipient's amount",
+            r"decisions/2020/FIX-2020-001\.yaml:\d+:\d+: warning: recipients\[2\]: a grant to "
+            r"several recipients needs each recipient's amount",
             t,
         )
         for t in texts
@@ -207,7 +213,10 @@ def test_contracts_csv_matches_the_register(site):
     (table,) = page(site, "registers/contracts").tables
     assert [r["reference"] for r in rows] == column(table, "Reference")
     assert [money(f"£{r['value']}") for r in rows] == [money(v) for v in column(table, "Value")]
-    assert rows[0]["decision_url"] == "https://example.org/our-business/making-decisions/decisions/2020/fix-2020-002/"
+    assert (
+        rows[0]["decision_url"]
+        == "https://example.org/our-business/making-decisions/decisions/2020/fix-2020-002/"
+    )
     assert rows[0]["route"] == "open-tender" and rows[0]["bids_received"] == "3"
 
 
@@ -222,7 +231,8 @@ def test_grants_csv_matches_the_register(site):
 def test_grants_register_agrees_with_the_360giving_export(site):
     package = json.loads((site / "data/360giving.json").read_text(encoding="utf-8"))
     exported = sorted(
-        (g["recipientOrganization"][0]["name"], Decimal(str(g["amountAwarded"]))) for g in package["grants"]
+        (g["recipientOrganization"][0]["name"], Decimal(str(g["amountAwarded"])))
+        for g in package["grants"]
     )
     register = sorted(
         (r["recipient"], Decimal(r["amount"]))
@@ -235,7 +245,15 @@ def test_grants_register_agrees_with_the_360giving_export(site):
 def test_csv_cells_cannot_become_spreadsheet_formulas(publication):
     from generator.exports import spreadsheet_safe
 
-    for formula in ('=HYPERLINK("x")', "+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "   =cmd|' /C calc'!A0"):
+    for formula in (
+        '=HYPERLINK("x")',
+        "+1",
+        "-1+1",
+        "@SUM(A1)",
+        "\t=1",
+        "\r=1",
+        "   =cmd|' /C calc'!A0",
+    ):
         assert spreadsheet_safe(formula) == "'" + formula
     assert spreadsheet_safe("'quoted") == "''quoted"
     assert spreadsheet_safe("Supplier Ltd") == "Supplier Ltd"
@@ -260,13 +278,18 @@ def test_register_files_are_deterministic(site, tmp_path):
 def test_days_to_publication_in_the_year_register_and_decision_page(site):
     (table,) = page(site, "decisions/2020").tables
     days = dict(zip(column(table, "Reference"), column(table, "Published")))
-    assert days["FIX-2020-001"] == "10 May 2020 (9 days)" and days["FIX-2020-002"] == "1 June 2020 (same day)"
-    assert "(9 days after the decision)" in (site / "decisions/2020/fix-2020-001/index.html").read_text(
-        encoding="utf-8"
+    assert (
+        days["FIX-2020-001"] == "10 May 2020 (9 days)"
+        and days["FIX-2020-002"] == "1 June 2020 (same day)"
     )
+    assert "(9 days after the decision)" in (
+        site / "decisions/2020/fix-2020-001/index.html"
+    ).read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("url, label", [("registers/contracts", "Title"), ("registers/grants", "Decision")])
+@pytest.mark.parametrize(
+    "url, label", [("registers/contracts", "Title"), ("registers/grants", "Decision")]
+)
 def test_registers_link_each_title_and_show_when_it_was_published(site, url, label):
     from bs4 import BeautifulSoup
 
@@ -277,7 +300,9 @@ def test_registers_link_each_title_and_show_when_it_was_published(site, url, lab
     for tr in rows:
         (a,) = tr.select(f'td[data-label="{label}"] a')
         reference = a["href"].rstrip("/").rsplit("/", 1)[-1].upper()
-        record = yaml.safe_load((FIXTURE_SITE / "decisions" / reference[4:8] / f"{reference}.yaml").read_text("utf-8"))
+        record = yaml.safe_load(
+            (FIXTURE_SITE / "decisions" / reference[4:8] / f"{reference}.yaml").read_text("utf-8")
+        )
         # The title is the link; the reference is still there as text.
         assert a.get_text() == record["title"]
         assert reference in tr.get_text()
@@ -289,7 +314,12 @@ def test_registers_link_each_title_and_show_when_it_was_published(site, url, lab
 def test_significant_public_interest_register(site):
     (table,) = page(site, "registers/decisions").tables
     # FIX-2020-004 is not of significant public interest; FIX-2021-009 is embargoed.
-    assert column(table, "Reference") == ["FIX-2021-001", "FIX-2020-003", "FIX-2020-002", "FIX-2020-001"]
+    assert column(table, "Reference") == [
+        "FIX-2021-001",
+        "FIX-2020-003",
+        "FIX-2020-002",
+        "FIX-2020-001",
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -299,13 +329,16 @@ def staff_build(tmp_path_factory):
     config = copy / "mkdocs.yml"
     config.write_text(
         config.read_text(encoding="utf-8").replace(
-            "      reference_prefix: FIX\n", "      reference_prefix: FIX\n      staff_build: true\n"
+            "      reference_prefix: FIX\n",
+            "      reference_prefix: FIX\n      staff_build: true\n",
         ),
         encoding="utf-8",
     )
     (copy / "decisions/2021/FIX-2021-002.yaml").write_text(
-        "reference: FIX-2021-002\ntitle: A decision published late\ndate: 2021-01-20\npublished: 2021-03-01\n"
-        "decision_maker: Police and Crime Commissioner\nstatus: approved\nsummary: Published 40 days after it was made.\n",
+        "reference: FIX-2021-002\ntitle: A decision published late\ndate: 2021-01-20\npublished: "
+        "2021-03-01\n"
+        "decision_maker: Police and Crime Commissioner\nstatus: approved\nsummary: Published 40 "
+        "days after it was made.\n",
         encoding="utf-8",
     )
     result = build_site(copy, copy / "site")
@@ -318,7 +351,8 @@ def test_late_publication_is_reported_in_the_build_log(staff_build, fixture_buil
     late = [line for line in staff_build.stderr.splitlines() if "days after the decision" in line]
     assert len(late) == 1
     assert re.search(
-        r"decisions/2021/FIX-2021-002\.yaml:4:1: warning: published: published 40 days after the decision, "
+        r"decisions/2021/FIX-2021-002\.yaml:4:1: warning: published: published 40 days after the "
+        r"decision, "
         r"more than the 28 days allowed",
         late[0],
     )
@@ -328,7 +362,10 @@ def test_late_publication_is_reported_in_the_build_log(staff_build, fixture_buil
 def test_late_publication_is_marked_in_the_registers(staff_build):
     (table,) = page(staff_build.site_dir, "decisions/2021").tables
     days = dict(zip(column(table, "Reference"), column(table, "Published")))
-    assert days == {"FIX-2021-002": "1 March 2021 (40 days, over 28)", "FIX-2021-001": "15 January 2021 (same day)"}
+    assert days == {
+        "FIX-2021-002": "1 March 2021 (40 days, over 28)",
+        "FIX-2021-001": "15 January 2021 (same day)",
+    }
 
 
 def test_staff_build_flags_contracts_without_documents(staff_build):
@@ -343,13 +380,17 @@ def test_staff_build_flags_contracts_without_documents(staff_build):
 
 
 def test_specified_information_rows_are_grouped_as_the_map_says(site):
-    info = yaml.safe_load((FIXTURE_SITE / "content/specified-information.yaml").read_text(encoding="utf-8"))
+    info = yaml.safe_load(
+        (FIXTURE_SITE / "content/specified-information.yaml").read_text(encoding="utf-8")
+    )
     tables = page(site, "transparency/specified-information").tables
     assert len(tables) == len(info["groups"])
     for table, group in zip(tables, info["groups"]):
         assert column(table, "What the Order asks for") == [item["item"] for item in group["items"]]
     html = (site / "transparency/specified-information/index.html").read_text(encoding="utf-8")
-    assert "Not yet published" in html and "10 of the 11 items are published" in " ".join(html.split())
+    assert "Not yet published" in html and "10 of the 11 items are published" in " ".join(
+        html.split()
+    )
 
 
 def test_specified_information_links_resolve(site):
@@ -375,7 +416,9 @@ def test_specified_information_links_resolve(site):
 
 
 def test_derived_rows_say_what_the_registers_hold(site):
-    html = " ".join((site / "transparency/specified-information/index.html").read_text(encoding="utf-8").split())
+    html = " ".join(
+        (site / "transparency/specified-information/index.html").read_text(encoding="utf-8").split()
+    )
     assert "Register of contracts: 1 contract over the threshold" in html
     assert "Register of grants: 3 grants" in html
     assert "Register of decisions: 4 decisions of significant public interest" in html
@@ -385,7 +428,8 @@ def test_not_yet_published_row_is_a_build_warning(fixture_build):
     lines = fixture_build.stderr.splitlines()
     assert any(
         re.search(
-            r"content/specified-information\.yaml:16:17: warning: groups\[0\]\.items\[2\]\.status: not yet published: 1\(e\): A register of interests\.",
+            r"content/specified-information\.yaml:16:17: warning: groups\[0\]\.items\[2\]\.status: "
+            r"not yet published: 1\(e\): A register of interests\.",
             line,
         )
         for line in lines
@@ -424,10 +468,16 @@ def broken_build(tmp_path_factory):
 def test_a_missing_page_fails_the_build_at_its_line(broken_build):
     assert broken_build.returncode != 0
     assert "Traceback" not in broken_build.stderr
-    errors = [line.split(" -  ", 1)[-1] for line in broken_build.stderr.splitlines() if ": error: " in line]
+    errors = [
+        line.split(" -  ", 1)[-1]
+        for line in broken_build.stderr.splitlines()
+        if ": error: " in line
+    ]
     # The internal document is withheld, so it is no page of the site either.
     assert errors == [
-        f"content/specified-information.yaml:{broken_build.lines[target]}:15: error: groups[5].items[{i}].page: '{target}' is not a page of this site: check the path, or use url: for a page elsewhere"
+        f"content/specified-information.yaml:{broken_build.lines[target]}:15: error: "
+        f"groups[5].items[{i}].page: '{target}' is not a page of this site: check the path, or use "
+        "url: for a page elsewhere"
         for i, target in enumerate(("no-such-page/", "toolkit/internal/work-plan.md"))
     ]
     assert all(DIAGNOSTIC.match(e) for e in errors)
@@ -443,7 +493,8 @@ def test_a_row_must_say_exactly_one_place(tmp_path):
     path.write_text(text, encoding="utf-8")
     errors = [d.text() for d in loader.load(read_settings(copy / "mkdocs.yml")).diagnostics.errors]
     assert errors == [
-        "content/specified-information.yaml:11:9: error: groups[0].items[1]: give exactly one of 'page', 'url', 'status' or 'derived'"
+        "content/specified-information.yaml:11:9: error: groups[0].items[1]: give exactly one of "
+        "'page', 'url', 'status' or 'derived'"
     ]
 
 
@@ -487,7 +538,9 @@ def test_example_registers_are_accessible_and_fit(browser, example_site, viewpor
         for url in PAGES:
             violations = run_axe(browser, base + url)
             assert not violations, f"{url} at {viewport}: {format_violations(violations)}"
-            widths = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+            widths = browser.execute_script(
+                "return [document.documentElement.scrollWidth, window.innerWidth]"
+            )
             assert widths[0] <= widths[1], f"{url} overflows at {viewport}: {widths}"
 
 
@@ -510,13 +563,17 @@ def test_sorting_by_a_column_works_by_keyboard(browser, example_site, viewport):
         assert len(before) == 4
         for _ in range(80):
             ActionChains(browser).send_keys(Keys.TAB).perform()
-            if browser.execute_script("return document.activeElement.textContent.trim()") == "Amount":
+            if (
+                browser.execute_script("return document.activeElement.textContent.trim()")
+                == "Amount"
+            ):
                 break
         else:
             pytest.fail("no sort button for Amount in the tab order")
         assert browser.execute_script("return document.activeElement.tagName") == "BUTTON"
         assert browser.execute_script(
-            "const r = document.activeElement.getBoundingClientRect(); return r.width > 0 && r.height >= 24"
+            "const r = document.activeElement.getBoundingClientRect(); return r.width > 0 && "
+            "r.height >= 24"
         )
         header = "return document.activeElement.closest('th').getAttribute('aria-sort')"
         ActionChains(browser).send_keys(Keys.ENTER).perform()
@@ -526,7 +583,9 @@ def test_sorting_by_a_column_works_by_keyboard(browser, example_site, viewport):
         assert browser.execute_script(header) == "descending"
         assert _grant_amounts(browser) == sorted(before, key=Decimal, reverse=True)
         # Only the sorted column claims an order.
-        assert browser.execute_script("return document.querySelectorAll('th[aria-sort]').length") == 1
+        assert (
+            browser.execute_script("return document.querySelectorAll('th[aria-sort]').length") == 1
+        )
 
 
 def test_registers_work_without_javascript(example_site):
@@ -546,7 +605,9 @@ def test_a_build_works_out_the_grant_rows_once(tmp_path, monkeypatch):
     grant_rows = registers.grant_rows
     monkeypatch.setattr(registers, "grant_rows", lambda pub: calls.append(pub) or grant_rows(pub))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1622505600")
-    build(load_config(config_file=str(FIXTURE_SITE / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    build(
+        load_config(config_file=str(FIXTURE_SITE / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    )
     assert (tmp_path / "site/data/360giving.json").is_file() and (
         tmp_path / "site/registers/grants/index.html"
     ).is_file()

@@ -27,12 +27,14 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import FIXTURE_SITE, SOURCE_DATE_EPOCH, copy_site
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_build import assert_refused, previous_site, transparency, tree_hash
+
 from generator import exports, filetext, guard, load, sitedir, textmatch
 from generator.publication import publish
 from generator.settings import read_settings
-from test_build import assert_refused, previous_site, transparency, tree_hash
 
 RECORD = Path("decisions/2020/FIX-2020-001.yaml")
 EXEMPT_WHAT = "the exempt content 'Applicants' bank details' of FIX-2020-001"
@@ -71,21 +73,31 @@ def with_exempt_price(folder: Path) -> None:
     ],
     ids=["comment", "attribute", "tag-like text"],
 )
-def test_exempt_text_hidden_from_readers_in_a_written_page_is_still_a_leak(tmp_path, monkeypatch, hidden):
+def test_exempt_text_hidden_from_readers_in_a_written_page_is_still_a_leak(
+    tmp_path, monkeypatch, hidden
+):
     folder = copy_site(tmp_path / "source")
-    replace_in(folder, "content/how-to-use.md", "# How to use this site\n", f"# How to use this site\n\n{hidden}\n")
+    replace_in(
+        folder,
+        "content/how-to-use.md",
+        "# How to use this site\n",
+        f"# How to use this site\n\n{hidden}\n",
+    )
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
     assert f"site/how-to-use/index.html: error: contains {EXEMPT_WHAT}" in output
 
 
-def test_exempt_text_commented_out_in_a_public_field_is_a_leak_in_the_exports(tmp_path, monkeypatch):
+def test_exempt_text_commented_out_in_a_public_field_is_a_leak_in_the_exports(
+    tmp_path, monkeypatch
+):
     folder = copy_site(tmp_path / "source")
     replace_in(
         folder,
         RECORD,
         "decision: The Commissioner approved three grants.",
-        'decision: "The Commissioner approved three grants. <!-- The account of First Charity is CANARYEXEMPT sort code 00-00-00 -->"',
+        'decision: "The Commissioner approved three grants. <!-- The account of First Charity is '
+        'CANARYEXEMPT sort code 00-00-00 -->"',
     )
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
@@ -94,8 +106,12 @@ def test_exempt_text_commented_out_in_a_public_field_is_a_leak_in_the_exports(tm
     assert "site/decisions/2020/fix-2020-001/index.html: error" not in output
 
 
-@pytest.mark.parametrize("written", ["41237.50", "£41,237.5", "41,237.50", "41237.5", "GBP 41\u00ad237.50"])
-def test_a_figure_from_exempt_content_is_found_on_its_own_however_written(tmp_path, monkeypatch, written):
+@pytest.mark.parametrize(
+    "written", ["41237.50", "£41,237.5", "41,237.50", "41237.5", "GBP 41\u00ad237.50"]
+)
+def test_a_figure_from_exempt_content_is_found_on_its_own_however_written(
+    tmp_path, monkeypatch, written
+):
     folder = copy_site(tmp_path / "source")
     with_exempt_price(folder)
     replace_in(
@@ -107,15 +123,18 @@ def test_a_figure_from_exempt_content_is_found_on_its_own_however_written(tmp_pa
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
     assert (
-        "site/how-to-use/index.html: error: contains the figure 41237.5 from the exempt content 'Tender price' of "
+        "site/how-to-use/index.html: error: contains the figure 41237.5 from the exempt content "
+        "'Tender price' of "
         "FIX-2020-001"
     ) in output
 
 
 def test_years_and_short_numbers_in_exempt_content_are_not_figures_to_look_for():
-    assert [w for w in textmatch.words(PRICE + " In 2021 we paid 500.") if textmatch.is_distinctive_figure(w)] == [
-        "41237.5"
-    ]
+    assert [
+        w
+        for w in textmatch.words(PRICE + " In 2021 we paid 500.")
+        if textmatch.is_distinctive_figure(w)
+    ] == ["41237.5"]
 
 
 @pytest.mark.parametrize(
@@ -126,7 +145,12 @@ def test_years_and_short_numbers_in_exempt_content_are_not_figures_to_look_for()
         "The account of First \u202eCharity\u202c is CANARY\u2060EXEMPT sort\u200e code",
         "THE ACCOUNT OF\nFIRST   CHARITY IS canary&#69;xempt SORT CODE",
     ],
-    ids=["soft hyphen and zero width", "emphasis inside a word", "bidirectional controls", "case, lines, entity"],
+    ids=[
+        "soft hyphen and zero width",
+        "emphasis inside a word",
+        "bidirectional controls",
+        "case, lines, entity",
+    ],
 )
 def test_disguised_exempt_text_is_found(tmp_path, fixture_publication, disguise):
     page = tmp_path / "page.html"
@@ -149,7 +173,9 @@ def _docx(text: str) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", f'<w:document xmlns:w="w"><w:body>{body}</w:body></w:document>')
+        archive.writestr(
+            "word/document.xml", f'<w:document xmlns:w="w"><w:body>{body}</w:body></w:document>'
+        )
     return out.getvalue()
 
 
@@ -172,7 +198,8 @@ def _pdf(text: str) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> "
+        b">> /Contents 4 0 R >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
@@ -183,9 +210,12 @@ def _pdf(text: str) -> bytes:
         out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
     xref = out.tell()
     out.write(
-        b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+        b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+        + b"".join(b"%010d 00000 n \n" % o for o in offsets)
     )
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
     return out.getvalue()
 
 
@@ -207,7 +237,12 @@ LEAKED = "The account of First Charity is CANARYEXEMPT sort code 00-00-00"
 def test_exempt_text_inside_a_published_document_fails_the_build(tmp_path, monkeypatch, name, data):
     folder = copy_site(tmp_path / "source")
     (folder / "decisions" / "files" / name).write_bytes(data)
-    replace_in(folder, RECORD, "documents:\n", f"documents:\n  - title: Attached notice\n    file: {name}\n")
+    replace_in(
+        folder,
+        RECORD,
+        "documents:\n",
+        f"documents:\n  - title: Attached notice\n    file: {name}\n",
+    )
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
     assert f"site/decisions/files/{name}: error: contains {EXEMPT_WHAT}" in output
@@ -215,24 +250,35 @@ def test_exempt_text_inside_a_published_document_fails_the_build(tmp_path, monke
 
 def test_the_text_of_office_documents_and_pdfs_is_read():
     assert "CANARYEXEMPT sort code" in filetext.extract(_pdf(LEAKED))
-    assert filetext.extract(_docx("Confidential\nSecond paragraph")).split() == ["Confidential", "Second", "paragraph"]
+    assert filetext.extract(_docx("Confidential\nSecond paragraph")).split() == [
+        "Confidential",
+        "Second",
+        "paragraph",
+    ]
     assert filetext.extract(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR") is None
 
 
 def test_an_attached_file_the_guard_cannot_read_is_named_in_the_build_output(tmp_path, monkeypatch):
     folder = copy_site(tmp_path / "source")
-    (folder / "decisions" / "files" / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)))
-    replace_in(folder, RECORD, "documents:\n", "documents:\n  - title: Chart\n    file: chart.png\n")
+    (folder / "decisions" / "files" / "chart.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256))
+    )
+    replace_in(
+        folder, RECORD, "documents:\n", "documents:\n  - title: Chart\n    file: chart.png\n"
+    )
     previous_site(folder)
     result = transparency(folder, monkeypatch, "build")
     assert result.exit_code == 0, result.output
     assert (
-        "warning: site/decisions/files/chart.png: the guard cannot read text in this file (an image, or an encrypted or "
+        "warning: site/decisions/files/chart.png: the guard cannot read text in this file (an "
+        "image, or an encrypted or "
         "damaged document): check by eye that it holds nothing withheld"
     ) in result.output
 
 
-def test_files_an_internal_document_links_to_and_internal_folders_are_never_copied(tmp_path, monkeypatch):
+def test_files_an_internal_document_links_to_and_internal_folders_are_never_copied(
+    tmp_path, monkeypatch
+):
     folder = copy_site(tmp_path / "source")
     internal = folder / "content" / "toolkit" / "internal"
     (internal / "minutes.txt").write_text("Minutes of the group, not for publication.")
@@ -246,7 +292,8 @@ def test_files_an_internal_document_links_to_and_internal_folders_are_never_copi
         folder,
         "content/toolkit/internal/work-plan.md",
         "must never be published.",
-        "must never be published. See [the minutes](minutes.txt) and [the paper](../cycle/board-paper.txt).",
+        "must never be published. See [the minutes](minutes.txt) and [the "
+        "paper](../cycle/board-paper.txt).",
     )
     # A page outside the toolkit, marked internal: a whole folder of staff notes.
     (folder / "content" / "staff").mkdir()
@@ -269,7 +316,10 @@ def test_files_an_internal_document_links_to_and_internal_folders_are_never_copi
         "staff",
     ):
         assert withheld not in built
-    assert all("CANARYSTAFFPAGE" not in text and "CANARYROTA" not in text for text in tree_text(folder / "site"))
+    assert all(
+        "CANARYSTAFFPAGE" not in text and "CANARYROTA" not in text
+        for text in tree_text(folder / "site")
+    )
 
 
 def tree_text(root: Path) -> list[str]:
@@ -277,20 +327,29 @@ def tree_text(root: Path) -> list[str]:
     for path in root.rglob("*"):
         if path.is_file():
             raw = path.read_bytes()
-            texts.append((gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode("utf-8", "replace"))
+            texts.append(
+                (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode("utf-8", "replace")
+            )
     return texts
 
 
 def test_text_of_an_internal_page_outside_the_toolkit_is_guarded(tmp_path, monkeypatch):
     folder = copy_site(tmp_path / "source")
     note = "The move of the office to Bradford is planned for spring and has not been announced"
-    (folder / "content" / "briefing.md").write_text(f"---\ntitle: Staff briefing\naudience: internal\n---\n\n{note}.\n")
-    replace_in(folder, "content/how-to-use.md", "# How to use this site\n", f"# How to use this site\n\n{note}.\n")
+    (folder / "content" / "briefing.md").write_text(
+        f"---\ntitle: Staff briefing\naudience: internal\n---\n\n{note}.\n"
+    )
+    replace_in(
+        folder,
+        "content/how-to-use.md",
+        "# How to use this site\n",
+        f"# How to use this site\n\n{note}.\n",
+    )
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
     assert (
-        "site/how-to-use/index.html: error: contains the text of the internal document 'Staff briefing' (kept in content/briefing.md)"
-        in output
+        "site/how-to-use/index.html: error: contains the text of the internal document 'Staff "
+        "briefing' (kept in content/briefing.md)" in output
     )
 
 
@@ -305,7 +364,8 @@ def test_a_public_page_linking_to_a_withheld_file_fails_the_links_check(tmp_path
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
     assert re.search(
-        r"^site/how-to-use/index\.html:\d+: error: link '[./]*toolkit/internal/internal-budget\.csv' \(in content/how-to-use\.md\): "
+        r"^site/how-to-use/index\.html:\d+: error: link "
+        r"'[./]*toolkit/internal/internal-budget\.csv' \(in content/how-to-use\.md\): "
         r"there is no .*internal-budget\.csv in the built site$",
         output,
         re.M,
@@ -314,9 +374,13 @@ def test_a_public_page_linking_to_a_withheld_file_fails_the_links_check(tmp_path
 
 def test_an_audience_other_than_public_or_internal_is_an_error(tmp_path):
     folder = copy_site(tmp_path / "source")
-    (folder / "content" / "plans.md").write_text("---\ntitle: Plans\naudience: Internal only\n---\n# Plans\n")
+    (folder / "content" / "plans.md").write_text(
+        "---\ntitle: Plans\naudience: Internal only\n---\n# Plans\n"
+    )
     lines = [d.text() for d in load.load(read_settings(folder / "mkdocs.yml")).diagnostics.errors]
-    assert lines == ["content/plans.md:3:11: error: audience: 'Internal only' is not one of: public, internal"]
+    assert lines == [
+        "content/plans.md:3:11: error: audience: 'Internal only' is not one of: public, internal"
+    ]
 
 
 SHARED = "Record the decisions you make and the reasons for them, so that the group can rely on them later."
@@ -330,7 +394,8 @@ SHARED = "Record the decisions you make and the reasons for them, so that the gr
             "A passage the document does not hold at all.",
             SHARED,
             [
-                "content/toolkit/internal/work-plan.md:7:5: error: shared_text[0]: is not in this document's text word for word: "
+                "content/toolkit/internal/work-plan.md:7:5: error: shared_text[0]: is not in this "
+                "document's text word for word: "
                 "copy the passage exactly, or remove it"
             ],
         ),
@@ -338,8 +403,10 @@ SHARED = "Record the decisions you make and the reasons for them, so that the gr
             SHARED,
             "",
             [
-                "content/toolkit/internal/work-plan.md:7:5: error: shared_text[0]: is in no published toolkit document, so it "
-                "is not public text: remove it from shared_text (the guard must go on looking for it)"
+                "content/toolkit/internal/work-plan.md:7:5: error: shared_text[0]: is in no "
+                "published toolkit document, so it "
+                "is not public text: remove it from shared_text (the guard must go on looking for "
+                "it)"
             ],
         ),
     ],
@@ -384,15 +451,18 @@ def test_exempt_content_too_short_to_guard_is_an_error(tmp_path, content, short)
     replace_in(
         folder,
         RECORD,
-        "    content: >-\n      The account of First Charity is CANARYEXEMPT\n      sort code 00-00-00, held with the\n"
+        "    content: >-\n      The account of First Charity is CANARYEXEMPT\n      sort code "
+        "00-00-00, held with the\n"
         "      Example Bank & Trust <plc>.\n",
         f'    content: "{content}"\n',
     )
     lines = [d.text() for d in load.load(read_settings(folder / "mkdocs.yml")).diagnostics.errors]
     assert lines == (
         [
-            f"{RECORD}:37:14: error: exempt[0].content: is too short to withhold safely: a single word or a number under "
-            "four digits appears on pages for other reasons, so the build could not tell a leak from ordinary text. "
+            f"{RECORD}:37:14: error: exempt[0].content: is too short to withhold safely: a single "
+            "word or a number under "
+            "four digits appears on pages for other reasons, so the build could not tell a leak "
+            "from ordinary text. "
             "Keep the whole sentence or passage it comes from here"
         ]
         if short
@@ -405,7 +475,11 @@ def test_exempt_content_too_short_to_guard_is_an_error(tmp_path, content, short)
 # ---------------------------------------------------------------------------
 
 ATTACKS = [
-    ("mkdocs.yml", "  - how-to-use.md\n", "  - \"<img src=x onerror=alert('nav')>How\": how-to-use.md\n"),
+    (
+        "mkdocs.yml",
+        "  - how-to-use.md\n",
+        "  - \"<img src=x onerror=alert('nav')>How\": how-to-use.md\n",
+    ),
     (
         "content/toolkit/cycle/analyse.md",
         "title: Analyse needs\n",
@@ -415,18 +489,32 @@ ATTACKS = [
     (
         "content/toolkit/cycle/analyse.md",
         "Public guidance on analysing needs.",
-        "Public guidance.\n\n<script>alert('toolkit body')</script>\n<img src=x onerror=alert('body')>\n"
+        "Public guidance.\n\n<script>alert('toolkit body')</script>\n<img src=x "
+        "onerror=alert('body')>\n"
         "<a href=\"javascript:alert('href')\">link</a>",
     ),
-    ("content/funding/streams.yaml", "title: ", "title: \"<script>alert('funding title')</script>\" # "),
-    ("content/how-to-use.md", "", "---\ntitle: \"</title><script>alert('page title')</script>\"\n---\n"),
-    ("decisions/2020/FIX-2020-002.yaml", "title: ", "title: \"</title><svg onload=alert('decision title')> \" # "),
+    (
+        "content/funding/streams.yaml",
+        "title: ",
+        "title: \"<script>alert('funding title')</script>\" # ",
+    ),
+    (
+        "content/how-to-use.md",
+        "",
+        "---\ntitle: \"</title><script>alert('page title')</script>\"\n---\n",
+    ),
+    (
+        "decisions/2020/FIX-2020-002.yaml",
+        "title: ",
+        "title: \"</title><svg onload=alert('decision title')> \" # ",
+    ),
     (
         "content/specified-information.yaml",
         "  - title: The Commissioner",
         "  - title: \"<b onmouseover=alert('group')>x</b>\"",
     ),
-    # A title taken from a page's first heading, escaped in Markdown so that only striptags would undo it.
+    # A title taken from a page's first heading, escaped in Markdown so that only striptags would
+    # undo it.
     (
         "content/contacts.md",
         None,
@@ -457,28 +545,46 @@ def test_no_staff_text_runs_as_markup_on_any_page(hostile_site):
     assert len(pages) > 20
     for page in pages:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        handlers = [str(tag)[:80] for tag in soup.find_all(True) if any(name.startswith("on") for name in tag.attrs)]
+        handlers = [
+            str(tag)[:80]
+            for tag in soup.find_all(True)
+            if any(name.startswith("on") for name in tag.attrs)
+        ]
         scripts = [
             script.string
             for script in soup.find_all("script")
-            if script.string and "alert(" in script.string and script.get("type") != "application/ld+json"
+            if script.string
+            and "alert(" in script.string
+            and script.get("type") != "application/ld+json"
         ]
-        javascript = [a["href"] for a in soup.find_all("a", href=True) if a["href"].lower().startswith("javascript:")]
+        javascript = [
+            a["href"]
+            for a in soup.find_all("a", href=True)
+            if a["href"].lower().startswith("javascript:")
+        ]
         assert (handlers, scripts, javascript) == ([], [], []), page
-        assert soup.title is not None and "<" not in "".join(str(c) for c in soup.title.contents if c.name), page
+        assert soup.title is not None and "<" not in "".join(
+            str(c) for c in soup.title.contents if c.name
+        ), page
 
 
 def test_titles_staff_wrote_read_as_text(hostile_site):
-    how = BeautifulSoup((hostile_site / "how-to-use/index.html").read_text(encoding="utf-8"), "html.parser")
+    how = BeautifulSoup(
+        (hostile_site / "how-to-use/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
     assert how.title.get_text().startswith("</title><script>alert('page title')</script>")
     toolkit = BeautifulSoup(
-        (hostile_site / "toolkit/cycle/analyse/index.html").read_text(encoding="utf-8"), "html.parser"
+        (hostile_site / "toolkit/cycle/analyse/index.html").read_text(encoding="utf-8"),
+        "html.parser",
     )
     assert (
         toolkit.find("meta", attrs={"name": "description"})["content"]
         == "<script>alert('toolkit description')</script>"
     )
-    assert any("<script>alert('funding title')</script>" == a.get_text(strip=True) for a in toolkit.select("nav a"))
+    assert any(
+        "<script>alert('funding title')</script>" == a.get_text(strip=True)
+        for a in toolkit.select("nav a")
+    )
 
 
 def test_feeds_stay_well_formed_xml_over_hostile_text(hostile_site):
@@ -489,7 +595,8 @@ def test_feeds_stay_well_formed_xml_over_hostile_text(hostile_site):
 
 
 @pytest.mark.parametrize(
-    "escape, code", [("\\x01", "0001"), ("\\x7f", "007F"), ("\\x9b", "009B"), ("\\r", "000D"), ("\\uFFFE", "FFFE")]
+    "escape, code",
+    [("\\x01", "0001"), ("\\x7f", "007F"), ("\\x9b", "009B"), ("\\r", "000D"), ("\\uFFFE", "FFFE")],
 )
 def test_a_control_character_in_any_field_is_an_error_with_its_line(tmp_path, escape, code):
     folder = copy_site(tmp_path / "source")
@@ -501,7 +608,8 @@ def test_a_control_character_in_any_field_is_an_error_with_its_line(tmp_path, es
     )
     lines = [d.text() for d in load.load(read_settings(folder / "mkdocs.yml")).diagnostics.errors]
     assert lines == [
-        f"{RECORD}:11:11: error: decision: the text holds the control character U+{code}, which no reader can see "
+        f"{RECORD}:11:11: error: decision: the text holds the control character U+{code}, which no "
+        "reader can see "
         "and no feed may carry (pasted from another program?): delete it"
     ]
 
@@ -511,7 +619,9 @@ def test_a_control_character_in_any_field_is_an_error_with_its_line(tmp_path, es
 # ---------------------------------------------------------------------------
 
 
-def test_a_symbolic_link_out_of_the_repository_is_an_error_and_nothing_is_copied(tmp_path, monkeypatch):
+def test_a_symbolic_link_out_of_the_repository_is_an_error_and_nothing_is_copied(
+    tmp_path, monkeypatch
+):
     folder = copy_site(tmp_path / "source")
     secret = tmp_path / "elsewhere" / "passwords.txt"
     secret.parent.mkdir()
@@ -520,15 +630,21 @@ def test_a_symbolic_link_out_of_the_repository_is_an_error_and_nothing_is_copied
     (folder / "decisions" / "files" / "outside").symlink_to(secret.parent, target_is_directory=True)
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
-    assert f"content/passwords.txt:1:1: error: is a symbolic link to {secret}, outside the repository" in output
     assert (
-        f"decisions/files/outside:1:1: error: is a symbolic link to {secret.parent}, outside the repository" in output
+        f"content/passwords.txt:1:1: error: is a symbolic link to {secret}, outside the repository"
+        in output
+    )
+    assert (
+        f"decisions/files/outside:1:1: error: is a symbolic link to {secret.parent}, outside the "
+        "repository" in output
     )
 
 
 def test_a_symbolic_link_inside_the_repository_is_fine(tmp_path):
     folder = copy_site(tmp_path / "source")
-    (folder / "content" / "notice.txt").symlink_to(folder / "decisions" / "files" / "FIX-2020-001-notice.txt")
+    (folder / "content" / "notice.txt").symlink_to(
+        folder / "decisions" / "files" / "FIX-2020-001-notice.txt"
+    )
     assert load.load(read_settings(folder / "mkdocs.yml")).diagnostics.errors == []
 
 
@@ -541,7 +657,10 @@ def test_a_symbolic_link_inside_the_repository_is_fine(tmp_path):
         ("content", "it is the hand-written pages"),
         ("decisions", "it is the decision records"),
         ("content/site", "refusing to publish inside the hand-written pages"),
-        ("../someone-elses-files", "the folder holds files that are not a site built by this generator"),
+        (
+            "../someone-elses-files",
+            "the folder holds files that are not a site built by this generator",
+        ),
     ],
 )
 def test_the_build_refuses_a_site_folder_it_must_not_replace(tmp_path, monkeypatch, target, why):
@@ -561,7 +680,16 @@ def test_mkdocs_build_refuses_to_empty_a_source_folder(tmp_path):
     folder = copy_site(tmp_path / "source")
     before = tree_hash(folder)
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-f", str(folder / "mkdocs.yml"), "-d", str(folder / "decisions")],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-f",
+            str(folder / "mkdocs.yml"),
+            "-d",
+            str(folder / "decisions"),
+        ],
         capture_output=True,
         text=True,
         env=dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH),
@@ -577,8 +705,8 @@ def test_a_hand_written_page_where_the_generator_makes_one_is_an_error(tmp_path,
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
     assert (
-        "content/open-data.md:1:1: error: the generator makes the page at open-data.md itself: move or rename this hand-written page"
-        in output
+        "content/open-data.md:1:1: error: the generator makes the page at open-data.md itself: "
+        "move or rename this hand-written page" in output
     )
 
 
@@ -594,7 +722,8 @@ def test_a_record_over_the_size_limit_is_an_error(tmp_path):
     size = (folder / RECORD).stat().st_size
     assert size > 1000
     assert (
-        f"{RECORD}:1:1: error: the file is {size:,} bytes, over the limit of 1,000 (record_size_limit): split it, or move long "
+        f"{RECORD}:1:1: error: the file is {size:,} bytes, over the limit of 1,000 "
+        "(record_size_limit): split it, or move long "
         "text into a document under decisions/files/" in lines
     )
 
@@ -643,14 +772,18 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next(tmp_path, monkeypat
 def test_the_swap_is_one_exchange(tmp_path, monkeypatch):
     calls = []
     exchange = sitedir._exchange
-    monkeypatch.setattr(sitedir, "_exchange", lambda a, b: calls.append((a.name, b.name)) or exchange(a, b))
+    monkeypatch.setattr(
+        sitedir, "_exchange", lambda a, b: calls.append((a.name, b.name)) or exchange(a, b)
+    )
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "old.html").write_text("old")
     (tmp_path / ".site-new-1").mkdir()
     (tmp_path / ".site-new-1" / "index.html").write_text("new")
     assert sitedir.replace(tmp_path / ".site-new-1", tmp_path / "site") is None
     assert calls == [(".site-new-1", "site")]
-    assert [p.name for p in tmp_path.iterdir()] == ["site"] and (tmp_path / "site" / "index.html").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"] and (
+        tmp_path / "site" / "index.html"
+    ).read_text() == "new"
 
 
 def test_a_build_killed_at_any_moment_leaves_one_complete_site(tmp_path):
@@ -660,7 +793,10 @@ def test_a_build_killed_at_any_moment_leaves_one_complete_site(tmp_path):
     for source in (folder, edited):
         assert subprocess.run(command, cwd=source, env=env, capture_output=True).returncode == 0
     replace_in(
-        edited, RECORD, "title: Grants to three victim services", "title: Grants to three victim services, revised"
+        edited,
+        RECORD,
+        "title: Grants to three victim services",
+        "title: Grants to three victim services, revised",
     )
     assert subprocess.run(command, cwd=edited, env=env, capture_output=True).returncode == 0
     old, new = tree_hash(folder / "site"), tree_hash(edited / "site")
@@ -668,11 +804,15 @@ def test_a_build_killed_at_any_moment_leaves_one_complete_site(tmp_path):
     (folder / RECORD).write_bytes((edited / RECORD).read_bytes())
     # Killed at moments spread over a build: validating, rendering, checking, swapping.
     for delay in (0.2, 0.6, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0):
-        process = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        assert tree_hash(folder / "site") in (old, new), f"a half-published site after a kill at {delay} s"
+        assert tree_hash(folder / "site") in (old, new), (
+            f"a half-published site after a kill at {delay} s"
+        )
     assert subprocess.run(command, cwd=folder, env=env, capture_output=True).returncode == 0
     assert tree_hash(folder / "site") == new
     assert [p.name for p in folder.iterdir() if p.name.startswith(".site-")] == []
@@ -688,23 +828,27 @@ def test_a_build_killed_at_any_moment_leaves_one_complete_site(tmp_path):
     [
         (
             "012000",
-            "012000 starts with a zero, which YAML reads as an octal number: write 12000 (or put it in quotes if it is a code, "
+            "012000 starts with a zero, which YAML reads as an octal number: write 12000 (or put "
+            "it in quotes if it is a code, "
             "not a number)",
         ),
         (
             "0x2EE0",
-            "0x2EE0 is read as a number in another base (hexadecimal, octal or binary): write the number in decimal, or put "
+            "0x2EE0 is read as a number in another base (hexadecimal, octal or binary): write the "
+            "number in decimal, or put "
             "it in quotes if it is not a number",
         ),
         (
             "200:00",
-            "200:00 is read as a sexagesimal number (base 60, like a time): put it in quotes if it is text, or write the "
+            "200:00 is read as a sexagesimal number (base 60, like a time): put it in quotes if it "
+            "is text, or write the "
             "number itself",
         ),
         ("-0", "-0 is minus zero: write 0"),
         (
             "1234567890123456.78",
-            "1234567890123456.78 has more than 15 significant digits, more than a number in the open data can "
+            "1234567890123456.78 has more than 15 significant digits, more than a number in the "
+            "open data can "
             "hold exactly: check the figure",
         ),
     ],
@@ -725,7 +869,8 @@ def test_a_funding_column_given_twice_is_an_error(tmp_path):
     lines = [d.text() for d in load.load(read_settings(folder / "mkdocs.yml")).diagnostics.errors]
     assert any(
         re.fullmatch(
-            rf"content/funding/streams\.yaml:\d+:\d+: error: columns\[1\]: the column '{first.strip(chr(34))}' is given "
+            r"content/funding/streams\.yaml:\d+:\d+: error: columns\[1\]: the column "
+            rf"'{first.strip(chr(34))}' is given "
             r"twice: each financial year is one column",
             line,
         )
@@ -740,7 +885,8 @@ def test_a_file_name_with_a_hash_or_question_mark_is_an_error(tmp_path, name):
     replace_in(folder, RECORD, "    file: FIX-2020-001-notice.txt", f'    file: "{name}"')
     lines = [d.text() for d in load.load(read_settings(folder / "mkdocs.yml")).diagnostics.errors]
     assert lines == [
-        f"{RECORD}:30:11: error: documents[0].file: '{name}': a file name with '?' or '#' cannot be linked to on the "
+        f"{RECORD}:30:11: error: documents[0].file: '{name}': a file name with '?' or '#' cannot "
+        "be linked to on the "
         "web: rename the file without them"
     ]
 
@@ -752,11 +898,14 @@ def test_a_file_name_with_a_hash_or_question_mark_is_an_error(tmp_path, name):
 
 def test_an_undecodable_hand_written_page_is_one_line(tmp_path, monkeypatch):
     folder = copy_site(tmp_path / "source")
-    (folder / "content" / "contacts.md").write_bytes("# Contacts\n\nCaf\u00e9 opening hours\n".encode("cp1252"))
+    (folder / "content" / "contacts.md").write_bytes(
+        "# Contacts\n\nCaf\u00e9 opening hours\n".encode("cp1252")
+    )
     before = previous_site(folder)
     output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
     assert (
-        "content/contacts.md:3:4: error: the file is not UTF-8 text (byte 0xe9): save it with UTF-8 encoding" in output
+        "content/contacts.md:3:4: error: the file is not UTF-8 text (byte 0xe9): save it with "
+        "UTF-8 encoding" in output
     )
 
 
@@ -772,10 +921,15 @@ def small_disk(tmp_path):
     """A 1 MB file system: the fixture site does not fit."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True).returncode:
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True
+    ).returncode:
         if os.environ.get("CI"):
             pytest.fail("cannot mount a small file system to test a full disk: CI runs as root")
-        pytest.skip("mounting a small file system needs root: run the tests as root (as CI does) to test a full disk")
+        pytest.skip(
+            "mounting a small file system needs root: run the tests as root (as CI does) to test a "
+            "full disk"
+        )
     yield mount
     subprocess.run(["umount", str(mount)], check=True)
 
@@ -802,7 +956,10 @@ def test_a_full_disk_is_one_line_and_leaves_the_site(tmp_path, monkeypatch, smal
 def test_every_csv_guards_formulas_the_same_way(tmp_path, monkeypatch):
     folder = copy_site(tmp_path / "source")
     replace_in(
-        folder, RECORD, "title: Grants to three victim services", 'title: "=HYPERLINK(\\"http://x\\",\\"click\\")"'
+        folder,
+        RECORD,
+        "title: Grants to three victim services",
+        'title: "=HYPERLINK(\\"http://x\\",\\"click\\")"',
     )
     replace_in(folder, RECORD, "  - name: First Charity", '  - name: "  @SUM(A1)"')
     replace_in(folder, "content/funding/streams.yaml", "title: ", 'title: "+44 stream" # ')
@@ -810,14 +967,17 @@ def test_every_csv_guards_formulas_the_same_way(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     data = folder / "site" / "data"
     decisions, grants, funding = (
-        (data / name).read_text(encoding="utf-8") for name in ("decisions.csv", "grants.csv", "funding.csv")
+        (data / name).read_text(encoding="utf-8")
+        for name in ("decisions.csv", "grants.csv", "funding.csv")
     )
     assert "'=HYPERLINK" in decisions and "'=HYPERLINK" in grants
     assert "'  @SUM(A1)" in grants
     assert "'+44 stream" in funding
     assert '"=HYPERLINK' not in decisions.replace("'=HYPERLINK", "")
     # JSON keeps the exact text.
-    assert '"title":"=HYPERLINK(\\"http://x\\",\\"click\\")"' in (data / "decisions.json").read_text(encoding="utf-8")
+    assert '"title":"=HYPERLINK(\\"http://x\\",\\"click\\")"' in (
+        data / "decisions.json"
+    ).read_text(encoding="utf-8")
 
 
 def test_one_number_format_in_every_csv():
@@ -829,11 +989,13 @@ def test_one_number_format_in_every_csv():
 # Property: withheld text, however disguised, wherever planted, never publishes
 # ---------------------------------------------------------------------------
 
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
-
 # Withheld texts of the fixture site, each with what the guard names it.
 WITHHELD = [
-    ("The account of First Charity is CANARYEXEMPT sort code 00-00-00, held with the Example Bank", EXEMPT_WHAT),
+    (
+        "The account of First Charity is CANARYEXEMPT sort code 00-00-00, held with the Example "
+        "Bank",
+        EXEMPT_WHAT,
+    ),
     (
         "This internal plan mentions CANARYINTERNALBODY and must never be published",
         "the text of the internal document 'Internal work plan CANARYINTERNALTITLE'",
@@ -867,7 +1029,9 @@ def disguised(draw, text: str, *, source_published: bool) -> str:
         word = case(word)
         if len(word) > 3 and word.isalpha() and draw(st.booleans()):
             cut = draw(st.integers(1, len(word) - 1))
-            joint = draw(st.sampled_from(INVISIBLE + ["*", "**", "&#x" + format(ord(word[cut]), "x") + ";"]))
+            joint = draw(
+                st.sampled_from(INVISIBLE + ["*", "**", "&#x" + format(ord(word[cut]), "x") + ";"])
+            )
             word = (
                 word[:cut]
                 + joint
@@ -891,7 +1055,9 @@ def _plant(folder: Path, place: tuple[str, str | None, bool], text: str) -> None
         return
     record = yaml.safe_load(path.read_text(encoding="utf-8"))
     record[field] = " ".join(text.split()) if field == "title" else text
-    path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=1 << 16), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=1 << 16), encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -905,10 +1071,14 @@ def planted_base(tmp_path_factory):
 
 
 @settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
-def test_withheld_text_planted_anywhere_in_any_disguise_never_publishes(tmp_path_factory, planted_base, data):
+def test_withheld_text_planted_anywhere_in_any_disguise_never_publishes(
+    tmp_path_factory, planted_base, data
+):
     secret, what = data.draw(st.sampled_from(WITHHELD))
     place = data.draw(st.sampled_from(PLACES))
     text = data.draw(disguised(secret, source_published=place[2]))
@@ -920,7 +1090,9 @@ def test_withheld_text_planted_anywhere_in_any_disguise_never_publishes(tmp_path
         result = transparency(folder, monkeypatch, "build")
     assert result.exit_code == 1, (place, text, result.output)
     assert "Traceback" not in result.output
-    assert re.search(rf"^site/\S+: error: contains {re.escape(what)} \(kept in ", result.output, re.M), (
+    assert re.search(
+        rf"^site/\S+: error: contains {re.escape(what)} \(kept in ", result.output, re.M
+    ), (
         place,
         text,
         result.output,
@@ -931,8 +1103,11 @@ def test_withheld_text_planted_anywhere_in_any_disguise_never_publishes(tmp_path
 def test_a_written_page_whose_front_matter_is_never_closed_is_an_error(tmp_path):
     # Read as text, its "audience: internal" line would be published as the page's first line.
     folder = copy_site(tmp_path / "source")
-    (folder / "content" / "plans.md").write_text("---\naudience: internal\n# Plans\n\nThe move to Bradford.\n")
+    (folder / "content" / "plans.md").write_text(
+        "---\naudience: internal\n# Plans\n\nThe move to Bradford.\n"
+    )
     lines = [d.text() for d in load.load(read_settings(folder / "mkdocs.yml")).diagnostics.errors]
     assert lines == [
-        "content/plans.md:1:1: error: the front matter is not closed: add a '---' line after its last field"
+        "content/plans.md:1:1: error: the front matter is not closed: add a '---' line after its "
+        "last field"
     ]

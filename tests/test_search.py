@@ -13,11 +13,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.select import Select
-from selenium.webdriver.support.wait import WebDriverWait
-
 from browser import (  # noqa: F401 - `browser` is a fixture
     DESKTOP,
     PHONE,
@@ -30,6 +25,11 @@ from browser import (  # noqa: F401 - `browser` is a fixture
     set_viewport,
 )
 from conftest import CANARIES, FIXTURE_BASE_PATH, build_site, copy_site, site_files
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.wait import WebDriverWait
+
 from generator import search
 
 # The pages the fixture publishes that search covers: decisions, the funding table, public toolkit.
@@ -101,11 +101,16 @@ def test_decision_record_has_facets_sort_and_result_details(fragments):
 
 def test_funding_and_toolkit_records(fragments):
     funding = fragments["/funding/streams/"]
-    assert funding["filters"] == {"type": ["Funding"]} and funding["meta"]["title"] == "Funding streams"
+    assert (
+        funding["filters"] == {"type": ["Funding"]}
+        and funding["meta"]["title"] == "Funding streams"
+    )
     # Decision titles listed under each stream belong to the decisions' own pages.
     assert "Contract exactly at the threshold" not in funding["content"]
     toolkit = fragments["/toolkit/cycle/analyse/"]
-    assert toolkit["filters"] == {"type": ["Toolkit"]} and toolkit["meta"]["title"] == "Analyse needs"
+    assert (
+        toolkit["filters"] == {"type": ["Toolkit"]} and toolkit["meta"]["title"] == "Analyse needs"
+    )
     assert "Public guidance on analysing needs." in toolkit["content"]
 
 
@@ -121,11 +126,17 @@ def test_index_is_reproducible(site, tmp_path):
     shutil.copytree(site, copy)
     figures = search.build_index(copy)
     assert site_bytes(copy / "pagefind") == first
-    assert figures == search.SearchIndex(pages=len(INDEXED), files=len(first), bytes=sum(map(len, first.values())))
+    assert figures == search.SearchIndex(
+        pages=len(INDEXED), files=len(first), bytes=sum(map(len, first.values()))
+    )
 
 
 def site_bytes(folder: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def test_no_site_to_index_is_one_line(tmp_path):
@@ -158,15 +169,20 @@ def test_every_page_has_the_header_search_hidden_until_scripted(site_text):
     for text in pages:
         header = text[text.index('<header class="md-header') : text.index("</header>")]
         assert re.search(
-            r'<button type="button" class="md-header__button md-icon tr-search__open"[^>]* hidden>', header
+            r'<button type="button" class="md-header__button md-icon tr-search__open"[^>]* hidden>',
+            header,
         )
-        assert re.search(r'<script src="(\.\./)*assets/transparency/search\.js" type="module"></script>', text)
+        assert re.search(
+            r'<script src="(\.\./)*assets/transparency/search\.js" type="module"></script>', text
+        )
 
 
 def test_registers_link_into_search_with_their_facet(site):
     year = (site / "decisions" / "2020" / "index.html").read_text()
     category = (site / "decisions" / "category" / "grants" / "index.html").read_text()
-    assert '<p class="tr-search-link" data-tr-search-link hidden><a href="?q=&amp;year=2020">' in year
+    assert (
+        '<p class="tr-search-link" data-tr-search-link hidden><a href="?q=&amp;year=2020">' in year
+    )
     assert '<a href="?q=&amp;category=grants">' in category
     # Without JavaScript the register itself lists every decision of the year.
     assert all(f'href="fix-2020-00{n}/"' in year for n in (1, 2, 3, 4))
@@ -207,10 +223,20 @@ def test_open_by_link_searches_a_word(browser, served):
     assert browser.find_element(By.ID, "tr-search").get_attribute("open") is not None
     assert browser.find_element(By.ID, "tr-search-q").get_attribute("value") == "threshold"
     assert sorted(references(results)) == ["FIX-2020-002", "FIX-2020-003", "FIX-2020-004"]
-    assert browser.find_element(By.CSS_SELECTOR, ".tr-search__summary").text == "3 results for “threshold”"
+    assert (
+        browser.find_element(By.CSS_SELECTOR, ".tr-search__summary").text
+        == "3 results for “threshold”"
+    )
     # The XSS title shows as text, never as markup.
-    assert '<script>alert("title")</script> Contract just over the threshold' in [r["title"] for r in results]
-    assert browser.execute_script("return document.querySelectorAll('.tr-search__results script').length") == 0
+    assert '<script>alert("title")</script> Contract just over the threshold' in [
+        r["title"] for r in results
+    ]
+    assert (
+        browser.execute_script(
+            "return document.querySelectorAll('.tr-search__results script').length"
+        )
+        == 0
+    )
 
 
 def test_exact_reference_finds_its_decision_first(browser, served):
@@ -231,7 +257,9 @@ def test_result_links_work_under_the_sub_path(browser, served):
     assert browser.find_element(By.TAG_NAME, "h1").text == "Analyse needs"
     # Pagefind's files came from the site's own pagefind/ folder, under the sub-path.
     fetched = [request for request in served.log if "pagefind" in request.path]
-    assert fetched and all(r.path.startswith(FIXTURE_BASE_PATH + "pagefind/") and r.status == 200 for r in fetched)
+    assert fetched and all(
+        r.path.startswith(FIXTURE_BASE_PATH + "pagefind/") and r.status == 200 for r in fetched
+    )
 
 
 @pytest.mark.parametrize(
@@ -246,7 +274,10 @@ def test_result_links_work_under_the_sub_path(browser, served):
             ["decisions/2020/fix-2020-003/", "decisions/2020/fix-2020-004/"],
         ),
         # Facets without words list decisions newest first, as the registers do.
-        ("?q=&decision-maker=Chief%20Executive", ["decisions/2020/fix-2020-004/", "decisions/2020/fix-2020-003/"]),
+        (
+            "?q=&decision-maker=Chief%20Executive",
+            ["decisions/2020/fix-2020-004/", "decisions/2020/fix-2020-003/"],
+        ),
         ("?q=&type=funding", ["funding/streams/"]),
     ],
 )
@@ -268,16 +299,24 @@ def test_facet_and_sort_chosen_in_the_dialog(browser, served):
     open_search(browser, served + "?q=contract")
     browser.find_element(By.CSS_SELECTOR, ".tr-search__refine > summary").click()
     status = Select(browser.find_element(By.ID, "tr-search-status"))
-    WebDriverWait(browser, 10).until(lambda d: len(status.options) == 3 and "(" in status.options[1].text)
+    WebDriverWait(browser, 10).until(
+        lambda d: len(status.options) == 3 and "(" in status.options[1].text
+    )
     # Each value shows how many of the current results it would keep.
-    assert [option.text for option in status.options] == ["Any status", "Approved (2)", "Withdrawn (1)"]
+    assert [option.text for option in status.options] == [
+        "Any status",
+        "Approved (2)",
+        "Withdrawn (1)",
+    ]
     sort = Select(browser.find_element(By.ID, "tr-search-sort"))
     sort.select_by_value("newest")
     WebDriverWait(browser, 10).until(lambda d: "sort=newest" in d.current_url)
     assert references(shown_results(browser)) == ["FIX-2020-004", "FIX-2020-003", "FIX-2020-002"]
     status.select_by_visible_text("Approved (2)")
     WebDriverWait(browser, 10).until(lambda d: "status=Approved" in d.current_url)
-    WebDriverWait(browser, 10).until(lambda d: references(shown_results(d)) == ["FIX-2020-003", "FIX-2020-002"])
+    WebDriverWait(browser, 10).until(
+        lambda d: references(shown_results(d)) == ["FIX-2020-003", "FIX-2020-002"]
+    )
     # The address now holds the whole search, to share or bookmark.
     assert parse_qs(urlsplit(browser.current_url).query) == {
         "q": ["contract"],
@@ -293,7 +332,9 @@ def test_register_link_opens_search_with_its_facet(browser, served):
     link.click()
     results = shown_results(browser)
     assert (
-        Select(browser.find_element(By.ID, "tr-search-category")).first_selected_option.get_attribute("value")
+        Select(
+            browser.find_element(By.ID, "tr-search-category")
+        ).first_selected_option.get_attribute("value")
         == "Contracts"
     )
     assert sorted(references(results)) == ["FIX-2020-002", "FIX-2020-003", "FIX-2020-004"]
@@ -303,7 +344,11 @@ def test_keyboard_opens_searches_and_closes(browser, served):
     set_viewport(browser, *DESKTOP)
     load(browser, served + "decisions/2020/fix-2020-001/")
     sequence = keyboard_tab_sequence(browser, 3)
-    assert sequence[2][:2] == ("button", "Search") and sequence[2].focus_visible and sequence[2].in_viewport
+    assert (
+        sequence[2][:2] == ("button", "Search")
+        and sequence[2].focus_visible
+        and sequence[2].in_viewport
+    )
     active = browser.switch_to.active_element
     active.send_keys(Keys.ENTER)
     assert browser.switch_to.active_element.get_attribute("id") == "tr-search-q"
@@ -311,7 +356,9 @@ def test_keyboard_opens_searches_and_closes(browser, served):
     assert references(shown_results(browser)) == ["FIX-2020-001"]
     assert parse_qs(urlsplit(browser.current_url).query) == {"q": ["charity"]}
     browser.switch_to.active_element.send_keys(Keys.ESCAPE)
-    WebDriverWait(browser, 5).until(lambda d: d.find_element(By.ID, "tr-search").get_attribute("open") is None)
+    WebDriverWait(browser, 5).until(
+        lambda d: d.find_element(By.ID, "tr-search").get_attribute("open") is None
+    )
     # Closed, the search leaves the address and gives focus back to the button.
     assert urlsplit(browser.current_url).query == ""
     assert browser.switch_to.active_element.text == "Search"
@@ -326,6 +373,8 @@ def test_search_with_results_passes_axe(browser, served, width):
     # The refine panel open too, its facets counted, so axe sees every control of the dialog.
     browser.find_element(By.CSS_SELECTOR, ".tr-search__refine > summary").click()
     status = Select(browser.find_element(By.ID, "tr-search-status"))
-    WebDriverWait(browser, 10).until(lambda d: len(status.options) > 1 and "(" in status.options[1].text)
+    WebDriverWait(browser, 10).until(
+        lambda d: len(status.options) > 1 and "(" in status.options[1].text
+    )
     violations = run_axe(browser)
     assert violations == [], format_violations(violations)

@@ -13,14 +13,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURE_BASE_PATH, SOURCE_DATE_EPOCH, build_site, copy_site
 from test_site import parse
 
 BROKEN_STATUS = ("decisions/2020/FIX-2020-001.yaml", "status: approved", "status: aproved")
 BROKEN_AMOUNT = ("decisions/2020/FIX-2020-002.yaml", "amount: ", "amount: '£' # ")
 ERRORS = [
-    "decisions/2020/FIX-2020-001.yaml:8:9: error: status: 'aproved' is not one of: approved, rejected, "
+    "decisions/2020/FIX-2020-001.yaml:8:9: error: status: 'aproved' is not one of: approved, "
+    "rejected, "
     "deferred, withdrawn, noted, endorsed (did you mean 'approved'?)",
 ]
 
@@ -103,7 +103,10 @@ def test_serve_shows_every_error_at_every_address_then_the_site_once_fixed(serve
 
     # A second mistake, in another file, joins the list on the next rebuild.
     edit(site, BROKEN_AMOUNT)
-    html = wait_for(lambda: (html := get(base)[1]) and len(error_lines(html) or []) == 2 and html, "the second error")
+    html = wait_for(
+        lambda: (html := get(base)[1]) and len(error_lines(html) or []) == 2 and html,
+        "the second error",
+    )
     assert error_lines(html)[0] == ERRORS[0]
     assert (
         error_lines(html)[1].startswith("decisions/2020/FIX-2020-002.yaml:")
@@ -112,12 +115,17 @@ def test_serve_shows_every_error_at_every_address_then_the_site_once_fixed(serve
 
     edit(site, BROKEN_STATUS, undo=True)
     edit(site, BROKEN_AMOUNT, undo=True)
-    html = wait_for(lambda: (html := get(base)[1]) and error_lines(html) is None and html, "the site after the fix")
+    html = wait_for(
+        lambda: (html := get(base)[1]) and error_lines(html) is None and html,
+        "the site after the fix",
+    )
     doc = parse(html)
     assert doc.find("h1").text == "Example decisions"
     status, page = get(base + "decisions/2020/fix-2020-001/")
     assert (
-        status == 200 and error_lines(page) is None and parse(page).find("h1").text == "Grants to three victim services"
+        status == 200
+        and error_lines(page) is None
+        and parse(page).find("h1").text == "Grants to three victim services"
     )
 
 

@@ -17,17 +17,30 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import conftest
 import pytest
 from bs4 import BeautifulSoup
-
-import conftest
 from conftest import CANARIES, FIXTURE_BASE_PATH, FIXTURE_SITE, build_site, copy_site, site_files
 
 # ---------------------------------------------------------------------------
 # A small DOM, enough to ask "which links, which rows, which text" of a page
 # ---------------------------------------------------------------------------
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class Element:
@@ -48,7 +61,9 @@ class Element:
             if isinstance(child, Element):
                 yield from child.iter()
 
-    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> list[Element]:
+    def find_all(
+        self, tag: str | None = None, cls: str | None = None, **attrs: str
+    ) -> list[Element]:
         return [
             e
             for e in self.iter()
@@ -164,9 +179,15 @@ def link_target(from_url: str, href: str) -> tuple[str, str]:
     parts = urlsplit(href)
     base = FIXTURE_BASE_PATH + from_url
     resolved = posixpath.normpath(
-        posixpath.join(posixpath.dirname(base) if not base.endswith("/") else base, unquote(parts.path))
+        posixpath.join(
+            posixpath.dirname(base) if not base.endswith("/") else base, unquote(parts.path)
+        )
     )
-    if parts.path.endswith("/") or parts.path in ("", ".") or resolved + "/" == FIXTURE_BASE_PATH.rstrip("/") + "/":
+    if (
+        parts.path.endswith("/")
+        or parts.path in ("", ".")
+        or resolved + "/" == FIXTURE_BASE_PATH.rstrip("/") + "/"
+    ):
         resolved = resolved.rstrip("/") + "/"
     if not parts.path:
         resolved = base
@@ -178,7 +199,8 @@ def link_target(from_url: str, href: str) -> tuple[str, str]:
 
 def rows(table: Element) -> list[list[str]]:
     return [
-        [cell.text for cell in tr.find_all() if cell.tag in ("td", "th")] for tr in table.find("tbody").find_all("tr")
+        [cell.text for cell in tr.find_all() if cell.tag in ("td", "th")]
+        for tr in table.find("tbody").find_all("tr")
     ]
 
 
@@ -238,7 +260,10 @@ def test_decision_page_tags_and_category_link(page):
 
 def test_decision_page_summary_and_decision_sections(page):
     doc = page(DECISION)
-    assert section_after(doc, "summary").text == "Grants to three services supporting victims of domestic abuse."
+    assert (
+        section_after(doc, "summary").text
+        == "Grants to three services supporting victims of domestic abuse."
+    )
     assert section_after(doc, "summary").find("strong").text == "domestic abuse"
     assert section_after(doc, "decision").text == "The Commissioner approved three grants."
 
@@ -251,7 +276,9 @@ def key_facts(doc: Element) -> Element:
 
 
 def test_money_is_formatted_with_pound_sign_and_pence(page):
-    amount = [div for div in key_facts(page(DECISION)).find_all("div") if div.find("dt").text == "Amount"]
+    amount = [
+        div for div in key_facts(page(DECISION)).find_all("div") if div.find("dt").text == "Amount"
+    ]
     assert [div.find("dd").text for div in amount] == ["£30,000.50"]
 
 
@@ -315,7 +342,10 @@ def test_superseded_by_is_shown_on_the_older_decision(page):
     older = content(page("decisions/2020/fix-2020-004/"))
     notice = [n for n in older.find_all("div", cls="admonition") if "Superseded" in n.text]
     assert len(notice) == 1 and "superseded by FIX-2020-003" in notice[0].text
-    assert link_target("decisions/2020/fix-2020-004/", notice[0].find("a")["href"])[0] == "decisions/2020/fix-2020-003/"
+    assert (
+        link_target("decisions/2020/fix-2020-004/", notice[0].find("a")["href"])[0]
+        == "decisions/2020/fix-2020-003/"
+    )
     newer = content(page("decisions/2020/fix-2020-003/"))
     assert "replaces FIX-2020-004" in newer.text
     assert not [n for n in newer.find_all("div", cls="admonition") if "Superseded" in n.text]
@@ -336,14 +366,18 @@ def test_exempt_part_shows_title_and_reason_but_not_content(page, site_text, sit
 
 def test_edit_button_opens_the_yaml_record(page):
     edit = content(page(DECISION)).find("a", rel="edit")
-    assert edit["href"] == "https://github.com/example/site/edit/main/decisions/2020/FIX-2020-001.yaml"
+    assert (
+        edit["href"] == "https://github.com/example/site/edit/main/decisions/2020/FIX-2020-001.yaml"
+    )
     # It names a file that exists in the repository, not a generated page.
     assert (FIXTURE_SITE / edit["href"].split("/edit/main/", 1)[1]).is_file()
 
 
 def test_edit_button_of_a_written_page_still_opens_its_markdown(page):
     edit = content(page("toolkit/cycle/analyse/")).find("a", rel="edit")
-    assert edit["href"] == "https://github.com/example/site/edit/main/content/toolkit/cycle/analyse.md"
+    assert (
+        edit["href"] == "https://github.com/example/site/edit/main/content/toolkit/cycle/analyse.md"
+    )
 
 
 def structured_data(doc: Element) -> dict:
@@ -357,11 +391,18 @@ def test_json_ld_describes_a_report_with_a_monetary_grant(page):
     assert data["@context"] == "https://schema.org"
     assert "Report" in data["@type"]
     assert data["identifier"] == "FIX-2020-001"
-    assert data["url"] == "https://example.org/our-business/making-decisions/decisions/2020/fix-2020-001/"
+    assert (
+        data["url"]
+        == "https://example.org/our-business/making-decisions/decisions/2020/fix-2020-001/"
+    )
     grant = data["funding"]
     assert grant["@type"] == "MonetaryGrant"
     assert grant["amount"] == {"@type": "MonetaryAmount", "value": 30000.5, "currency": "GBP"}
-    assert [r["name"] for r in grant["recipient"]] == ["First Charity", "Second Charity", "Third Charity"]
+    assert [r["name"] for r in grant["recipient"]] == [
+        "First Charity",
+        "Second Charity",
+        "Third Charity",
+    ]
 
 
 def test_json_ld_of_a_hostile_title_stays_inside_its_script(page):
@@ -423,7 +464,9 @@ def test_register_rows_link_their_titles_to_decision_pages(page):
         reference, _, title = (td.text for td in tr.find_all("td")[:3])
         (a,) = tr.find_all("a")
         assert a.text == title
-        assert link_target("decisions/2020/", a["href"])[0] == f"decisions/2020/{reference.lower()}/"
+        assert (
+            link_target("decisions/2020/", a["href"])[0] == f"decisions/2020/{reference.lower()}/"
+        )
 
 
 @pytest.mark.parametrize(
@@ -445,7 +488,9 @@ def test_no_page_for_a_category_without_published_decisions(site):
 
 
 def test_decisions_index_links_every_year_and_category(page):
-    targets = {link_target("decisions/", a["href"])[0] for a in content(page("decisions/")).find_all("a")}
+    targets = {
+        link_target("decisions/", a["href"])[0] for a in content(page("decisions/")).find_all("a")
+    }
     assert {
         "decisions/2020/",
         "decisions/2021/",
@@ -484,7 +529,12 @@ def test_funding_table_rows_and_year_on_year_change(page):
 
 def test_funding_table_totals_row(page):
     total = funding_table(page(FUNDING)).find("tfoot").find("tr")
-    assert [c.text for c in total.find_all() if c.tag in ("th", "td")] == ["Total", "Not known", "£141,000.00", ""]
+    assert [c.text for c in total.find_all() if c.tag in ("th", "td")] == [
+        "Total",
+        "Not known",
+        "£141,000.00",
+        "",
+    ]
 
 
 def stream_section(doc: Element, stream: str) -> Element:
@@ -494,9 +544,12 @@ def stream_section(doc: Element, stream: str) -> Element:
 def test_decisions_charged_to_a_stream_with_their_sum_next_to_the_allocation(page):
     victims = stream_section(page(FUNDING), "victims-fund").find("table")
     assert (
-        victims.find("caption").text == "Victims fund, 2020/21: £30,000.50 decided against an allocation of £120,000.00"
+        victims.find("caption").text
+        == "Victims fund, 2020/21: £30,000.50 decided against an allocation of £120,000.00"
     )
-    assert rows(victims) == [["FIX-2020-001", "1 May 2020", "Grants to three victim services", "£30,000.50"]]
+    assert rows(victims) == [
+        ["FIX-2020-001", "1 May 2020", "Grants to three victim services", "£30,000.50"]
+    ]
 
 
 def test_withdrawn_decisions_are_not_charged_to_a_stream(page):
@@ -513,7 +566,11 @@ def test_overspent_stream_has_a_visible_warning(page):
 
 
 def test_overspent_stream_warns_in_the_build_log(fixture_build):
-    warnings = [line for line in fixture_build.stderr.splitlines() if "WARNING" in line and "safety-fund" in line]
+    warnings = [
+        line
+        for line in fixture_build.stderr.splitlines()
+        if "WARNING" in line and "safety-fund" in line
+    ]
     assert len(warnings) == 1 and "£35,000.01" in warnings[0] and "£20,000.00" in warnings[0]
     assert "victims-fund" not in fixture_build.stderr
 
@@ -564,7 +621,9 @@ def test_toolkit_document_shows_owner_reviews_and_download(site, page):
     }
     download = content(doc).find("p", cls="tr-downloads").find("a")
     target, _ = link_target("toolkit/cycle/analyse/", download["href"])
-    assert (site / target).read_bytes() == (FIXTURE_SITE / "content/toolkit/cycle/needs-template.csv").read_bytes()
+    assert (site / target).read_bytes() == (
+        FIXTURE_SITE / "content/toolkit/cycle/needs-template.csv"
+    ).read_bytes()
 
 
 def test_internal_toolkit_document_and_its_attachment_are_not_built(site):
@@ -574,7 +633,13 @@ def test_internal_toolkit_document_and_its_attachment_are_not_built(site):
 
 def test_home_shows_latest_decisions_and_funding_headline(page):
     doc = page("")
-    assert references(register(doc)) == ["FIX-2021-001", "FIX-2020-004", "FIX-2020-003", "FIX-2020-002", "FIX-2020-001"]
+    assert references(register(doc)) == [
+        "FIX-2021-001",
+        "FIX-2020-004",
+        "FIX-2020-003",
+        "FIX-2020-002",
+        "FIX-2020-001",
+    ]
     headline = section_after(doc, "funding-headline")
     assert headline.text == "Funding streams: £141,000.00 in 2020/21"
     assert link_target("", headline.find("a")["href"])[0] == FUNDING
@@ -637,9 +702,13 @@ def test_shared_navigation_is_what_material_renders_for_each_page(site, tmp_path
 
     monkeypatch.setattr(TransparencyPlugin, "on_page_context", unshared)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", conftest.SOURCE_DATE_EPOCH)
-    build(load_config(config_file=str(FIXTURE_SITE / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    build(
+        load_config(config_file=str(FIXTURE_SITE / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    )
     for html_path in html_pages(site):
-        assert (tmp_path / "site" / html_path).read_bytes() == (site / html_path).read_bytes(), html_path
+        assert (tmp_path / "site" / html_path).read_bytes() == (site / html_path).read_bytes(), (
+            html_path
+        )
 
 
 def test_nav_check_recognises_decision_pages():
@@ -703,7 +772,12 @@ def test_links_leaving_the_sub_path_are_caught():
 
 def test_no_withheld_string_in_any_built_file(site_text):
     assert len(site_text) > 20
-    leaks = [(str(path), canary) for path, text in site_text.items() for canary in CANARIES if canary in text]
+    leaks = [
+        (str(path), canary)
+        for path, text in site_text.items()
+        for canary in CANARIES
+        if canary in text
+    ]
     assert not leaks
 
 
@@ -719,7 +793,10 @@ def test_hostile_title_shows_as_text_everywhere_it_is_printed(site, page):
     shown = '<script>alert("title")</script> Contract just over the threshold'
     assert doc.find("title").text.startswith("FIX-2020-002: " + shown)
     assert doc.find("h1").text == shown
-    assert shown in doc.find("div", cls="md-header__topic", **{"data-md-component": "header-topic"}).text
+    assert (
+        shown
+        in doc.find("div", cls="md-header__topic", **{"data-md-component": "header-topic"}).text
+    )
     for crumbs in doc.find_all("nav", cls="md-path"):
         assert "<script" not in crumbs.raw_text or shown in crumbs.text
 
@@ -730,7 +807,9 @@ def test_hostile_title_is_escaped_in_every_file(site_text):
 
 
 def test_meta_description_is_plain_text(page):
-    description = [m for m in page(XSS).find_all("meta") if m["name"] == "description"][0]["content"]
+    description = [m for m in page(XSS).find_all("meta") if m["name"] == "description"][0][
+        "content"
+    ]
     assert description.startswith("A contract.")
     assert "<" not in description and "onerror" not in description and "alert" not in description
 
@@ -785,14 +864,18 @@ def dated_copy(tmp_path):
         ("1589068800", "2020-05-10", True),  # the day it was published
     ],
 )
-def test_build_date_from_source_date_epoch_embargoes_a_decision(dated_copy, tmp_path, monkeypatch, epoch, day, shown):
+def test_build_date_from_source_date_epoch_embargoes_a_decision(
+    dated_copy, tmp_path, monkeypatch, epoch, day, shown
+):
     assert "build_date" not in (dated_copy / "mkdocs.yml").read_text()
     monkeypatch.setattr(conftest, "SOURCE_DATE_EPOCH", epoch)
     out = tmp_path / "out"
     result = build_site(dated_copy, out)
     assert result.returncode == 0, result.stderr
     assert (out / DECISION / "index.html").is_file() is shown
-    mentioned = [p for p, text in site_files(out).items() if "FIX-2020-001" in text or "fix-2020-001" in text]
+    mentioned = [
+        p for p, text in site_files(out).items() if "FIX-2020-001" in text or "fix-2020-001" in text
+    ]
     assert bool(mentioned) is shown, mentioned
 
 
@@ -802,7 +885,10 @@ def test_a_validation_error_fails_mkdocs_build_with_the_validators_message(tmp_p
     record.write_text(record.read_text().replace("date: 2020-06-02", "date: 2020-13-45"))
     built = build_site(source, tmp_path / "out")
     validated = subprocess.run(
-        [str(Path(sys.executable).parent / "transparency"), "validate"], cwd=source, capture_output=True, text=True
+        [str(Path(sys.executable).parent / "transparency"), "validate"],
+        cwd=source,
+        capture_output=True,
+        text=True,
     )
     assert built.returncode != 0 and validated.returncode != 0
     message = "decisions/2020/FIX-2020-003.yaml:3:7: error: date: '2020-13-45' is not a valid date"
@@ -820,7 +906,8 @@ def test_documents_are_published_where_files_dir_says(tmp_path):
     config = source / "mkdocs.yml"
     config.write_text(
         config.read_text().replace(
-            "      reference_prefix: FIX\n", "      reference_prefix: FIX\n      files_dir: documents\n"
+            "      reference_prefix: FIX\n",
+            "      reference_prefix: FIX\n      files_dir: documents\n",
         )
     )
     out = tmp_path / "site"

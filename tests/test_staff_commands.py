@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_build import make_targets
 
 from generator import newrecord
-from test_build import make_targets
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = [REPO / "README.md", REPO / "content" / "publishing.md"]
@@ -38,7 +38,9 @@ def commands(block: str) -> list[list[str]]:
     found = []
     for line in joined(block):
         # A command substitution's value is a word of the command it is in.
-        lexer = shlex.shlex(re.sub(r"\$\([^)]*\)", "VALUE", line), posix=True, punctuation_chars="&|;")
+        lexer = shlex.shlex(
+            re.sub(r"\$\([^)]*\)", "VALUE", line), posix=True, punctuation_chars="&|;"
+        )
         lexer.whitespace_split = True
         lexer.commenters = "#"
         words: list[str] = []
@@ -66,13 +68,17 @@ def test_every_command_in_the_docs_is_a_make_target_or_an_outside_tool(doc):
             elif words[:2] == ["transparency", "init"]:
                 continue  # run where another office installed the package, before its repository exists
             else:
-                assert words[0] in OUTSIDE_TOOLS, f"{doc.name}: {' '.join(words)}: use a make target"
+                assert words[0] in OUTSIDE_TOOLS, (
+                    f"{doc.name}: {' '.join(words)}: use a make target"
+                )
     assert found
 
 
 def staff_guide_command(start: str) -> str:
     """The command of the staff guide that starts with these words, exactly as printed there."""
-    lines = [line for block in shell_blocks(REPO / "content" / "publishing.md") for line in joined(block)]
+    lines = [
+        line for block in shell_blocks(REPO / "content" / "publishing.md") for line in joined(block)
+    ]
     (command,) = [line for line in lines if line.startswith(start)]
     return command
 
@@ -95,7 +101,13 @@ def repository(tmp_path):
 def shell(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
     return subprocess.run(
-        ["bash", "-c", command], cwd=cwd, capture_output=True, text=True, encoding="utf-8", env=env, timeout=300
+        ["bash", "-c", command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=300,
     )
 
 
@@ -110,18 +122,25 @@ def test_the_staff_guide_from_new_record_to_valid_record(repository):
 
     # The command it prints, and the one in the file's own comment, work as printed.
     hint = result.stdout.splitlines()[-1]
-    assert hint == "fill it in, then check it with: make validate FILES=decisions/2021/WYPCC-2021-001.yaml"
+    assert (
+        hint
+        == "fill it in, then check it with: make validate FILES=decisions/2021/WYPCC-2021-001.yaml"
+    )
     check = hint.split(": ", 1)[1]
     assert f"# Check it, in the repository's folder, with: {check}\n" in record.read_text("utf-8")
     untouched = shell(check, repository)
     assert untouched.returncode != 0
     assert untouched.stderr.splitlines()[0] == (
-        "decisions/2021/WYPCC-2021-001.yaml:13:10: error: summary: still holds the template's guidance "
+        "decisions/2021/WYPCC-2021-001.yaml:13:10: error: summary: still holds the template's "
+        "guidance "
         f"'{newrecord.GUIDANCE['summary']}': replace it with the decision's own text"
     )
 
     record.write_text(
-        record.read_text("utf-8").replace(newrecord.GUIDANCE["summary"], "A grant for the evening helpline."), "utf-8"
+        record.read_text("utf-8").replace(
+            newrecord.GUIDANCE["summary"], "A grant for the evening helpline."
+        ),
+        "utf-8",
     )
     validate = staff_guide_command("make validate ")
     assert validate == check
@@ -130,10 +149,14 @@ def test_the_staff_guide_from_new_record_to_valid_record(repository):
     assert result.stderr.splitlines()[-1].startswith("0 error(s), 0 warning(s) in 8 decisions")
 
     # The staff guide's example message, with the status misspelt.
-    record.write_text(record.read_text("utf-8").replace("status: approved", "status: aproved"), "utf-8")
+    record.write_text(
+        record.read_text("utf-8").replace("status: approved", "status: aproved"), "utf-8"
+    )
     guide = (REPO / "content" / "publishing.md").read_text("utf-8")
     message = shell(validate, repository).stderr.splitlines()[0]
-    assert message.startswith("decisions/2021/WYPCC-2021-001.yaml:11:9: error: status: 'aproved' is")
+    assert message.startswith(
+        "decisions/2021/WYPCC-2021-001.yaml:11:9: error: status: 'aproved' is"
+    )
     assert " ".join(message.split()) in " ".join(guide.replace("`", "").split())
 
 
@@ -142,25 +165,34 @@ def test_validate_takes_paths_from_the_records_folder_too(repository):
     result = shell("../../.venv/bin/transparency validate WYPCC-2020-004.yaml", folder)
     assert result.returncode == 0, result.stderr
     # Only that record's warning, at the path CI and editors use (from the repository's folder).
-    assert result.stderr.splitlines()[0].startswith("decisions/2020/WYPCC-2020-004.yaml:74:1: warning: procurement:")
+    assert result.stderr.splitlines()[0].startswith(
+        "decisions/2020/WYPCC-2020-004.yaml:74:1: warning: procurement:"
+    )
     record = folder / "WYPCC-2020-004.yaml"
-    record.write_text(record.read_text("utf-8").replace("status: approved", "status: aproved"), "utf-8")
+    record.write_text(
+        record.read_text("utf-8").replace("status: approved", "status: aproved"), "utf-8"
+    )
     for cwd, path in (
         (folder, "WYPCC-2020-004.yaml"),
         (repository, "decisions/2020/WYPCC-2020-004.yaml"),
         (repository / "content", "../decisions/2020/WYPCC-2020-004.yaml"),
     ):
-        result = shell(f"{os.path.relpath(repository / '.venv/bin/transparency', cwd)} validate {path}", cwd)
+        result = shell(
+            f"{os.path.relpath(repository / '.venv/bin/transparency', cwd)} validate {path}", cwd
+        )
         assert result.returncode == 1, (cwd, result.stderr)
         assert [line for line in result.stderr.splitlines() if ": error: " in line] == [
-            "decisions/2020/WYPCC-2020-004.yaml:11:9: error: status: 'aproved' is not one of: approved, rejected, "
+            "decisions/2020/WYPCC-2020-004.yaml:11:9: error: status: 'aproved' is not one of: "
+            "approved, rejected, "
             "deferred, withdrawn, noted, endorsed (did you mean 'approved'?)"
         ], cwd
 
 
 def test_make_validate_options_from_the_readme(repository):
     strict = shell("make validate OPTIONS=--strict", repository)
-    assert strict.returncode != 0 and "0 error(s)" in strict.stderr  # the example content has warnings
+    assert (
+        strict.returncode != 0 and "0 error(s)" in strict.stderr
+    )  # the example content has warnings
     short = shell("make validate", repository)
     verbose = shell("make validate OPTIONS=--verbose", repository)
     assert short.returncode == verbose.returncode == 0
@@ -186,7 +218,8 @@ def test_make_site_builds_the_example_with_no_warning_from_mkdocs(repository):
 
 
 GROUP = re.compile(
-    r"^(?P<count>\d+) warnings: (?P<kind>.+), the first at (?P<first>\S+:\d+:\d+) \(make validate OPTIONS=--verbose lists them all\)$"
+    r"^(?P<count>\d+) warnings: (?P<kind>.+), the first at (?P<first>\S+:\d+:\d+) \(make validate "
+    r"OPTIONS=--verbose lists them all\)$"
 )
 HEADER = re.compile(r"^(?P<count>\d+) warnings: (?P<kind>.+)$")
 SUMMARY = re.compile(r"^(?P<errors>\d+) error\(s\), (?P<warnings>\d+) warning\(s\) in ")
@@ -194,12 +227,17 @@ SUMMARY = re.compile(r"^(?P<errors>\d+) error\(s\), (?P<warnings>\d+) warning\(s
 
 def test_errors_first_then_warnings_counted_by_kind_then_a_summary(repository):
     record = repository / "decisions/2020/WYPCC-2020-006.yaml"
-    record.write_text(record.read_text("utf-8").replace("status: approved", "status: aproved"), "utf-8")
+    record.write_text(
+        record.read_text("utf-8").replace("status: approved", "status: aproved"), "utf-8"
+    )
     short = shell("make validate", repository).stderr.splitlines()
     verbose = shell("make validate OPTIONS=--verbose", repository).stderr.splitlines()
     short = [line for line in short if not line.startswith("make:")]
     verbose = [line for line in verbose if not line.startswith("make:")]
-    assert short[0].startswith("decisions/2020/WYPCC-2020-006.yaml:") and ": error: status: 'aproved'" in short[0]
+    assert (
+        short[0].startswith("decisions/2020/WYPCC-2020-006.yaml:")
+        and ": error: status: 'aproved'" in short[0]
+    )
     summary = SUMMARY.match(short[-1])
     assert summary and summary["errors"] == "1" and verbose[-1] == short[-1]
     groups = {m["kind"]: m for line in short[1:-1] if (m := GROUP.match(line))}
@@ -211,6 +249,8 @@ def test_errors_first_then_warnings_counted_by_kind_then_a_summary(repository):
     for kind, group in groups.items():
         start = verbose.index(f"{group['count']} warnings: {kind}")
         listed = verbose[start + 1 : start + 1 + int(group["count"])]
-        assert all(": warning: " in line for line in listed) and listed[0].startswith(group["first"] + ": warning: ")
+        assert all(": warning: " in line for line in listed) and listed[0].startswith(
+            group["first"] + ": warning: "
+        )
     assert all(line in verbose for line in singles)
     assert len([line for line in verbose if ": warning: " in line]) == int(summary["warnings"])

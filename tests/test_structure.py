@@ -26,7 +26,9 @@ def imports(module: Path) -> tuple[set[str], set[str]]:
             if node.module.startswith("generator."):
                 own.add(node.module.split(".")[1])
         elif isinstance(node, ast.ImportFrom):
-            own |= {node.module.split(".")[0]} if node.module else {alias.name for alias in node.names}
+            own |= (
+                {node.module.split(".")[0]} if node.module else {alias.name for alias in node.names}
+            )
     return packages, own
 
 
@@ -39,7 +41,9 @@ def test_the_front_ends_are_modules_of_the_package():
     assert FRONT_ENDS <= {path.stem for path in PACKAGE.glob("*.py")}
 
 
-@pytest.mark.parametrize("module", sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem not in FRONT_ENDS))
+@pytest.mark.parametrize(
+    "module", sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem not in FRONT_ENDS)
+)
 def test_the_core_imports_nothing_from_mkdocs(module):
     packages, own = imports(PACKAGE / f"{module}.py")
     assert not packages & set(MKDOCS), f"generator/{module}.py imports {packages & set(MKDOCS)}"
@@ -56,7 +60,9 @@ def test_no_two_modules_import_each_other():
 def test_a_cycle_is_found(tmp_path):
     """The check above would see the cycle load.py and validate.py once made, even through an
     import inside a function."""
-    (tmp_path / "load.py").write_text("from . import schema\n\ndef load():\n    from . import validate\n")
+    (tmp_path / "load.py").write_text(
+        "from . import schema\n\ndef load():\n    from . import validate\n"
+    )
     (tmp_path / "validate.py").write_text("from .load import load\n")
     (tmp_path / "schema.py").write_text("")
     with pytest.raises(graphlib.CycleError):

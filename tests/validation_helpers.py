@@ -17,8 +17,8 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from generator.cli import main
 from generator.check import check
+from generator.cli import main
 from generator.records import Records
 from generator.settings import read_settings
 
@@ -28,10 +28,12 @@ REPO = Path(__file__).parent.parent
 
 # path:line:column: severity: [field: ]message
 DIAGNOSTIC = re.compile(
-    r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning): (?P<rest>.+)$"
+    r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning): "
+    r"(?P<rest>.+)$"
 )
 SUMMARY = re.compile(
-    r"^(?P<errors>\d+) error\(s\), (?P<warnings>\d+) warning\(s\) in \d+ decisions, \d+ funding tables, \d+ toolkit documents$"
+    r"^(?P<errors>\d+) error\(s\), (?P<warnings>\d+) warning\(s\) in \d+ decisions, \d+ funding "
+    r"tables, \d+ toolkit documents$"
 )
 
 
@@ -44,7 +46,9 @@ def make_site(tmp_path: Path, case: str | None = None) -> Path:
     site = tmp_path / "site"
     shutil.copytree(BASE, site)
     if case is not None:
-        shutil.copytree(BROKEN / case, site, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
+        shutil.copytree(
+            BROKEN / case, site, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt")
+        )
     return site
 
 
@@ -73,7 +77,9 @@ def run_cli(*args: str, site: Path | None = None) -> Result:
 def run_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """`transparency ARGS` as a separate process, as CI runs it."""
     command = [sys.executable, "-c", "from generator.cli import main; main()", *args]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=120)
+    return subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=120
+    )
 
 
 def diagnostic_lines(output: str) -> list[str]:
@@ -91,7 +97,9 @@ def assert_position_exists(site: Path, line: str) -> None:
     rows = re.split(r"\r\n|\n", text)
     row, column = int(m["line"]), int(m["column"])
     assert 1 <= row <= len(rows), f"{line}: the file has {len(rows)} lines"
-    assert 1 <= column <= len(rows[row - 1]) + 1, f"{line}: line {row} has {len(rows[row - 1])} characters"
+    assert 1 <= column <= len(rows[row - 1]) + 1, (
+        f"{line}: line {row} has {len(rows[row - 1])} characters"
+    )
 
 
 # A valid record a member of staff might add to the base site; tests change one thing in it.
