@@ -54,6 +54,23 @@ PLACES = [
     "Wetherton",
     "Fellgate",
 ]
+PROVIDER_FIELDS = [
+    "Women’s Aid",
+    "Victim Support",
+    "Youth Trust",
+    "Recovery",
+    "Community Safety",
+    "Advocacy",
+    "Mediation",
+    "Wellbeing",
+]
+GROUPS = ["Internal Commissioning Group", "Joint Audit Committee", "Ethics Panel"]
+POLICIES = [
+    "gifts and hospitality",
+    "complaints reviews",
+    "publication of information",
+    "data protection",
+]
 PROVIDER_KINDS = [
     "CIC",
     "Trust",
@@ -445,7 +462,8 @@ HAND_PAGES = {
 
 
 def _specified(text: str) -> str:
-    """The repository's Specified Information map, for the fictional office, with every item published."""
+    """The repository's Specified Information map, for the fictional office, with every item
+    published."""
     text = text.replace("westyorkshire-pcc.gov.uk", "exampleshire-pcc.gov.uk")
     return re.sub(
         r"^( +)status: not-yet-published$",
@@ -511,7 +529,9 @@ class _Writer:
         return seq[self.rng.randrange(len(seq))]
 
     def provider(self) -> str:
-        return f"{self.pick(PLACES)} {self.pick(['Women’s Aid', 'Victim Support', 'Youth Trust', 'Recovery', 'Community Safety', 'Advocacy', 'Mediation', 'Wellbeing'])} {self.pick(PROVIDER_KINDS)}"
+        place = self.pick(PLACES)
+        field = self.pick(PROVIDER_FIELDS)
+        return f"{place} {field} {self.pick(PROVIDER_KINDS)}"
 
     def org_id(self) -> str:
         if self.rng.random() < 0.6:
@@ -571,7 +591,8 @@ class _Writer:
         body = self.pick(
             ["Internal Commissioning Group", "Executive Board", "Joint Independent Audit Committee"]
         )
-        return f"The {body} considered the proposal on {_long_date(day - dt.timedelta(days=self.rng.randrange(7, 60)))}."
+        considered = day - dt.timedelta(days=self.rng.randrange(7, 60))
+        return f"The {body} considered the proposal on {_long_date(considered)}."
 
     def implications(self, amount: float | None, stream: str | None) -> dict[str, str]:
         parts = {
@@ -768,8 +789,8 @@ def _decision(
     else:  # governance, policy
         title = w.pick(
             [
-                f"Terms of reference for the {w.pick(['Internal Commissioning Group', 'Joint Audit Committee', 'Ethics Panel'])}",
-                f"Policy on {w.pick(['gifts and hospitality', 'complaints reviews', 'publication of information', 'data protection'])}",
+                f"Terms of reference for the {w.pick(GROUPS)}",
+                f"Policy on {w.pick(POLICIES)}",
                 f"{phrase.capitalize()} strategy {day.year} to {day.year + 3}",
                 "Scheme of consent and delegation",
             ]
@@ -844,9 +865,13 @@ def _decision(
     else:
         decision_text = _paragraphs(
             {
-                "rejected": f"Not to approve {subject}. The Commissioner was not satisfied that it offered value for money.",
-                "deferred": f"To defer a decision on {subject} until further information on costs and demand is available.",
-                "withdrawn": f"The proposal for {subject} was withdrawn by officers before a decision was made.",
+                "rejected": f"Not to approve {subject}. The Commissioner was not satisfied that it "
+                "offered value for money.",
+                "deferred": f"To defer a decision on {subject} until further information on costs "
+                "and demand is available.",
+                "withdrawn": f"The proposal for {subject} was withdrawn by officers before a "
+                "decision "
+                "was made.",
             }[status]
         )
 
@@ -920,7 +945,8 @@ def _decision(
                     ]
                 ),
                 "url",
-                f"https://www.exampleshire-pcc.gov.uk/documents/{reference.lower()}-{rng.randrange(1, 9)}.pdf",
+                "https://www.exampleshire-pcc.gov.uk/documents/"
+                f"{reference.lower()}-{rng.randrange(1, 9)}.pdf",
             )
         )
     if procurement and procurement["route"] != "grant-round" and not documents:
@@ -993,7 +1019,8 @@ def _decision(
 
 
 def _allocation(rng: random.Random, base: float, spent: float) -> str:
-    """An allocation the decisions charged to it fit in, with some headroom (the corpus may be large)."""
+    """An allocation the decisions charged to it fit in, with some headroom (the corpus may be
+    large)."""
     return str(max(round(base), math.ceil(spent * rng.uniform(1.05, 1.3) / 1000) * 1000))
 
 

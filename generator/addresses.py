@@ -45,7 +45,8 @@ def relative_url(target: str, page_url: str) -> str:
 
 
 def absolute_url(site_url: str, path: str) -> str:
-    """A path from the site's root as a full web address, when the site says where it is published."""
+    """A path from the site's root as a full web address, when the site says where it is
+    published."""
     return site_url.rstrip("/") + "/" + path if site_url else path
 
 

@@ -58,7 +58,8 @@ def funding_chart(table: FundingTable) -> Markup:
         'gives the same figures." '
         f'xmlns="http://www.w3.org/2000/svg" focusable="false">'
         + "".join(shapes)
-        + f"</svg><figcaption>{_escape(table.title)}, by financial year. The figures are in the table below.</figcaption></figure>"
+        + f"</svg><figcaption>{_escape(table.title)}, by financial year. The figures are in the "
+        "table below.</figcaption></figure>"
     )
     return Markup(svg)
 

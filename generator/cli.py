@@ -24,7 +24,8 @@ config_option = click.option(
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest mkdocs.yml in start or a folder above, so commands work from a record's folder."""
+    """The nearest mkdocs.yml in start or a folder above, so commands work from a record's
+    folder."""
     for folder in (start, *start.parents):
         if (folder / "mkdocs.yml").is_file():
             return folder / "mkdocs.yml"
@@ -88,10 +89,14 @@ def main() -> None:
 def validate(
     paths: tuple[Path, ...], form: str, strict: bool, verbose: bool, config_file: Path | None
 ) -> None:
-    """Check every record (or only PATHS) and report all problems at once, with the build's warnings."""
+    """Check every record (or only PATHS) and report all problems at once, with the build's
+    warnings."""
     records = check.check(_settings(config_file, form), only=paths or None)
     errors, warnings = len(records.diagnostics.errors), len(records.diagnostics.warnings)
-    counted = f"{len(records.decisions)} decisions, {len(records.funding_tables)} funding tables, {len(records.toolkit)} toolkit documents"
+    counted = (
+        f"{len(records.decisions)} decisions, {len(records.funding_tables)} funding tables, "
+        f"{len(records.toolkit)} toolkit documents"
+    )
     if form == "text":
         for line in for_people(records.diagnostics, verbose=verbose):
             click.echo(line, err=True)
@@ -142,7 +147,8 @@ def new() -> None:
     "--date",
     "date",
     default=None,
-    help="Date the decision was made: 2020-08-01, 01/08/2020 or 1 August 2020 (day first); today if left out.",
+    help="Date the decision was made: 2020-08-01, 01/08/2020 or 1 August 2020 (day first); today "
+    "if left out.",
 )
 @click.option(
     "--prefix",
@@ -174,7 +180,8 @@ def new_decision(
 
 
 class BadDate(click.ClickException):
-    """A date click cannot parse is a mistake in what was typed, as click's own usage errors (exit 2)."""
+    """A date click cannot parse is a mistake in what was typed, as click's own usage errors
+    (exit 2)."""
 
     exit_code = 2
 

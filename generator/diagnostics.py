@@ -35,7 +35,10 @@ class Diagnostic:
         message = (
             (where + self.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         )
-        return f"::{self.severity.value} file={self.path},line={self.line},col={self.column}::{message}"
+        return (
+            f"::{self.severity.value} "
+            f"file={self.path},line={self.line},col={self.column}::{message}"
+        )
 
 
 class Diagnostics(list["Diagnostic"]):

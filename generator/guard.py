@@ -114,7 +114,8 @@ def public_words(raw: bytes) -> list[str]:
 
 
 def _variants(text: str) -> list[tuple[str, ...]]:
-    """The words of a Markdown text as written and as rendered: escapes, links and entities differ."""
+    """The words of a Markdown text as written and as rendered: escapes, links and entities
+    differ."""
     rendered = reader_text(str(markdown_to_html(text)))
     return list(dict.fromkeys(t for t in (tuple(words(text)), tuple(words(rendered))) if t))
 

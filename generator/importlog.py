@@ -122,7 +122,8 @@ def read_map(path: Path) -> LogMap:
 def read_log(
     path: Path, sheet: str | None = None
 ) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
-    """The header and the (row number, cells) of a CSV or XLSX log, numbered as a spreadsheet shows them."""
+    """The header and the (row number, cells) of a CSV or XLSX log, numbered as a spreadsheet shows
+    them."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         try:
@@ -177,7 +178,8 @@ _ORDINAL = re.compile(r"(?<=\d)(st|nd|rd|th)\b", re.I)
 
 
 def to_date(value: Any, *, day_first: bool) -> dt.date:
-    """A date from a spreadsheet cell or the ways logs write one: 01/08/2020, 1 August 2020, 1-Aug-20."""
+    """A date from a spreadsheet cell or the ways logs write one: 01/08/2020, 1 August 2020,
+    1-Aug-20."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -302,7 +304,8 @@ def _for_schema(value: Any) -> Any:
 def _row_record(
     log_map: LogMap, header: list[str], cells: list[Any]
 ) -> tuple[dict[str, Any], dict[str, int], list[tuple[int, str, str]]]:
-    """The record a row makes, the column of each field it filled, and the cells it could not read."""
+    """The record a row makes, the column of each field it filled, and the cells it could not
+    read."""
     record: dict[str, Any] = {}
     for name, value in log_map.defaults.items():
         _set(record, field_path(name), copy.deepcopy(value))

@@ -1,4 +1,5 @@
-"""Turning record values into safe HTML: templates with autoescaping, Markdown through an allow-list."""
+"""Turning record values into safe HTML: templates with autoescaping, Markdown through an
+allow-list."""
 
 from __future__ import annotations
 

@@ -36,7 +36,8 @@ def location(site_dir: Path) -> Path:
 def problem(
     site_dir: Path, settings: Settings, shown: str | None = None, *, others_files: bool = True
 ) -> str | None:
-    """Why the build must not publish into site_dir, in one line (naming it as `shown`); None when it may.
+    """Why the build must not publish into site_dir, in one line (naming it as `shown`); None when
+    it may.
 
     others_files: also refuse a folder holding files that are not a site this generator built
     (off for `mkdocs serve`, whose folder is its own temporary one)."""
@@ -47,9 +48,16 @@ def problem(
     guarded |= {settings.path(name): what for name, what in _SOURCES.items()}
     for folder, what in guarded.items():
         if folder == target or folder.is_relative_to(target):
-            return f"{site_dir}: refusing to publish here: the build replaces this folder whole, and it {'is' if folder == target else 'holds'} {what}: choose another folder, such as site/"
+            return (
+                f"{site_dir}: refusing to publish here: the build replaces this folder whole, and "
+                f"it {'is' if folder == target else 'holds'} {what}: choose another folder, such "
+                "as site/"
+            )
         if what != "the repository's folder" and target.is_relative_to(folder):
-            return f"{site_dir}: refusing to publish inside {what}: choose a folder outside them, such as site/"
+            return (
+                f"{site_dir}: refusing to publish inside {what}: choose a folder outside them, "
+                "such as site/"
+            )
     if (
         others_files
         and target.is_dir()
@@ -126,4 +134,7 @@ def replace(build_dir: Path, site_dir: Path) -> str | None:
         old.rename(target)
         raise
     shutil.rmtree(old)
-    return f"{site_dir}: this system cannot swap folders in one step: the site was missing for a moment while it was replaced"
+    return (
+        f"{site_dir}: this system cannot swap folders in one step: the site was missing for a "
+        "moment while it was replaced"
+    )

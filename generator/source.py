@@ -138,7 +138,10 @@ def _yaml_error_message(exc: yaml.MarkedYAMLError) -> str:
     if problem.startswith("found duplicate anchor"):
         return "the same anchor name is defined twice"
     if problem.startswith("found undefined alias"):
-        return f"an alias refers to an anchor that is not defined ({problem.split('alias', 1)[1].strip()})"
+        return (
+            "an alias refers to an anchor that is not defined "
+            f"({problem.split('alias', 1)[1].strip()})"
+        )
     context = f" {exc.context}" if exc.context else ""
     return f"this is not valid YAML:{context} {problem}".replace("  ", " ")
 
@@ -368,20 +371,32 @@ def number_surprise(text: str) -> str | None:
     body = plain[len(sign) :]
     digits = body.replace(".", "").lstrip("0")
     if body.lower().startswith(("0x", "0o", "0b")):
-        return f"{text} is read as a number in another base (hexadecimal, octal or binary): write the number in decimal, or put it in quotes if it is not a number"
+        return (
+            f"{text} is read as a number in another base (hexadecimal, octal or binary): write the "
+            "number in decimal, or put it in quotes if it is not a number"
+        )
     if ":" in body:
-        return f"{text} is read as a sexagesimal number (base 60, like a time): put it in quotes if it is text, or write the number itself"
+        return (
+            f"{text} is read as a sexagesimal number (base 60, like a time): put it in quotes if "
+            "it is text, or write the number itself"
+        )
     whole = body.split(".")[0]
     if len(whole) > 1 and whole.startswith("0") and whole.isdigit():
         fixed = sign + (whole.lstrip("0") or "0") + body[len(whole) :]
-        return f"{text} starts with a zero, which YAML reads as an octal number: write {fixed} (or put it in quotes if it is a code, not a number)"
+        return (
+            f"{text} starts with a zero, which YAML reads as an octal number: write {fixed} (or "
+            "put it in quotes if it is a code, not a number)"
+        )
     if sign == "-" and body and not digits.strip("eE+-"):
         return f"{text} is minus zero: write 0"
     mantissa = (
         digits.lower().split("e")[0].rstrip("0") if "." in body or "e" in body.lower() else digits
     )
     if len(mantissa.lstrip("0")) > MAX_DIGITS:
-        return f"{text} has more than {MAX_DIGITS} significant digits, more than a number in the open data can hold exactly: check the figure"
+        return (
+            f"{text} has more than {MAX_DIGITS} significant digits, more than a number in the open "
+            "data can hold exactly: check the figure"
+        )
     return None
 
 

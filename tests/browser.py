@@ -595,13 +595,15 @@ let fv = false;
 try { fv = el.matches(':focus-visible'); } catch (e) {}
 return {
   tag: el.tagName.toLowerCase(),
-  text: (el.innerText || el.value || el.getAttribute('aria-label') || el.title || '').trim().replace(/\\s+/g, ' '),
+  text: (el.innerText || el.value || el.getAttribute('aria-label') || el.title || '')
+    .trim().replace(/\\s+/g, ' '),
   href: el.getAttribute('href'),
   focus_visible: fv,
   indicator: Boolean(outline || shadow),
   outline: cs.outlineStyle + ' ' + cs.outlineWidth + ' ' + cs.outlineColor,
   box_shadow: cs.boxShadow,
-  in_viewport: r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth && r.width > 0 && r.height > 0,
+  in_viewport: r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth
+    && r.width > 0 && r.height > 0,
 };
 """
 

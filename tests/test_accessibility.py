@@ -138,7 +138,8 @@ return [...document.body.querySelectorAll('*')]
   .filter(el => !el.closest('.md-sidebar--primary'))
   .filter(el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.right > edge; })
   .filter(el => !scrollsAndFits(el))
-  .map(el => el.tagName.toLowerCase() + '.' + el.className + ': ' + el.textContent.trim().slice(0, 40));
+  .map(el => el.tagName.toLowerCase() + '.' + el.className + ': '
+    + el.textContent.trim().slice(0, 40));
 """
 
 

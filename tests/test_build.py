@@ -211,13 +211,16 @@ def test_guard_matches_exempt_text_however_it_was_escaped_or_wrapped(tmp_path, f
         tmp_path,
         fixture_publication,
         {
-            "page.html": b"<p>The account of <em>First\n   Charity</em> is canaryexempt</p><p>sort code 00&#8209;00-00,"
+            "page.html": b"<p>The account of <em>First\n   Charity</em> is canaryexempt</p><p>sort "
+            b"code 00&#8209;00-00,"
             b" held with the Example Bank &amp; Trust &lt;plc&gt;.</p>",
             "pagefind/fragment/en_1.pf_fragment": gzip.compress(
                 b"pagefind_dcd" + fragment.encode()
             ),
-            "meta.html": b'<meta name="description" content="Sort code 00-00-00, held with the Example Bank &amp; Trust &lt;plc&gt;. More">',
-            "feed.xml": b"<description>&lt;p&gt;First Charity is CANARYEXEMPT sort code 00-00-00&lt;/p&gt;</description>",
+            "meta.html": b'<meta name="description" content="Sort code 00-00-00, held with the '
+            b'Example Bank &amp; Trust &lt;plc&gt;. More">',
+            "feed.xml": b"<description>&lt;p&gt;First Charity is CANARYEXEMPT sort code "
+            b"00-00-00&lt;/p&gt;</description>",
         },
     )
     assert set(found) == {
@@ -238,7 +241,8 @@ def test_guard_names_embargoed_and_internal_records_and_their_addresses(
         {
             "decisions/2021/fix-2021-009/index.html": b"<p>nothing else</p>",
             "title.html": b"<h1>Embargoed decision CANARYEMBARGOTITLE</h1>",
-            "toolkit.html": b"<p>This internal plan mentions CANARYINTERNALBODY and must never be published.</p>",
+            "toolkit.html": b"<p>This internal plan mentions CANARYINTERNALBODY and must never be "
+            b"published.</p>",
             "budget.csv": b"line,amount\nCANARYINTERNALATTACHMENT,1\n",
         },
     )
@@ -276,13 +280,19 @@ def test_guard_finds_a_binary_internal_attachment_copied_whole(tmp_path):
 
 
 INTERNAL_TEXT = "the text of the internal document 'Internal work plan CANARYINTERNALTITLE'"
-TEMPLATE_TEXT = "Record the decisions you make and the reasons for them, so that the group can rely on them later."
+TEMPLATE_TEXT = (
+    "Record the decisions you make and the reasons for them, so that the group can rely on them "
+    "later."
+)
 
 
 def test_guard_finds_internal_text_copied_into_a_public_document(tmp_path):
     publication = publish(load.load(read_settings(FIXTURE_SITE / "mkdocs.yml")))
     [internal] = publication.withheld.internal
-    internal.body = f"{TEMPLATE_TEXT}\n\nThe Head of Commissioning retires in March 2022; the post will not be filled.\n"
+    internal.body = (
+        f"{TEMPLATE_TEXT}\n\nThe Head of Commissioning retires in March 2022; the post will not be "
+        "filled.\n"
+    )
     publication.toolkit[0].body += f"\n{TEMPLATE_TEXT}\n"
     found = scan(
         tmp_path, publication, {"toolkit/analyse/index.html": f"<p>{TEMPLATE_TEXT}</p>".encode()}
@@ -293,7 +303,10 @@ def test_guard_finds_internal_text_copied_into_a_public_document(tmp_path):
 def test_guard_ignores_only_the_text_an_internal_document_declares_it_shares(tmp_path):
     publication = publish(load.load(read_settings(FIXTURE_SITE / "mkdocs.yml")))
     [internal] = publication.withheld.internal
-    internal.body = f"{TEMPLATE_TEXT}\n\nThe Head of Commissioning retires in March 2022; the post will not be filled.\n"
+    internal.body = (
+        f"{TEMPLATE_TEXT}\n\nThe Head of Commissioning retires in March 2022; the post will not be "
+        "filled.\n"
+    )
     internal.shared_text = [TEMPLATE_TEXT]
     publication.toolkit[0].body += f"\n{TEMPLATE_TEXT}\n"
     found = scan(
@@ -321,7 +334,8 @@ def test_guard_catches_part_of_a_long_text_but_not_common_words(tmp_path):
         publication,
         {
             "partial.html": b"<p>We note: their bank guarantee is held by an insurer in Leeds.</p>",
-            "common.html": b"<p>The preferred bidder offered a price. The bank is held in Leeds.</p>",
+            "common.html": b"<p>The preferred bidder offered a price. The bank is held in "
+            b"Leeds.</p>",
         },
     )
     assert found == {"partial.html": {f"the exempt content 'Guarantee' of {decision.reference}"}}
@@ -374,12 +388,14 @@ def test_links_resolve_under_the_sites_sub_path(tmp_path, fixture_publication):
     root = built(
         tmp_path,
         {
-            "index.html": '<a href="a/">a</a> <a href="a/#top">top</a> <a href="#here">here</a> <span id="here"></span>'
+            "index.html": '<a href="a/">a</a> <a href="a/#top">top</a> <a href="#here">here</a> '
+            '<span id="here"></span>'
             ' <a href="/our-business/making-decisions/a/">root-relative</a>'
             ' <a href="https://example.org/our-business/making-decisions/a/index.html">absolute</a>'
             ' <a href="https://example.org/contact/">office site</a> <a href="https://elsewhere.example/">other</a>'
             ' <a href="mailto:office@example.org">mail</a> <link href="style.css?v=2">',
-            "a/index.html": '<h2 id="top">Top</h2><a href="..">up</a> <a href="../style.css">css</a>',
+            "a/index.html": '<h2 id="top">Top</h2><a href="..">up</a> <a '
+            'href="../style.css">css</a>',
             "style.css": "",
         },
     )
@@ -391,15 +407,18 @@ def test_links_that_leave_the_site_or_miss_are_named(tmp_path, fixture_publicati
     root = built(
         tmp_path,
         {
-            "index.html": '<a href="/contact/">c</a> <a href="../../x/">up</a> <a href="a">folder</a>'
+            "index.html": '<a href="/contact/">c</a> <a href="../../x/">up</a> <a '
+            'href="a">folder</a>'
             ' <a href=\'missing.pdf\'>pdf</a> <a href="a/#gone">gone</a> <a href="#nowhere">x</a>',
             "a/index.html": "<h2 id='top'>Top</h2>",
         },
     )
     found = problems(root, fixture_publication)
     assert found == {
-        "/contact/": "points outside the site's address /our-business/making-decisions/: write a full https:// address to link to another part of the website",
-        "../../x/": "points outside the site's address /our-business/making-decisions/: write a full https:// address to link to another part of the website",
+        "/contact/": "points outside the site's address /our-business/making-decisions/: write a "
+        "full https:// address to link to another part of the website",
+        "../../x/": "points outside the site's address /our-business/making-decisions/: write a "
+        "full https:// address to link to another part of the website",
         "a": "'a' is a folder: end the link with '/'",
         "missing.pdf": "there is no missing.pdf in the built site",
         "a/#gone": "a/ has no heading or element with the id 'gone'",
@@ -566,7 +585,10 @@ def missing_command(words: list[str]) -> str | None:
     script = REPO / program
     if program.startswith(".") and script.is_file() and script.stat().st_mode & 0o111:
         return None
-    return f"'{program}' is not a make target, a transparency subcommand or a script of this repository"
+    return (
+        f"'{program}' is not a make target, a transparency subcommand or a script of this "
+        "repository"
+    )
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)

@@ -284,7 +284,8 @@ def test_a_config_option_pointing_nowhere_names_the_file(tmp_path):
     assert result.exit_code == 1
     assert (
         result.output.strip()
-        == f"Error: {tmp_path / 'elsewhere' / 'mkdocs.yml'}: no such file: run this in the site's folder or give --config"
+        == f"Error: {tmp_path / 'elsewhere' / 'mkdocs.yml'}: no such file: run this in the site's "
+        "folder or give --config"
     )
 
 
@@ -397,7 +398,8 @@ def test_unknown_and_wrongly_typed_options_are_errors_at_their_lines(tmp_path):
         f"{config}:17:7: error: transparency.contract_threshold: unknown option "
         "'contract_threshold' (did you mean 'contracts_threshold'?)",
         f"{config}:18:15: error: transparency.latest: expected a whole number, found text 'ten'",
-        f"{config}:19:18: error: transparency.feed_size: expected a whole number, found a list [50]",
+        f"{config}:19:18: error: transparency.feed_size: expected a whole number, "
+        "found a list [50]",
         "Error: 3 error(s) in the transparency plugin's options",
     ]
     github = run_cli("validate", "--format", "github", site=site)

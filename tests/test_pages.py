@@ -246,9 +246,12 @@ const article = document.querySelector('article').getBoundingClientRect();
 const found = [];
 for (const table of document.querySelectorAll('article table')) {
   if (!table.getClientRects().length) continue;
-  const name = table.caption ? table.caption.textContent.trim() : table.rows[0].textContent.trim().slice(0, 40);
+  const name = table.caption
+    ? table.caption.textContent.trim()
+    : table.rows[0].textContent.trim().slice(0, 40);
   const box = table.closest('.tr-table-wrap, .md-typeset__scrollwrap') || table.parentElement;
-  if (box.scrollWidth > box.clientWidth + 1 || table.getBoundingClientRect().right > article.right + 1)
+  const overflows = table.getBoundingClientRect().right > article.right + 1;
+  if (box.scrollWidth > box.clientWidth + 1 || overflows)
     found.push(`${name}: ${table.scrollWidth} px wide in ${box.clientWidth} px`);
   const texts = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
   for (let node = texts.nextNode(); node; node = texts.nextNode()) {
@@ -256,7 +259,8 @@ for (const table of document.querySelectorAll('article table')) {
       const range = document.createRange();
       range.setStart(node, word.index);
       range.setEnd(node, word.index + word[0].length);
-      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      const rects = [...range.getClientRects()].filter(r => r.width > 0);
+      const lines = new Set(rects.map(r => Math.round(r.top)));
       if (lines.size > 1) found.push(`${name}: '${word[0]}' broken across lines`);
     }
   }
@@ -268,7 +272,8 @@ return found;
 _CELLS_NOT_CARDS = """
 return [...document.querySelectorAll('article table.tr-register td, article table.tr-funding td')]
   .filter(td => td.getClientRects().length)
-  .filter(td => getComputedStyle(td).display !== 'block' || !getComputedStyle(td, '::before').content.includes(td.dataset.label))
+  .filter(td => getComputedStyle(td).display !== 'block'
+    || !getComputedStyle(td, '::before').content.includes(td.dataset.label))
   .map(td => td.textContent.trim().slice(0, 40));
 """
 

@@ -52,7 +52,8 @@ RECORD: dict[str, Any] = {
     "lead_officer": "Head of Commissioning",
     "summary": "A grant to keep the domestic abuse helpline open in the evenings.\n",
     "decision": "To award the grant.\n",
-    "background": "Calls to the helpline rose during the COVID-19 restrictions.\n\nThe service was at capacity.\n",
+    "background": "Calls to the helpline rose during the COVID-19 restrictions.\n\nThe service was "
+    "at capacity.\n",
     "options_considered": "Not funding the service.\n",
     "interests_declared": "None",
     "significant_public_interest": True,
@@ -197,7 +198,8 @@ LONG_TEXT = st.one_of(
 
 def paths_of(value: Any, path: tuple = (), inside: frozenset = frozenset()) -> list[tuple]:
     """Paths to the values inside a record (mapping keys and list indices), down to a depth of 30;
-    a value shared into itself (a cycle, which YAML writes as a recursive alias) is not entered twice."""
+    a value shared into itself (a cycle, which YAML writes as a recursive alias) is not entered
+    twice."""
     found = [path] if path else []
     if len(path) >= 30 or id(value) in inside:
         return found

@@ -40,7 +40,8 @@ def get(url: str) -> tuple[int, str]:
 
 
 def wait_for(condition, what: str, limit: float = 90):
-    """Poll until condition() returns something true; the limit only stops a broken server hanging the suite."""
+    """Poll until condition() returns something true; the limit only stops a broken server hanging
+    the suite."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         try:

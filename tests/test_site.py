@@ -1,4 +1,5 @@
-"""The built fixture site, read as a visitor and a re-user would: pages, links and publication rules.
+"""The built fixture site, read as a visitor and a re-user would: pages, links and publication
+rules.
 
 One build (the session `site` fixture) is read by many small tests. A few tests build their own
 copy where the input itself must differ (an earlier build date, a broken record, a rebuild).
@@ -149,7 +150,8 @@ def content(doc: Element) -> Element:
 
 
 def facts(doc: Element, heading: str | None = None) -> dict[str, str]:
-    """The <dl class="tr-facts"> terms and values of a page (all of them, or the first after a heading)."""
+    """The <dl class="tr-facts"> terms and values of a page (all of them, or the first after a
+    heading)."""
     lists = content(doc).find_all("dl", cls="tr-facts")
     if heading is not None:
         lists = [section_after(doc, heading).find("dl", cls="tr-facts")]
@@ -157,7 +159,8 @@ def facts(doc: Element, heading: str | None = None) -> dict[str, str]:
 
 
 def section_after(doc: Element, heading_id: str) -> Element:
-    """The elements between the heading with this id and the next heading of its level, as one element."""
+    """The elements between the heading with this id and the next heading of its level, as one
+    element."""
     article = content(doc)
     siblings = heading = None
     for element in article.iter():

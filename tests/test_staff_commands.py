@@ -66,7 +66,8 @@ def test_every_command_in_the_docs_is_a_make_target_or_an_outside_tool(doc):
             if words[0] == "make":
                 assert [w for w in words[1:] if "=" not in w and w not in targets] == [], words
             elif words[:2] == ["transparency", "init"]:
-                continue  # run where another office installed the package, before its repository exists
+                # run where another office installed the package, before its repository exists
+                continue
             else:
                 assert words[0] in OUTSIDE_TOOLS, (
                     f"{doc.name}: {' '.join(words)}: use a make target"
@@ -205,7 +206,8 @@ def test_make_new_without_a_title_says_how(repository):
     assert result.returncode != 0
     assert (
         result.stderr.splitlines()[0]
-        == 'make new: give the title, like: make new TITLE="Grant to Victim Support" DATE=01/07/2021'
+        == 'make new: give the title, like: make new TITLE="Grant to Victim Support" '
+        "DATE=01/07/2021"
     )
     assert not (repository / "decisions" / "2021").exists()
 

@@ -578,7 +578,10 @@ def test_recipients_without_amounts_are_not_added_up(tmp_path):
 
 # --- Funding tables (section 3) ----------------------------------------------------------------
 
-TABLE = 'title: COVID-19\nunit: GBP\ncolumns: ["2019/20", "2020/21"]\nrows:\n  - id: covid-victims\n    name: Victims services\n    values: [null, 1004380]\n'
+TABLE = (
+    'title: COVID-19\nunit: GBP\ncolumns: ["2019/20", "2020/21"]\nrows:\n  - id: covid-victims\n   '
+    " name: Victims services\n    values: [null, 1004380]\n"
+)
 T = "content/funding/covid.yaml"
 
 
@@ -643,7 +646,10 @@ def test_a_decision_may_use_a_stream_of_any_table(tmp_path):
 
 # --- Toolkit documents (section 3) ---------------------------------------------------------------
 
-DOC = "---\ntitle: Managing risk\nstage: do\naudience: internal\nowner: Head of Commissioning\nreviewed: 2021-01-01\nreview_due: 2021-09-30\n---\n\n# Managing risk\n"
+DOC = (
+    "---\ntitle: Managing risk\nstage: do\naudience: internal\nowner: Head of "
+    "Commissioning\nreviewed: 2021-01-01\nreview_due: 2021-09-30\n---\n\n# Managing risk\n"
+)
 D = "content/toolkit/guidance/managing-risk.md"
 
 
@@ -1024,7 +1030,8 @@ def test_every_decision_field_is_described_for_editors():
 
 
 def test_the_reference_pattern_is_the_one_staff_were_promised():
-    """Any office's own scheme: 1 to 60 characters on one line, spaces, slashes and dashes included."""
+    """Any office's own scheme: 1 to 60 characters on one line, spaces, slashes and dashes
+    included."""
     pattern = re.compile(schema.load_schema("decision")["properties"]["reference"]["pattern"])
     for good in (
         "WYPCC-2020-014",
@@ -1053,7 +1060,8 @@ def test_the_c_loader_is_used_when_present():
 
 
 def test_the_benchmark_corpus_validates_cleanly_and_is_deterministic(tmp_path):
-    """benchmarks/corpus.py must keep writing a site every rule accepts, the same for the same seed."""
+    """benchmarks/corpus.py must keep writing a site every rule accepts, the same for the same
+    seed."""
     from benchmarks.corpus import write_corpus
 
     def snapshot(root: Path) -> dict[str, bytes]:
@@ -1101,7 +1109,10 @@ def test_the_compiled_validator_judges_dates_as_jsonschema_does(day):
 
 # --- Format versions ----------------------------------------------------------------------------
 
-NEWER = "is not a format version this generator reads (it reads 1): leave the field out, or update the generator"
+NEWER = (
+    "is not a format version this generator reads (it reads 1): leave the field out, or update the "
+    "generator"
+)
 
 
 def test_every_record_format_reads_version_1_or_no_version(tmp_path):

@@ -87,7 +87,8 @@ def diagnostic_lines(output: str) -> list[str]:
 
 
 def assert_position_exists(site: Path, line: str) -> None:
-    """A reported position must be inside the reported file (1-based; column may be one past the end)."""
+    """A reported position must be inside the reported file (1-based; column may be one past the
+    end)."""
     m = DIAGNOSTIC.match(line)
     assert m, line
     path = site / m["path"]
