@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import CANARIES, FIXTURE_SITE, build_site
+from conftest import CANARIES, FIXTURE_SITE, REPO, build_site
 from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
@@ -34,7 +34,6 @@ from generator.settings import read_settings
 SCHEMAS = Path(__file__).parent / "fixtures" / "schemas"
 SITE_URL = "https://example.org/our-business/making-decisions/"
 ATOM = "{http://www.w3.org/2005/Atom}"
-REPOSITORY = Path(__file__).parent.parent
 DATA_FILES = (
     "data/decisions.csv",
     "data/decisions.json",
@@ -830,7 +829,7 @@ def test_whole_dataset_one_click_from_home_and_registers(site, page):
 @pytest.fixture(scope="module")
 def example_build(tmp_path_factory):
     site_dir = tmp_path_factory.mktemp("example") / "site"
-    result = build_site(REPOSITORY, site_dir)
+    result = build_site(REPO, site_dir)
     assert result.returncode == 0, result.stderr
     return result, site_dir
 

@@ -15,14 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 from browser import DESKTOP, PHONE, format_violations, load, run_axe, serve, set_viewport  # noqa: F401
-from conftest import CANARIES, FIXTURE_BASE_PATH, FIXTURE_SITE, build_site, copy_site
+from conftest import CANARIES, FIXTURE_BASE_PATH, FIXTURE_SITE, REPO, build_site, copy_site
 
 from generator import load as loader
 from generator import registers
 from generator.publication import publish
 from generator.settings import read_settings
 
-REPO = Path(__file__).resolve().parent.parent
 DIAGNOSTIC = re.compile(r"^\S+:\d+:\d+: (error|warning): .+$")
 
 
