@@ -14,12 +14,12 @@ import io
 import json
 import re
 from decimal import Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import CANARIES, FIXTURE_SITE, REPO, build_site
 from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
@@ -722,35 +722,20 @@ def test_every_page_advertises_the_feed(site):
 # ---------------------------------------------------------------------------
 
 
-class Codes(HTMLParser):
+@dataclasses.dataclass
+class Codes:
     """The texts of <code> elements and the targets of links on a page."""
 
-    def __init__(self):
-        super().__init__()
-        self.codes: set[str] = set()
-        self.links: list[str] = []
-        self._code: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "code":
-            self._code = []
-        if tag == "a" and dict(attrs).get("href"):
-            self.links.append(dict(attrs)["href"])
-
-    def handle_data(self, data):
-        if self._code is not None:
-            self._code.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "code" and self._code is not None:
-            self.codes.add("".join(self._code))
-            self._code = None
+    codes: set[str]
+    links: list[str]
 
 
 def read_page(site: Path, path: str) -> Codes:
-    parser = Codes()
-    parser.feed((site / path).read_text("utf-8"))
-    return parser
+    soup = BeautifulSoup((site / path).read_text("utf-8"), "html.parser")
+    return Codes(
+        {code.get_text() for code in soup.find_all("code")},
+        [a["href"] for a in soup.find_all("a", href=True) if a["href"]],
+    )
 
 
 def key_paths(value, prefix: str = ""):
