@@ -330,7 +330,8 @@ def test_decisions_json_holds_every_public_field(site, pub):
 
 
 def test_each_decision_object_is_a_valid_record(site):
-    """Apart from its page address and total, each object is a record the site itself would accept."""
+    """Apart from its page address and total, each object is a record the site itself would
+    accept."""
     validator = Draft202012Validator(
         load_schema("decision"), format_checker=Draft202012Validator.FORMAT_CHECKER
     )
