@@ -770,17 +770,25 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next(tmp_path, monkeypat
 
 
 def test_the_swap_is_one_exchange(tmp_path, monkeypatch):
-    calls = []
-    exchange = sitedir._exchange
-    monkeypatch.setattr(
-        sitedir, "_exchange", lambda a, b: calls.append((a.name, b.name)) or exchange(a, b)
-    )
+    # Not the old site renamed away and the new one renamed in: between those two steps there
+    # would be no site at all.
+    renames = []
+    for name in ("rename", "replace"):
+        real = getattr(os, name)
+        monkeypatch.setattr(
+            os,
+            name,
+            lambda a, b, *args, real=real, **kw: renames.append(b) or real(a, b, *args, **kw),
+        )
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "old.html").write_text("old")
-    (tmp_path / ".site-new-1").mkdir()
-    (tmp_path / ".site-new-1" / "index.html").write_text("new")
-    assert sitedir.replace(tmp_path / ".site-new-1", tmp_path / "site") is None
-    assert calls == [(".site-new-1", "site")]
+    build = tmp_path / ".site-new-1"
+    build.mkdir()
+    (build / "index.html").write_text("new")
+    built = build.stat().st_ino
+    assert sitedir.replace(build, tmp_path / "site") is None
+    assert renames == []
+    assert (tmp_path / "site").stat().st_ino == built  # the build itself, not a copy of it
     assert [p.name for p in tmp_path.iterdir()] == ["site"] and (
         tmp_path / "site" / "index.html"
     ).read_text() == "new"
