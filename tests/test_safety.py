@@ -38,7 +38,10 @@ from generator.settings import read_settings
 
 RECORD = Path("decisions/2020/FIX-2020-001.yaml")
 EXEMPT_WHAT = "the exempt content 'Applicants' bank details' of FIX-2020-001"
-PRICE = "The preferred bidder's price was £41,237.50 for the first year of the contract, paid quarterly."
+PRICE = (
+    "The preferred bidder's price was £41,237.50 for the first year of the contract, "
+    "paid quarterly."
+)
 
 
 def replace_in(folder: Path, name: str | Path, old: str, new: str) -> None:
@@ -383,7 +386,10 @@ def test_an_audience_other_than_public_or_internal_is_an_error(tmp_path):
     ]
 
 
-SHARED = "Record the decisions you make and the reasons for them, so that the group can rely on them later."
+SHARED = (
+    "Record the decisions you make and the reasons for them, so that the group can rely on "
+    "them later."
+)
 
 
 @pytest.mark.parametrize(
