@@ -21,7 +21,7 @@ from typing import Any, Iterator
 import yaml
 
 from . import schema
-from .diagnostics import Diagnostics, Severity
+from .diagnostics import Diagnostic, Diagnostics, Severity
 from .load import load
 from .model import decision_from_data, record_file_name, slugify
 from .records import Records
@@ -66,14 +66,15 @@ def field_path(text: str) -> tuple[str | int, ...]:
 
 def _field_schema(path: tuple[str | int, ...]) -> dict[str, Any] | None:
     """The schema of the field at path, or None where the decision format has no such field."""
-    node: Any = schema.load_schema("decision")
+    node = schema.load_schema("decision")
     for key in path:
         if isinstance(key, int):
-            node = node.get("items") if node.get("type") == "array" else None
+            child = node.get("items") if node.get("type") == "array" else None
         else:
-            node = node.get("properties", {}).get(key) if node.get("type") == "object" else None
-        if node is None:
+            child = node.get("properties", {}).get(key) if node.get("type") == "object" else None
+        if child is None:
             return None
+        node = child
     return node
 
 
@@ -318,8 +319,10 @@ def _row_record(
             continue
         path = field_path(target)
         columns[schema.field_name(path)] = index + 1
+        spec = _field_schema(path)
+        assert spec is not None  # read_map refuses a column mapped to a field the format lacks
         try:
-            converted, basis = _convert(value, _field_schema(path), day_first=log_map.day_first)
+            converted, basis = _convert(value, spec, day_first=log_map.day_first)
         except ValueError as exc:
             problems.append((index + 1, schema.field_name(path), str(exc)))
             continue
@@ -423,20 +426,20 @@ def import_log(
         partial_decisions=repository.partial_decisions,
     )
     check_records(trial)
-    by_file: dict[str, list] = {}
+    by_file: dict[str, list[Diagnostic]] = {}
     for diagnostic in trial.diagnostics:
         by_file.setdefault(diagnostic.path, []).append(diagnostic)
     for number, record, columns, decision in candidates:
-        found = [
+        errors = [
             d
             for d in by_file.get(trial.relative(decision.source), [])
             if d.severity is Severity.ERROR
         ]
-        for d in found:
+        for d in errors:
             result.diagnostics.error(
                 shown, number, _column_of(d.field, columns), d.message, d.field
             )
-        if found or dry_run:
+        if errors or dry_run:
             continue
         decision.source.parent.mkdir(parents=True, exist_ok=True)
         with decision.source.open("x", encoding="utf-8") as out:  # never overwrite a record

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Literal
 from urllib.parse import unquote, urlsplit
 
-import frontmatter
+from frontmatter.default_handlers import YAMLHandler
 
 from . import schema, source, validate
 from .model import (
@@ -108,15 +108,16 @@ def parse_file(
         if kind == "decision":
             if isinstance(parsed.data.get("reference"), str):
                 records.invalid_references.add(parsed.data["reference"])
-            broken = {p.path[0] for p in [*problems, *parsed.problems] if p.path}
-            if all(p.path for p in [*problems, *parsed.problems]):
+            found: list[source.Problem | source.YamlProblem] = [*problems, *parsed.problems]
+            broken = {p.path[0] for p in found if p.path}
+            if all(p.path for p in found):
                 sound = {k: v for k, v in parsed.data.items() if k not in broken}
                 records.partial_decisions.append(decision_from_data(sound, path, parsed.source_map))
         return None
     return parsed.data, parsed.source_map
 
 
-_FRONT_MATTER = frontmatter.YAMLHandler.FM_BOUNDARY
+_FRONT_MATTER = YAMLHandler.FM_BOUNDARY
 
 
 def _files(folder: Path, pattern: str) -> list[Path]:
@@ -128,7 +129,7 @@ def _load_each(
     paths: list[Path],
     kind: str,
     build: Callable[[dict[str, Any], Path, SourceMap], Any],
-    into: list,
+    into: list[Any],
 ) -> None:
     for path in paths:
         parsed = parse_file(records, path, kind)
@@ -136,7 +137,9 @@ def _load_each(
             into.append(build(parsed[0], path, parsed[1]))
 
 
-def _front_matter(records: Records, path: Path, text: str) -> tuple[str, str, int] | None | bool:
+def _front_matter(
+    records: Records, path: Path, text: str
+) -> tuple[str, str, int] | Literal[False] | None:
     """(front matter, body, lines before the front matter) of a Markdown file; None when it has
     none; False, with the error reported, when it is opened and never closed (what it says, such
     as audience: internal, would otherwise be published as text)."""
@@ -240,13 +243,8 @@ def _written_page(records: Records, path: Path) -> ToolkitDocument | None:
         )
         return None
     heading = _HEADING.search(body)
-    title = (
-        data.get("title")
-        if isinstance(data.get("title"), str)
-        else heading[1]
-        if heading
-        else path.stem
-    )
+    declared = data.get("title")
+    title = declared if isinstance(declared, str) else heading[1] if heading else path.stem
     docs_dir = records.settings.path("docs_dir")
     return ToolkitDocument(
         src_uri=path.relative_to(docs_dir).as_posix(),

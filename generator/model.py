@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from .source import SourceMap
 
@@ -26,8 +26,7 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(reference: str) -> str:
-    """decision-2024-25-0008 for 'Decision 2024/25 – 0008': the file and page name of a
-    reference."""
+    """decision-2024-25-0008 for 'Decision 2024/25 – 0008': the file and page name of a reference."""
     ascii_text = unicodedata.normalize("NFKD", reference).encode("ascii", "ignore").decode("ascii")
     return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
 
@@ -197,8 +196,10 @@ class Decision:
         """The decision's total: financial.amount, else the sum of its breakdown, else of its
         recipients' amounts where every recipient has one."""
         total = self.financial.total if self.financial else None
-        if total is None and self.recipients and all(r.amount is not None for r in self.recipients):
-            return sum((r.amount for r in self.recipients), Decimal(0))
+        if total is None and self.recipients:
+            amounts = [r.amount for r in self.recipients if r.amount is not None]
+            if len(amounts) == len(self.recipients):
+                return sum(amounts, Decimal(0))
         return total
 
     @property
@@ -253,7 +254,11 @@ class Decision:
     def is_contract(self) -> bool:
         """Bought goods or services: an award, extension or variation, not an intention to go to
         market."""
-        return self.is_procurement and self.procurement.stage != "intention"
+        return (
+            self.is_procurement
+            and self.procurement is not None
+            and self.procurement.stage != "intention"
+        )
 
     @property
     def is_procurement(self) -> bool:
@@ -299,7 +304,8 @@ class FundingTable:
         result = []
         for i in range(len(self.columns)):
             column = [row.values[i] for row in self.rows]
-            result.append(None if any(v is None for v in column) else sum(column, Decimal(0)))
+            known = [v for v in column if v is not None]
+            result.append(None if len(known) < len(column) else sum(known, Decimal(0)))
         return tuple(result)
 
 
@@ -333,15 +339,28 @@ class ToolkitDocument:
         return self.review_due is not None and self.review_due < today
 
 
+@overload
+def as_date(value: None) -> None: ...
+@overload
+def as_date(value: str | dt.date) -> dt.date: ...
 def as_date(value: Any) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
 
 
+@overload
+def as_money(value: None) -> None: ...
+@overload
+def as_money(value: str | int | float | Decimal) -> Decimal: ...
 def as_money(value: Any) -> Decimal | None:
     # Through str() so 174304.93 stays 174304.93, not its binary neighbour.
     return None if value is None else Decimal(str(value))
+
+
+# What a record with errors has in a required field it lacks. Such a record is only checked,
+# never published, so a Decision keeps the types of a valid record's fields.
+_MISSING: Any = None
 
 
 def decision_from_data(data: dict[str, Any], source: Path, source_map: SourceMap) -> Decision:
@@ -352,13 +371,13 @@ def decision_from_data(data: dict[str, Any], source: Path, source_map: SourceMap
     period = data.get("period")
     signed_by = data.get("signed_by")
     return Decision(
-        reference=data.get("reference"),
-        title=data.get("title"),
-        date=as_date(data.get("date")),
-        decision_maker=data.get("decision_maker"),
-        status=data.get("status"),
-        summary=data.get("summary"),
-        published=as_date(data.get("published")) or as_date(data.get("date")),
+        reference=data.get("reference", _MISSING),
+        title=data.get("title", _MISSING),
+        date=as_date(data.get("date", _MISSING)),
+        decision_maker=data.get("decision_maker", _MISSING),
+        status=data.get("status", _MISSING),
+        summary=data.get("summary", _MISSING),
+        published=as_date(data.get("published")) or as_date(data.get("date", _MISSING)),
         other_references=list(data.get("other_references") or []),
         signed_by=Signatory(signed_by["name"], signed_by.get("role")) if signed_by else None,
         delegation=data.get("delegation"),

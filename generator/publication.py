@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .model import WITHHELD_STATUS, Decision, FundingRow, FundingTable, ToolkitDocument
+from .model import WITHHELD_STATUS, Decision, FundingRow, FundingTable, ToolkitDocument, Withholding
 from .records import Records
 from .settings import Settings
 
@@ -93,7 +93,7 @@ class Publication:
         ]
 
 
-def _newest_first(decision: Decision) -> tuple:
+def _newest_first(decision: Decision) -> tuple[dt.date, str]:
     return (decision.date, decision.reference)
 
 
@@ -102,7 +102,9 @@ def publish(records: Records) -> Publication:
     docs_dir = records.settings.path("docs_dir")
     visible = [d for d in records.decisions if not d.is_embargoed(today)]
     published = sorted(
-        (notice(d) if d.withheld else d for d in visible), key=_newest_first, reverse=True
+        (notice(d, d.withheld) if d.withheld else d for d in visible),
+        key=_newest_first,
+        reverse=True,
     )
     withheld = Withheld(
         exempt=[
@@ -155,7 +157,7 @@ def publish(records: Records) -> Publication:
     return publication
 
 
-def notice(d: Decision) -> Decision:
+def notice(d: Decision, withheld: Withholding) -> Decision:
     """What is published of a decision withheld as a whole: its reference, date, decision maker
     and the reason. Every other field is left empty, so no page or export can show it."""
     return Decision(
@@ -164,9 +166,9 @@ def notice(d: Decision) -> Decision:
         date=d.date,
         decision_maker=d.decision_maker,
         status=WITHHELD_STATUS,
-        summary=f"This decision is withheld: {d.withheld.reason}",
+        summary=f"This decision is withheld: {withheld.reason}",
         published=d.published,
-        withheld=d.withheld,
+        withheld=withheld,
         source=d.source,
         source_map=d.source_map,
     )
@@ -174,7 +176,7 @@ def notice(d: Decision) -> Decision:
 
 def _texts(d: Decision) -> list[tuple[str, str]]:
     """Everything staff wrote in a decision that its notice leaves out."""
-    texts = [("title", d.title), ("summary", d.summary)]
+    texts: list[tuple[str, str | None]] = [("title", d.title), ("summary", d.summary)]
     texts += [
         (name.replace("_", " "), getattr(d, name))
         for name in (

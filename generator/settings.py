@@ -84,7 +84,8 @@ class Settings:
 
     def path(self, name: str) -> Path:
         """One of the *_dir options as an absolute path."""
-        return (self.root / getattr(self, name)).resolve()
+        folder: str = getattr(self, name)
+        return (self.root / folder).resolve()
 
     @property
     def today(self) -> dt.date:
@@ -142,7 +143,7 @@ def _problems(value: Any, kind: Any, path: FieldPath) -> Iterator[tuple[FieldPat
     """(path, points at the key, message) for every way value is not of the declared kind."""
     if value is None:  # MkDocs takes the default, as for an option left out
         return
-    if is_dataclass(kind):
+    if isinstance(kind, type) and is_dataclass(kind):
         if not isinstance(value, dict):
             yield (
                 path,
@@ -216,7 +217,8 @@ def _child(node: yaml.Node | None, part: Any, key: bool = False) -> yaml.Node | 
     if isinstance(node, yaml.MappingNode):
         return next((k if key else v for k, v in node.value if k.value == part), None)
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-        return node.value[part]
+        item: yaml.Node = node.value[part]
+        return item
     return None
 
 
@@ -242,7 +244,9 @@ def read_settings(config_file: Path) -> Settings:
             node = options_node
             for depth, part in enumerate(path):
                 node = _child(node, part, key=at_key and depth == len(path) - 1)
-            mark = (node or options_node or root).start_mark
+            located = node or options_node or root
+            assert located is not None  # options with problems were read from the file's nodes
+            mark = located.start_mark
             found.error(config_file, mark.line + 1, mark.column + 1, message, option_field(path))
         raise OptionsError(found)
     return Settings.from_options(

@@ -36,26 +36,25 @@ def location(site_dir: Path) -> Path:
 def problem(
     site_dir: Path, settings: Settings, shown: str | None = None, *, others_files: bool = True
 ) -> str | None:
-    """Why the build must not publish into site_dir, in one line (naming it as `shown`); None when
-    it may.
+    """Why the build must not publish into site_dir, in one line (naming it as `shown`); None when it may.
 
     others_files: also refuse a folder holding files that are not a site this generator built
     (off for `mkdocs serve`, whose folder is its own temporary one)."""
     target = location(site_dir).resolve()
-    site_dir = shown or site_dir
+    shown = shown or str(site_dir)
     root = settings.root.resolve()
     guarded = {root: "the repository's folder", root / ".git": "the repository's history (.git)"}
     guarded |= {settings.path(name): what for name, what in _SOURCES.items()}
     for folder, what in guarded.items():
         if folder == target or folder.is_relative_to(target):
             return (
-                f"{site_dir}: refusing to publish here: the build replaces this folder whole, and "
+                f"{shown}: refusing to publish here: the build replaces this folder whole, and "
                 f"it {'is' if folder == target else 'holds'} {what}: choose another folder, such "
                 "as site/"
             )
         if what != "the repository's folder" and target.is_relative_to(folder):
             return (
-                f"{site_dir}: refusing to publish inside {what}: choose a folder outside them, "
+                f"{shown}: refusing to publish inside {what}: choose a folder outside them, "
                 "such as site/"
             )
     if (
@@ -65,12 +64,12 @@ def problem(
         and not (target / MARKER).is_file()
     ):
         return (
-            f"{site_dir}: refusing to publish here: the folder holds files that are not a site "
+            f"{shown}: refusing to publish here: the folder holds files that are not a site "
             "built by this generator, and "
             "the build would replace them: empty it or choose another folder"
         )
     if target.exists() and not target.is_dir():
-        return f"{site_dir}: refusing to publish here: it is a file, not a folder"
+        return f"{shown}: refusing to publish here: it is a file, not a folder"
     return None
 
 
@@ -134,7 +133,4 @@ def replace(build_dir: Path, site_dir: Path) -> str | None:
         old.rename(target)
         raise
     shutil.rmtree(old)
-    return (
-        f"{site_dir}: this system cannot swap folders in one step: the site was missing for a "
-        "moment while it was replaced"
-    )
+    return f"{site_dir}: this system cannot swap folders in one step: the site was missing for a moment while it was replaced"

@@ -41,9 +41,9 @@ from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from conftest import REPO
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -13,7 +13,9 @@ import pytest
 
 pytest_plugins = ["browser", "pytester"]
 
-TESTS = Path(__file__).parent
+TESTS = Path(__file__).resolve().parent
+# The repository root: the example site, the package and the project files.
+REPO = TESTS.parent
 FIXTURE_SITE = TESTS / "fixtures" / "site"
 # Where the fixture site says it is published: every link must work under it.
 FIXTURE_BASE_PATH = "/our-business/making-decisions/"

@@ -27,9 +27,8 @@ from browser import (  # noqa: F401 - `browser` is a fixture
     serve,
     set_viewport,
 )
-from conftest import FIXTURE_BASE_PATH, build_site
+from conftest import FIXTURE_BASE_PATH, REPO, build_site
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT_DIR = os.environ.get("SCREENSHOT_DIR")
 
 # (site, path, what it shows): every page type, the richest example of each.
@@ -58,7 +57,7 @@ PAGE_IDS = [name for _, _, name in PAGES]
 @pytest.fixture(scope="module")
 def example_site(tmp_path_factory) -> Path:
     site_dir = tmp_path_factory.mktemp("example-build") / "site"
-    result = build_site(REPO_ROOT, site_dir)
+    result = build_site(REPO, site_dir)
     assert result.returncode == 0, result.stderr
     return site_dir
 
@@ -66,7 +65,7 @@ def example_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def sites(site, example_site) -> dict[str, tuple[Path, str]]:
     """Each site's directory and the sub-path of its site_url, where it is served."""
-    config = yaml.safe_load((REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     return {
         "fixture": (site, FIXTURE_BASE_PATH),
         "example": (example_site, urlsplit(config["site_url"]).path),

@@ -21,7 +21,7 @@ import jinja2
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import CANARIES, FIXTURE_SITE, SOURCE_DATE_EPOCH, build_site, copy_site
+from conftest import CANARIES, FIXTURE_SITE, REPO, SOURCE_DATE_EPOCH, build_site, copy_site
 
 from generator import guard, links, load, render, sitedir
 from generator.cli import main
@@ -29,7 +29,6 @@ from generator.model import ExemptPart
 from generator.publication import publish
 from generator.settings import read_settings
 
-REPO = Path(__file__).resolve().parent.parent
 SUMMARY = re.compile(
     r"^built site: \d+ records \(\d+ decisions, \d+ funding tables, \d+ toolkit documents(; \d+ "
     r"withheld)?\), "

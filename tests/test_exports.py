@@ -14,13 +14,13 @@ import io
 import json
 import re
 from decimal import Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import CANARIES, FIXTURE_SITE, build_site
+from bs4 import BeautifulSoup
+from conftest import CANARIES, FIXTURE_SITE, REPO, build_site
 from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
@@ -34,7 +34,6 @@ from generator.settings import read_settings
 SCHEMAS = Path(__file__).parent / "fixtures" / "schemas"
 SITE_URL = "https://example.org/our-business/making-decisions/"
 ATOM = "{http://www.w3.org/2005/Atom}"
-REPOSITORY = Path(__file__).parent.parent
 DATA_FILES = (
     "data/decisions.csv",
     "data/decisions.json",
@@ -724,35 +723,20 @@ def test_every_page_advertises_the_feed(site):
 # ---------------------------------------------------------------------------
 
 
-class Codes(HTMLParser):
+@dataclasses.dataclass
+class Codes:
     """The texts of <code> elements and the targets of links on a page."""
 
-    def __init__(self):
-        super().__init__()
-        self.codes: set[str] = set()
-        self.links: list[str] = []
-        self._code: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "code":
-            self._code = []
-        if tag == "a" and dict(attrs).get("href"):
-            self.links.append(dict(attrs)["href"])
-
-    def handle_data(self, data):
-        if self._code is not None:
-            self._code.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "code" and self._code is not None:
-            self.codes.add("".join(self._code))
-            self._code = None
+    codes: set[str]
+    links: list[str]
 
 
 def read_page(site: Path, path: str) -> Codes:
-    parser = Codes()
-    parser.feed((site / path).read_text("utf-8"))
-    return parser
+    soup = BeautifulSoup((site / path).read_text("utf-8"), "html.parser")
+    return Codes(
+        {code.get_text() for code in soup.find_all("code")},
+        [a["href"] for a in soup.find_all("a", href=True) if a["href"]],
+    )
 
 
 def key_paths(value, prefix: str = ""):
@@ -831,7 +815,7 @@ def test_whole_dataset_one_click_from_home_and_registers(site, page):
 @pytest.fixture(scope="module")
 def example_build(tmp_path_factory):
     site_dir = tmp_path_factory.mktemp("example") / "site"
-    result = build_site(REPOSITORY, site_dir)
+    result = build_site(REPO, site_dir)
     assert result.returncode == 0, result.stderr
     return result, site_dir
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from validation_helpers import REPO, diagnostic_lines, lines_of, load_site, make_site, run_cli
+from conftest import REPO
+from validation_helpers import diagnostic_lines, lines_of, load_site, make_site, run_cli
 
 from generator.importlog import to_date, to_money
 

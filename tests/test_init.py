@@ -13,12 +13,11 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-from conftest import SOURCE_DATE_EPOCH
+from conftest import REPO, SOURCE_DATE_EPOCH
 
 from generator import __version__, newsite
 from generator.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
 # The generator of this test run, used by the new site's Makefile instead of installing the
 # version it pins (which a package registry has only once released).
 GENERATOR_BIN = str(Path(sys.executable).parent)

@@ -13,10 +13,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import SOURCE_DATE_EPOCH
+from conftest import REPO, SOURCE_DATE_EPOCH
 from test_init import OFFICE, fill_in_new_decision, workflow_runs
 
-REPO = Path(__file__).resolve().parent.parent
 VERSION = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
 # What a checkout holds besides the source: never part of a release.
 NOT_SOURCE = shutil.ignore_patterns(

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 from browser import DESKTOP, PHONE, browser, load, serve, set_viewport  # noqa: F401 - `browser` is a fixture
 from bs4 import BeautifulSoup
-from conftest import FIXTURE_BASE_PATH, build_site, copy_site
+from conftest import FIXTURE_BASE_PATH, REPO, build_site, copy_site
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTICES = Path(__file__).parent / "fixtures" / "notices"
 # Where the example's and the notices' mkdocs.yml publish them.
 EXAMPLE_BASE_PATH = "/our-business/making-decisions/"
@@ -24,7 +23,7 @@ NOTICES_BASE_PATH = "/decisions-test/"
 @pytest.fixture(scope="module")
 def example_site(tmp_path_factory) -> Path:
     site_dir = tmp_path_factory.mktemp("example-pages") / "site"
-    result = build_site(REPO_ROOT, site_dir)
+    result = build_site(REPO, site_dir)
     assert result.returncode == 0, result.stderr
     return site_dir
 
@@ -403,7 +402,7 @@ def test_the_not_found_page_has_a_real_title_and_no_double_slashes(example_pages
 def test_the_latest_option_drives_the_home_page_s_list(example_pages, example_site):
     rows = example_pages["index.html"].select("article table.tr-register tbody tr")
     # The example sets no `latest`: its default, 10, and it has fewer decisions than that.
-    assert len(rows) == len(list((REPO_ROOT / "decisions").glob("*/*.yaml"))) == 7
+    assert len(rows) == len(list((REPO / "decisions").glob("*/*.yaml"))) == 7
 
 
 def test_the_search_order_says_what_it_does_without_words(example_pages):

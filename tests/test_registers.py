@@ -8,71 +8,47 @@ import io
 import json
 import posixpath
 import re
+from dataclasses import dataclass
 from decimal import Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 from browser import DESKTOP, PHONE, format_violations, load, run_axe, serve, set_viewport  # noqa: F401
-from conftest import CANARIES, FIXTURE_BASE_PATH, FIXTURE_SITE, build_site, copy_site
+from bs4 import BeautifulSoup, Tag
+from conftest import CANARIES, FIXTURE_BASE_PATH, FIXTURE_SITE, REPO, build_site, copy_site
 
 from generator import load as loader
 from generator import registers
 from generator.publication import publish
 from generator.settings import read_settings
 
-REPO = Path(__file__).resolve().parent.parent
 DIAGNOSTIC = re.compile(r"^\S+:\d+:\d+: (error|warning): .+$")
 
 
-class Tables(HTMLParser):
+@dataclass
+class Article:
     """The article of a built page: its tables as lists of rows of cell text, and its links."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.depth = 0  # inside <article>
-        self.tables: list[dict] = []
-        self.links: list[str] = []
-        self._cell: list[str] | None = None
-        self._section = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "article":
-            self.depth += 1
-        if not self.depth:
-            return
-        if tag == "a" and attrs.get("href"):
-            self.links.append(attrs["href"])
-        elif tag == "table":
-            self.tables.append({"attrs": attrs, "head": [], "body": [], "headers": []})
-        elif tag in ("thead", "tbody"):
-            self._section = tag
-        elif tag == "tr" and self.tables:
-            self.tables[-1]["head" if self._section == "thead" else "body"].append([])
-        elif tag in ("td", "th") and self.tables:
-            self._cell = []
-            if self._section == "thead":
-                self.tables[-1]["headers"].append(attrs)
-
-    def handle_endtag(self, tag):
-        if tag == "article":
-            self.depth -= 1
-        elif tag in ("td", "th") and self._cell is not None and self.tables:
-            rows = self.tables[-1]["head" if self._section == "thead" else "body"]
-            rows[-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
+    tables: list[dict[str, list[list[str]]]]
+    links: list[str]
 
 
-def page(site: Path, url: str) -> Tables:
-    parser = Tables()
-    parser.feed((site / url / "index.html").read_text(encoding="utf-8"))
-    return parser
+def cells(row: Tag) -> list[str]:
+    return [" ".join(cell.get_text().split()) for cell in row.find_all(["td", "th"])]
+
+
+def page(site: Path, url: str) -> Article:
+    html = (site / url / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    tables = [
+        {
+            "head": [cells(tr) for tr in table.select("thead tr")],
+            "body": [cells(tr) for tr in table.find_all("tr") if not tr.find_parent("thead")],
+        }
+        for table in soup.select("article table")
+    ]
+    return Article(tables, [a["href"] for a in soup.select("article a[href]") if a["href"]])
 
 
 def column(table: dict, name: str) -> list[str]:
@@ -291,8 +267,6 @@ def test_days_to_publication_in_the_year_register_and_decision_page(site):
     "url, label", [("registers/contracts", "Title"), ("registers/grants", "Decision")]
 )
 def test_registers_link_each_title_and_show_when_it_was_published(site, url, label):
-    from bs4 import BeautifulSoup
-
     soup = BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
     # The register itself; the grants register's totals follow it.
     rows = soup.select_one("article table.tr-register").select("tbody tr")

@@ -39,8 +39,8 @@ from generator.settings import read_settings
 RECORD = Path("decisions/2020/FIX-2020-001.yaml")
 EXEMPT_WHAT = "the exempt content 'Applicants' bank details' of FIX-2020-001"
 PRICE = (
-    "The preferred bidder's price was £41,237.50 for the first year of the contract, paid "
-    "quarterly."
+    "The preferred bidder's price was £41,237.50 for the first year of the contract, "
+    "paid quarterly."
 )
 
 
@@ -387,8 +387,8 @@ def test_an_audience_other_than_public_or_internal_is_an_error(tmp_path):
 
 
 SHARED = (
-    "Record the decisions you make and the reasons for them, so that the group can rely on them "
-    "later."
+    "Record the decisions you make and the reasons for them, so that the group can rely on "
+    "them later."
 )
 
 
@@ -776,17 +776,25 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next(tmp_path, monkeypat
 
 
 def test_the_swap_is_one_exchange(tmp_path, monkeypatch):
-    calls = []
-    exchange = sitedir._exchange
-    monkeypatch.setattr(
-        sitedir, "_exchange", lambda a, b: calls.append((a.name, b.name)) or exchange(a, b)
-    )
+    # Not the old site renamed away and the new one renamed in: between those two steps there
+    # would be no site at all.
+    renames = []
+    for name in ("rename", "replace"):
+        real = getattr(os, name)
+        monkeypatch.setattr(
+            os,
+            name,
+            lambda a, b, *args, real=real, **kw: renames.append(b) or real(a, b, *args, **kw),
+        )
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "old.html").write_text("old")
-    (tmp_path / ".site-new-1").mkdir()
-    (tmp_path / ".site-new-1" / "index.html").write_text("new")
-    assert sitedir.replace(tmp_path / ".site-new-1", tmp_path / "site") is None
-    assert calls == [(".site-new-1", "site")]
+    build = tmp_path / ".site-new-1"
+    build.mkdir()
+    (build / "index.html").write_text("new")
+    built = build.stat().st_ino
+    assert sitedir.replace(build, tmp_path / "site") is None
+    assert renames == []
+    assert (tmp_path / "site").stat().st_ino == built  # the build itself, not a copy of it
     assert [p.name for p in tmp_path.iterdir()] == ["site"] and (
         tmp_path / "site" / "index.html"
     ).read_text() == "new"

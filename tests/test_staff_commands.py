@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import REPO
 from test_build import make_targets
 
 from generator import newrecord
 
-REPO = Path(__file__).resolve().parent.parent
 DOCS = [REPO / "README.md", REPO / "content" / "publishing.md"]
 # Programs the docs may name besides make: git and the copy commands of other hosts.
 OUTSIDE_TOOLS = {"git", "rsync", "ssh", "aws", "rclone"}

@@ -7,8 +7,9 @@ import graphlib
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
-PACKAGE = Path(__file__).parent.parent / "generator"
+PACKAGE = REPO / "generator"
 # The modules that meet MkDocs: its plugin, the plugin's options, the build command that runs
 # MkDocs, and the command line that starts it. Everything else is the core.
 FRONT_ENDS = {"plugin", "config", "build", "cli"}

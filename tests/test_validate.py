@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import REPO
 from validation_helpers import (
     NEW_DECISION,
     NEW_DECISION_PATH,
-    REPO,
     diagnostic_lines,
     lines_of,
     load_site,

@@ -24,7 +24,6 @@ from generator.settings import read_settings
 
 BROKEN = Path(__file__).parent / "broken"
 BASE = BROKEN / "_base"
-REPO = Path(__file__).parent.parent
 
 # path:line:column: severity: [field: ]message
 DIAGNOSTIC = re.compile(
