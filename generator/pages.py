@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import charts, datadictionary, exports, render, statutory
+from . import charts, render, statutory
 from .addresses import (
     LICENCE_NAME,
     LICENCE_URL,
@@ -19,9 +19,20 @@ from .addresses import (
     page_url,
     relative_url,
 )
+from .exports import (
+    decisions,
+    dictionary,
+    envelope,
+    feeds,
+    funding,
+    ocds,
+    schemas,
+    threesixtygiving,
+)
 from .model import STAGES, Decision, FundingTable, SpecifiedInformation
 from .publication import Publication
 from .registers import Registers
+from .registertable import REGISTERS
 
 STAGE_TITLES = {
     "analyse": "Analyse",
@@ -184,42 +195,34 @@ def _funding_page(table: FundingTable, pub: Publication) -> Page:
 
 
 def register_pages(
-    registers: Registers, specified: SpecifiedInformation | None, docs_dir: str
+    publication: Publication,
+    registers: Registers,
+    specified: SpecifiedInformation | None,
+    docs_dir: str,
 ) -> list[Page]:
     """The registers the Specified Information Order asks for, and the map of where each item is met."""
-    derived = {"registers": registers}
     pages = [
         Page(
             "registers/index.md",
             "Registers",
             "register-index.html",
-            context=derived,
-            description="Registers of contracts, grants and decisions of significant public interest, made from the decision records.",
-        ),
-        Page(
-            "registers/contracts/index.md",
-            "Contracts register",
-            "register-contracts.html",
-            context=derived,
-            description="Contracts worth more than the threshold, from the published decisions, with a CSV download.",
-        ),
-        # No contents column: the register's eight columns need the width more than its two sections
-        # a list.
-        Page(
-            "registers/grants/index.md",
-            "Grants register",
-            "register-grants.html",
-            context=derived,
-            description="Every grant the office has made, one row per recipient, with totals and a CSV download.",
-        ),
-        Page(
-            "registers/decisions/index.md",
-            "Decisions of significant public interest",
-            "register-decisions.html",
-            context=derived,
-            description="Every published decision of significant public interest, newest first.",
-        ),
+            context={
+                "registers": [(register, register.summary(registers)) for register in REGISTERS],
+            },
+            description="Registers of contracts, grants and decisions of significant public "
+            "interest, made from the decision records.",
+        )
     ]
+    pages.extend(
+        Page(
+            register.src_uri,
+            register.title,
+            register.template,
+            context={"csv_path": register.csv_path, **register.values(publication, registers)},
+            description=register.description,
+        )
+        for register in REGISTERS
+    )
     if specified is not None:
         pages.append(
             Page(
@@ -228,7 +231,13 @@ def register_pages(
                 "specified-information.html",
                 context={
                     "info": specified,
-                    "where_met": lambda item: statutory.where_met(item, registers),
+                    "groups": [
+                        (
+                            group,
+                            [(item, statutory.where_met(item, registers)) for item in group.items],
+                        )
+                        for group in specified.groups
+                    ],
                 },
                 edit_uri=os.path.relpath(specified.source, docs_dir).replace(os.sep, "/"),
                 toc=tuple(
@@ -240,7 +249,7 @@ def register_pages(
     return pages
 
 
-def open_data_page(pub: Publication, registers: Registers, site_url: str) -> Page:
+def open_data_page(publication: Publication, registers: Registers, site_url: str) -> Page:
     """The page that lists the open data files and documents every column and key."""
     sections = (
         ("licence", "Licence"),
@@ -254,38 +263,43 @@ def open_data_page(pub: Publication, registers: Registers, site_url: str) -> Pag
         ("left-out", "What the files leave out"),
         ("changes", "Changes to the files"),
     )
+    settings = publication.settings
     return Page(
         "open-data.md",
         "Open data",
         "open-data.html",
         context={
-            "dictionary": datadictionary.decision_dictionary(),
-            "funding_columns": datadictionary.funding_columns(),
-            "left_out": exports.grants_left_out(registers.grants),
-            "grant_count": len(exports.grants(pub, registers.grants, site_url)),
-            "contract_count": len(exports.contract_awards(pub)),
-            "decisions_csv": exports.DECISIONS_CSV,
-            "decisions_json": exports.DECISIONS_JSON,
-            "funding_csv": exports.FUNDING_CSV,
-            "grants_360giving": exports.GRANTS_360,
-            "ocds": exports.OCDS,
-            "feed": exports.FEED,
-            "category_feeds": [(c, exports.category_feed(c)) for c in pub.categories],
-            "schema_files": [(name, exports.schema_file(name)) for name in exports.SCHEMAS],
+            "publisher": settings.publisher,
+            "decision_count": len(publication.decisions),
+            "feed_size": settings.feed_size,
+            "dictionary": dictionary.decision_dictionary(),
+            "funding_columns": dictionary.funding_columns(),
+            "left_out": threesixtygiving.grants_left_out(registers.grants),
+            "grant_count": len(threesixtygiving.grants(publication, registers.grants, site_url)),
+            "contract_count": len(ocds.contract_awards(publication)),
+            "decisions_csv": decisions.DECISIONS_CSV,
+            "decisions_json": decisions.DECISIONS_JSON,
+            "funding_csv": funding.FUNDING_CSV,
+            "grants_360giving": threesixtygiving.GRANTS_360,
+            "ocds": ocds.OCDS,
+            "register_downloads": [register for register in REGISTERS if register.csv],
+            "feed": feeds.FEED,
+            "category_feeds": [(c, feeds.category_feed(c)) for c in publication.categories],
+            "schema_files": [(name, schemas.schema_file(name)) for name in schemas.SCHEMAS],
             "schema_addresses": {
-                name: absolute_url(site_url, exports.schema_file(name)) for name in exports.SCHEMAS
+                name: absolute_url(site_url, schemas.schema_file(name)) for name in schemas.SCHEMAS
             },
             "record_json_example": absolute_url(
-                site_url, pub.decisions[0].url + exports.RECORD_JSON
+                site_url, publication.decisions[0].url + decisions.RECORD_JSON
             )
-            if pub.decisions
+            if publication.decisions
             else "decisions/<year>/<reference>/record.json",
-            "envelope_keys": exports.ENVELOPE_KEYS,
-            "grant_keys": exports.GRANT_KEYS,
-            "ocds_keys": exports.OCDS_KEYS,
+            "envelope_keys": envelope.ENVELOPE_KEYS,
+            "grant_keys": threesixtygiving.GRANT_KEYS,
+            "ocds_keys": ocds.OCDS_KEYS,
             "licence_name": LICENCE_NAME,
             "licence_url": LICENCE_URL,
-            "schema_version": exports.SCHEMA_VERSION,
+            "schema_version": envelope.SCHEMA_VERSION,
         },
         description="Every published decision and funding table as open data: CSV, JSON, Atom, 360Giving "
         "and Open Contracting, under the Open Government Licence.",
@@ -361,7 +375,7 @@ def site_pages(
             description="How the office commissions services: the four stages of the commissioning cycle.",
         )
     )
-    pages.extend(register_pages(registers, specified, docs_dir))
+    pages.extend(register_pages(pub, registers, specified, docs_dir))
     pages.append(open_data_page(pub, registers, site_url))
     return pages
 
@@ -377,9 +391,7 @@ def nav_children(pub: Publication, section_index: str) -> list[Any] | None:
     if section_index == "decisions/index.md":
         return [section_index] + [{str(y): f"decisions/{y}/index.md"} for y in pub.years]
     if section_index == "registers/index.md":
-        return [section_index] + [
-            f"registers/{name}/index.md" for name in ("contracts", "grants", "decisions")
-        ]
+        return [section_index] + [register.src_uri for register in REGISTERS]
     if section_index == "funding/index.md":
         return [section_index] + [{t.title: t.url + "index.md"} for t in pub.funding_tables]
     if section_index == "toolkit/index.md":

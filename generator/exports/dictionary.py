@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .schema import load_schema
+from ..schema import load_schema
 
 # Schema fields that are kept for staff and never leave the repository.
 WITHHELD = frozenset({("exempt", "content")})
