@@ -86,6 +86,8 @@ def contract_rows(
     rows = []
     for decision in registers.contracts:
         procurement = decision.procurement
+        # registers.contracts keeps only decisions with a procurement route.
+        assert procurement is not None
         rows.append(
             {
                 "reference": decision.reference,

@@ -98,7 +98,8 @@ def atom_feed(
             _sub(entry, "category", term=decision.category, label=render.label(decision.category))
         _sub(entry, "summary", render.plain_text(decision.summary), type="text")
     ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    document: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"
 
 
 def feed_files(publication: Publication, site_url: str) -> Iterator[tuple[str, bytes]]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import render
 from ..addresses import LICENCE_URL, absolute_url, document_path
-from ..model import Decision
+from ..model import Decision, Document
 from ..publication import Publication
 from .envelope import GENERATOR, OPEN_DATA_PAGE, SCHEMA_VERSION
 from .tabular import json_bytes, timestamp
@@ -50,9 +50,19 @@ def _period(start: dt.date | None, end: dt.date | None) -> dict[str, str]:
     return {key: timestamp(day) for key, day in (("startDate", start), ("endDate", end)) if day}
 
 
+def _document_url(publication: Publication, doc: Document, site_url: str) -> str | None:
+    if doc.url:
+        return doc.url
+    if doc.file:
+        return absolute_url(site_url, document_path(publication.settings, doc.file))
+    return None
+
+
 def _release(publication: Publication, decision: Decision, site_url: str) -> dict[str, Any]:
     publisher = publication.settings.publisher
-    proc = decision.procurement
+    procurement = decision.procurement
+    # contract_awards keeps only decisions with a procurement route.
+    assert procurement is not None and procurement.route is not None
     buyer = _organisation(publisher.org_id, publisher.name, "buyer")
     suppliers = [
         _organisation(r.org_id, r.name, f"supplier-{i + 1}")
@@ -63,25 +73,25 @@ def _release(publication: Publication, decision: Decision, site_url: str) -> dic
         if decision.amount is not None
         else None
     )
-    planned = proc.stage == "intention"
+    planned = procurement.stage == "intention"
     tender: dict[str, Any] = {
         "id": decision.reference,
         "title": decision.title,
         "status": "planned" if planned else "complete",
-        "procurementMethodDetails": render.label(proc.route),
+        "procurementMethodDetails": render.label(procurement.route),
     }
-    if proc.route in OCDS_METHODS:
-        tender["procurementMethod"] = OCDS_METHODS[proc.route]
-    if proc.bids_received is not None:
-        tender["numberOfTenderers"] = proc.bids_received
-    if proc.portal:
-        tender["submissionMethodDetails"] = f"Advertised on {proc.portal}"
+    if procurement.route in OCDS_METHODS:
+        tender["procurementMethod"] = OCDS_METHODS[procurement.route]
+    if procurement.bids_received is not None:
+        tender["numberOfTenderers"] = procurement.bids_received
+    if procurement.portal:
+        tender["submissionMethodDetails"] = f"Advertised on {procurement.portal}"
     if planned:
         # A decision to go to market: what is planned, and no award that has not been made.
         tender["description"] = render.plain_text(decision.summary)
         if value:
             tender["value"] = value
-        period = _period(proc.contract_start, proc.contract_end)
+        period = _period(procurement.contract_start, procurement.contract_end)
         if period:
             tender["contractPeriod"] = period
         return {
@@ -106,17 +116,13 @@ def _release(publication: Publication, decision: Decision, site_url: str) -> dic
         award["value"] = value
     if suppliers:
         award["suppliers"] = [{"id": s["id"], "name": s["name"]} for s in suppliers]
-    period = _period(proc.contract_start, proc.contract_end)
+    period = _period(procurement.contract_start, procurement.contract_end)
     if period:
         award["contractPeriod"] = period
     documents = [
-        {
-            "id": str(i + 1),
-            "title": doc.title,
-            "url": doc.url or absolute_url(site_url, document_path(publication.settings, doc.file)),
-        }
+        {"id": str(i + 1), "title": doc.title, "url": url}
         for i, doc in enumerate(decision.documents)
-        if doc.url or doc.file
+        if (url := _document_url(publication, doc, site_url))
     ]
     if documents:
         award["documents"] = documents

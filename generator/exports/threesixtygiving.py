@@ -58,6 +58,8 @@ def grant_id(publication: Publication, row: GrantRow) -> str:
 
 def _grant(publication: Publication, row: GrantRow, site_url: str) -> dict[str, Any]:
     decision, recipient, settings = row.decision, row.recipient, publication.settings
+    # grants() keeps only rows with a recipient (grant_left_out).
+    assert recipient is not None
     grant: dict[str, Any] = {
         "id": grant_id(publication, row),
         "title": decision.title,
