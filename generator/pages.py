@@ -75,12 +75,13 @@ class Page:
         return relative_url(target, self.url)
 
     def html(self, publication: Publication) -> str:
+        settings = publication.settings
         return render.render(
             self.template,
             page=self,
-            pub=publication,
             link=self.link,
-            documents_folder=documents_folder(publication.settings),
+            documents_folder=documents_folder(settings),
+            publication_days=settings.publication_days,
             **self.context,
         )
 
@@ -171,6 +172,13 @@ def _decision_page(d: Decision, pub: Publication, docs_dir: str, site_url: str) 
             "sections": {entry.id for entry in decision_sections(d, pub)},
             "key_recipients": d.recipients[:KEY_FACTS_RECIPIENTS],
             "recipients_table": recipients_table(d),
+            "streams": pub.streams,
+            "today": pub.today,
+            "superseders": pub.superseded_by.get(d.reference, []),
+            "amenders": pub.amended_by.get(d.reference, []),
+            "earlier": pub.by_reference.get(d.amends) if d.amends else None,
+            "older": pub.by_reference.get(d.supersedes) if d.supersedes else None,
+            "related": pub.related.get(d.reference, []),
         },
         in_nav=False,
         edit_uri=os.path.relpath(d.source, docs_dir).replace(os.sep, "/"),
@@ -185,7 +193,11 @@ def _funding_page(table: FundingTable, pub: Publication) -> Page:
         src_uri=table.url + "index.md",
         title=table.title,
         template="funding-table.html",
-        context={"table": table, "chart": lambda: charts.funding_chart(table)},
+        context={
+            "table": table,
+            "spend": pub.spend,
+            "chart": lambda: charts.funding_chart(table),
+        },
         description=render.plain_text(table.description)[:300],
         toc=(
             TocEntry(2, "allocations", "Allocations"),
@@ -320,6 +332,14 @@ def site_pages(
             "decisions/index.md",
             "Decisions",
             "decisions-index.html",
+            context={
+                "publisher_name": pub.settings.publisher.name,
+                "latest": pub.latest(),
+                "years": [(year, len(pub.in_year(year))) for year in pub.years],
+                "categories": [
+                    (category, len(pub.in_category(category))) for category in pub.categories
+                ],
+            },
             description="The latest decisions, and every decision by year and by category.",
         ),
     ]
@@ -358,6 +378,11 @@ def site_pages(
             "funding/index.md",
             "Funding",
             "funding-index.html",
+            context={
+                "publisher_name": pub.settings.publisher.name,
+                "funding_tables": pub.funding_tables,
+                "income": pub.income(),
+            },
             description="The funding streams the office commissions from, by financial year.",
         )
     )
@@ -368,7 +393,11 @@ def site_pages(
             "Commissioning toolkit",
             "toolkit-index.html",
             context={
-                "stages": STAGES,
+                "publisher_name": pub.settings.publisher.name,
+                "stages": [
+                    (stage, [doc for doc in pub.toolkit if doc.stage == stage]) for stage in STAGES
+                ],
+                "general": [doc for doc in pub.toolkit if doc.stage is None],
                 "stage_titles": STAGE_TITLES,
                 "stage_summaries": STAGE_SUMMARIES,
             },

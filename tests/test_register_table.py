@@ -11,8 +11,8 @@ import posixpath
 from bs4 import BeautifulSoup
 from conftest import FIXTURE_SITE, copy_site
 
-from generator import load as loader
 from generator import exports, pages, registers
+from generator import load as loader
 from generator.publication import publish
 from generator.registertable import REGISTERS
 from generator.settings import read_settings
