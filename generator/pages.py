@@ -161,41 +161,45 @@ def decision_structured_data(d: Decision, pub: Publication, site_url: str) -> di
     return data
 
 
-def _decision_page(d: Decision, pub: Publication, docs_dir: str, site_url: str) -> Page:
+def _decision_page(
+    decision: Decision, publication: Publication, docs_dir: str, site_url: str
+) -> Page:
     return Page(
-        src_uri=d.url + "index.md",
-        title=f"{d.reference}: {d.title}",
+        src_uri=decision.url + "index.md",
+        title=f"{decision.reference}: {decision.title}",
         template="decision.html",
         # The sections the page shows: a heading renders only with something under it.
         context={
-            "d": d,
-            "sections": {entry.id for entry in decision_sections(d, pub)},
-            "key_recipients": d.recipients[:KEY_FACTS_RECIPIENTS],
-            "recipients_table": recipients_table(d),
-            "streams": pub.streams,
-            "today": pub.today,
-            "superseders": pub.superseded_by.get(d.reference, []),
-            "amenders": pub.amended_by.get(d.reference, []),
-            "earlier": pub.by_reference.get(d.amends) if d.amends else None,
-            "older": pub.by_reference.get(d.supersedes) if d.supersedes else None,
-            "related": pub.related.get(d.reference, []),
+            "d": decision,
+            "sections": {entry.id for entry in decision_sections(decision, publication)},
+            "key_recipients": decision.recipients[:KEY_FACTS_RECIPIENTS],
+            "recipients_table": recipients_table(decision),
+            "streams": publication.streams,
+            "today": publication.today,
+            "superseders": publication.superseded_by.get(decision.reference, []),
+            "amenders": publication.amended_by.get(decision.reference, []),
+            "earlier": publication.by_reference.get(decision.amends) if decision.amends else None,
+            "older": publication.by_reference.get(decision.supersedes)
+            if decision.supersedes
+            else None,
+            "related": publication.related.get(decision.reference, []),
         },
         in_nav=False,
-        edit_uri=os.path.relpath(d.source, docs_dir).replace(os.sep, "/"),
-        description=render.plain_text(d.summary)[:300],
-        toc=decision_sections(d, pub),
-        structured_data=lambda: decision_structured_data(d, pub, site_url),
+        edit_uri=os.path.relpath(decision.source, docs_dir).replace(os.sep, "/"),
+        description=render.plain_text(decision.summary)[:300],
+        toc=decision_sections(decision, publication),
+        structured_data=lambda: decision_structured_data(decision, publication, site_url),
     )
 
 
-def _funding_page(table: FundingTable, pub: Publication) -> Page:
+def _funding_page(table: FundingTable, publication: Publication) -> Page:
     return Page(
         src_uri=table.url + "index.md",
         title=table.title,
         template="funding-table.html",
         context={
             "table": table,
-            "spend": pub.spend,
+            "spend": publication.spend,
             "chart": lambda: charts.funding_chart(table),
         },
         description=render.plain_text(table.description)[:300],
@@ -320,7 +324,7 @@ def open_data_page(publication: Publication, registers: Registers, site_url: str
 
 
 def site_pages(
-    pub: Publication,
+    publication: Publication,
     registers: Registers,
     docs_dir: str,
     site_url: str = "",
@@ -333,31 +337,32 @@ def site_pages(
             "Decisions",
             "decisions-index.html",
             context={
-                "publisher_name": pub.settings.publisher.name,
-                "latest": pub.latest(),
-                "years": [(year, len(pub.in_year(year))) for year in pub.years],
+                "publisher_name": publication.settings.publisher.name,
+                "latest": publication.latest(),
+                "years": [(year, len(publication.in_year(year))) for year in publication.years],
                 "categories": [
-                    (category, len(pub.in_category(category))) for category in pub.categories
+                    (category, len(publication.in_category(category)))
+                    for category in publication.categories
                 ],
             },
             description="The latest decisions, and every decision by year and by category.",
         ),
     ]
-    for year in pub.years:
+    for year in publication.years:
         pages.append(
             Page(
                 f"decisions/{year}/index.md",
                 f"Decisions made in {year}",
                 "decisions-list.html",
                 context={
-                    "decisions": pub.in_year(year),
+                    "decisions": publication.in_year(year),
                     "heading": f"Decisions made in {year}",
                     "year": year,
                     "category": None,
                 },
             )
         )
-    for category in pub.categories:
+    for category in publication.categories:
         pages.append(
             Page(
                 f"decisions/category/{category}/index.md",
@@ -365,47 +370,51 @@ def site_pages(
                 "decisions-list.html",
                 in_nav=False,
                 context={
-                    "decisions": pub.in_category(category),
+                    "decisions": publication.in_category(category),
                     "heading": f"{render.label(category)} decisions",
                     "year": None,
                     "category": category,
                 },
             )
         )
-    pages.extend(_decision_page(d, pub, docs_dir, site_url) for d in pub.decisions)
+    pages.extend(
+        _decision_page(decision, publication, docs_dir, site_url)
+        for decision in publication.decisions
+    )
     pages.append(
         Page(
             "funding/index.md",
             "Funding",
             "funding-index.html",
             context={
-                "publisher_name": pub.settings.publisher.name,
-                "funding_tables": pub.funding_tables,
-                "income": pub.income(),
+                "publisher_name": publication.settings.publisher.name,
+                "funding_tables": publication.funding_tables,
+                "income": publication.income(),
             },
             description="The funding streams the office commissions from, by financial year.",
         )
     )
-    pages.extend(_funding_page(t, pub) for t in pub.funding_tables)
+    pages.extend(_funding_page(t, publication) for t in publication.funding_tables)
     pages.append(
         Page(
             "toolkit/index.md",
             "Commissioning toolkit",
             "toolkit-index.html",
             context={
-                "publisher_name": pub.settings.publisher.name,
+                "publisher_name": publication.settings.publisher.name,
                 "stages": [
-                    (stage, [doc for doc in pub.toolkit if doc.stage == stage]) for stage in STAGES
+                    (stage, [doc for doc in publication.toolkit if doc.stage == stage])
+                    for stage in STAGES
                 ],
-                "general": [doc for doc in pub.toolkit if doc.stage is None],
+                "general": [doc for doc in publication.toolkit if doc.stage is None],
                 "stage_titles": STAGE_TITLES,
                 "stage_summaries": STAGE_SUMMARIES,
             },
             description="How the office commissions services: the four stages of the commissioning cycle.",
         )
     )
-    pages.extend(register_pages(pub, registers, specified, docs_dir))
-    pages.append(open_data_page(pub, registers, site_url))
+    pages.extend(register_pages(publication, registers, specified, docs_dir))
+    pages.append(open_data_page(publication, registers, site_url))
     return pages
 
 
