@@ -80,7 +80,7 @@ def _documents(decision: Decision, settings: Settings, site_url: str) -> str:
     return " | ".join(links)
 
 
-def contract_rows(
+def contract_csv_rows(
     publication: Publication, registers: Registers, site_url: str = ""
 ) -> list[dict[str, Any]]:
     rows = []
@@ -160,7 +160,7 @@ CONTRACTS = Register(
             "amount_basis",
             "vat",
         ),
-        rows=contract_rows,
+        rows=contract_csv_rows,
         description="contracts worth more than the threshold, one row each, with the columns of "
         "the register page.",
     ),
@@ -170,7 +170,7 @@ CONTRACTS = Register(
 # Grants ----------------------------------------------------------------------------------
 
 
-def grant_rows(
+def grant_csv_rows(
     publication: Publication, registers: Registers, site_url: str = ""
 ) -> list[dict[str, Any]]:
     rows = []
@@ -245,7 +245,7 @@ GRANTS = Register(
             "recipient_count",
             "amount_basis",
         ),
-        rows=grant_rows,
+        rows=grant_csv_rows,
         description="one row per recipient of each grant decision.",
     ),
 )
