@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import charts, datadictionary, exports, render, statutory
+from . import charts, render, statutory
 from .addresses import (
     LICENCE_NAME,
     LICENCE_URL,
@@ -19,9 +19,20 @@ from .addresses import (
     page_url,
     relative_url,
 )
+from .exports import (
+    decisions,
+    dictionary,
+    envelope,
+    feeds,
+    funding,
+    ocds,
+    schemas,
+    threesixtygiving,
+)
 from .model import STAGES, Decision, FundingTable, SpecifiedInformation
 from .publication import Publication
 from .registers import Registers
+from .registertable import REGISTERS
 
 STAGE_TITLES = {
     "analyse": "Analyse",
@@ -64,12 +75,13 @@ class Page:
         return relative_url(target, self.url)
 
     def html(self, publication: Publication) -> str:
+        settings = publication.settings
         return render.render(
             self.template,
             page=self,
-            pub=publication,
             link=self.link,
-            documents_folder=documents_folder(publication.settings),
+            documents_folder=documents_folder(settings),
+            publication_days=settings.publication_days,
             **self.context,
         )
 
@@ -149,32 +161,47 @@ def decision_structured_data(d: Decision, pub: Publication, site_url: str) -> di
     return data
 
 
-def _decision_page(d: Decision, pub: Publication, docs_dir: str, site_url: str) -> Page:
+def _decision_page(
+    decision: Decision, publication: Publication, docs_dir: str, site_url: str
+) -> Page:
     return Page(
-        src_uri=d.url + "index.md",
-        title=f"{d.reference}: {d.title}",
+        src_uri=decision.url + "index.md",
+        title=f"{decision.reference}: {decision.title}",
         template="decision.html",
         # The sections the page shows: a heading renders only with something under it.
         context={
-            "d": d,
-            "sections": {entry.id for entry in decision_sections(d, pub)},
-            "key_recipients": d.recipients[:KEY_FACTS_RECIPIENTS],
-            "recipients_table": recipients_table(d),
+            "d": decision,
+            "sections": {entry.id for entry in decision_sections(decision, publication)},
+            "key_recipients": decision.recipients[:KEY_FACTS_RECIPIENTS],
+            "recipients_table": recipients_table(decision),
+            "streams": publication.streams,
+            "today": publication.today,
+            "superseders": publication.superseded_by.get(decision.reference, []),
+            "amenders": publication.amended_by.get(decision.reference, []),
+            "earlier": publication.by_reference.get(decision.amends) if decision.amends else None,
+            "older": publication.by_reference.get(decision.supersedes)
+            if decision.supersedes
+            else None,
+            "related": publication.related.get(decision.reference, []),
         },
         in_nav=False,
-        edit_uri=os.path.relpath(d.source, docs_dir).replace(os.sep, "/"),
-        description=render.plain_text(d.summary)[:300],
-        toc=decision_sections(d, pub),
-        structured_data=lambda: decision_structured_data(d, pub, site_url),
+        edit_uri=os.path.relpath(decision.source, docs_dir).replace(os.sep, "/"),
+        description=render.plain_text(decision.summary)[:300],
+        toc=decision_sections(decision, publication),
+        structured_data=lambda: decision_structured_data(decision, publication, site_url),
     )
 
 
-def _funding_page(table: FundingTable, pub: Publication) -> Page:
+def _funding_page(table: FundingTable, publication: Publication) -> Page:
     return Page(
         src_uri=table.url + "index.md",
         title=table.title,
         template="funding-table.html",
-        context={"table": table, "chart": lambda: charts.funding_chart(table)},
+        context={
+            "table": table,
+            "spend": publication.spend,
+            "chart": lambda: charts.funding_chart(table),
+        },
         description=render.plain_text(table.description)[:300],
         toc=(
             TocEntry(2, "allocations", "Allocations"),
@@ -184,42 +211,34 @@ def _funding_page(table: FundingTable, pub: Publication) -> Page:
 
 
 def register_pages(
-    registers: Registers, specified: SpecifiedInformation | None, docs_dir: str
+    publication: Publication,
+    registers: Registers,
+    specified: SpecifiedInformation | None,
+    docs_dir: str,
 ) -> list[Page]:
     """The registers the Specified Information Order asks for, and the map of where each item is met."""
-    derived = {"registers": registers}
     pages = [
         Page(
             "registers/index.md",
             "Registers",
             "register-index.html",
-            context=derived,
-            description="Registers of contracts, grants and decisions of significant public interest, made from the decision records.",
-        ),
-        Page(
-            "registers/contracts/index.md",
-            "Contracts register",
-            "register-contracts.html",
-            context=derived,
-            description="Contracts worth more than the threshold, from the published decisions, with a CSV download.",
-        ),
-        # No contents column: the register's eight columns need the width more than its two sections
-        # a list.
-        Page(
-            "registers/grants/index.md",
-            "Grants register",
-            "register-grants.html",
-            context=derived,
-            description="Every grant the office has made, one row per recipient, with totals and a CSV download.",
-        ),
-        Page(
-            "registers/decisions/index.md",
-            "Decisions of significant public interest",
-            "register-decisions.html",
-            context=derived,
-            description="Every published decision of significant public interest, newest first.",
-        ),
+            context={
+                "registers": [(register, register.summary(registers)) for register in REGISTERS],
+            },
+            description="Registers of contracts, grants and decisions of significant public "
+            "interest, made from the decision records.",
+        )
     ]
+    pages.extend(
+        Page(
+            register.src_uri,
+            register.title,
+            register.template,
+            context={"csv_path": register.csv_path, **register.values(publication, registers)},
+            description=register.description,
+        )
+        for register in REGISTERS
+    )
     if specified is not None:
         pages.append(
             Page(
@@ -228,7 +247,13 @@ def register_pages(
                 "specified-information.html",
                 context={
                     "info": specified,
-                    "where_met": lambda item: statutory.where_met(item, registers),
+                    "groups": [
+                        (
+                            group,
+                            [(item, statutory.where_met(item, registers)) for item in group.items],
+                        )
+                        for group in specified.groups
+                    ],
                 },
                 edit_uri=os.path.relpath(specified.source, docs_dir).replace(os.sep, "/"),
                 toc=tuple(
@@ -240,7 +265,7 @@ def register_pages(
     return pages
 
 
-def open_data_page(pub: Publication, registers: Registers, site_url: str) -> Page:
+def open_data_page(publication: Publication, registers: Registers, site_url: str) -> Page:
     """The page that lists the open data files and documents every column and key."""
     sections = (
         ("licence", "Licence"),
@@ -254,38 +279,43 @@ def open_data_page(pub: Publication, registers: Registers, site_url: str) -> Pag
         ("left-out", "What the files leave out"),
         ("changes", "Changes to the files"),
     )
+    settings = publication.settings
     return Page(
         "open-data.md",
         "Open data",
         "open-data.html",
         context={
-            "dictionary": datadictionary.decision_dictionary(),
-            "funding_columns": datadictionary.funding_columns(),
-            "left_out": exports.grants_left_out(registers.grants),
-            "grant_count": len(exports.grants(pub, registers.grants, site_url)),
-            "contract_count": len(exports.contract_awards(pub)),
-            "decisions_csv": exports.DECISIONS_CSV,
-            "decisions_json": exports.DECISIONS_JSON,
-            "funding_csv": exports.FUNDING_CSV,
-            "grants_360giving": exports.GRANTS_360,
-            "ocds": exports.OCDS,
-            "feed": exports.FEED,
-            "category_feeds": [(c, exports.category_feed(c)) for c in pub.categories],
-            "schema_files": [(name, exports.schema_file(name)) for name in exports.SCHEMAS],
+            "publisher": settings.publisher,
+            "decision_count": len(publication.decisions),
+            "feed_size": settings.feed_size,
+            "dictionary": dictionary.decision_dictionary(),
+            "funding_columns": dictionary.funding_columns(),
+            "left_out": threesixtygiving.grants_left_out(registers.grants),
+            "grant_count": len(threesixtygiving.grants(publication, registers.grants, site_url)),
+            "contract_count": len(ocds.contract_awards(publication)),
+            "decisions_csv": decisions.DECISIONS_CSV,
+            "decisions_json": decisions.DECISIONS_JSON,
+            "funding_csv": funding.FUNDING_CSV,
+            "grants_360giving": threesixtygiving.GRANTS_360,
+            "ocds": ocds.OCDS,
+            "register_downloads": [register for register in REGISTERS if register.csv],
+            "feed": feeds.FEED,
+            "category_feeds": [(c, feeds.category_feed(c)) for c in publication.categories],
+            "schema_files": [(name, schemas.schema_file(name)) for name in schemas.SCHEMAS],
             "schema_addresses": {
-                name: absolute_url(site_url, exports.schema_file(name)) for name in exports.SCHEMAS
+                name: absolute_url(site_url, schemas.schema_file(name)) for name in schemas.SCHEMAS
             },
             "record_json_example": absolute_url(
-                site_url, pub.decisions[0].url + exports.RECORD_JSON
+                site_url, publication.decisions[0].url + decisions.RECORD_JSON
             )
-            if pub.decisions
+            if publication.decisions
             else "decisions/<year>/<reference>/record.json",
-            "envelope_keys": exports.ENVELOPE_KEYS,
-            "grant_keys": exports.GRANT_KEYS,
-            "ocds_keys": exports.OCDS_KEYS,
+            "envelope_keys": envelope.ENVELOPE_KEYS,
+            "grant_keys": threesixtygiving.GRANT_KEYS,
+            "ocds_keys": ocds.OCDS_KEYS,
             "licence_name": LICENCE_NAME,
             "licence_url": LICENCE_URL,
-            "schema_version": exports.SCHEMA_VERSION,
+            "schema_version": envelope.SCHEMA_VERSION,
         },
         description="Every published decision and funding table as open data: CSV, JSON, Atom, 360Giving "
         "and Open Contracting, under the Open Government Licence.",
@@ -294,7 +324,7 @@ def open_data_page(pub: Publication, registers: Registers, site_url: str) -> Pag
 
 
 def site_pages(
-    pub: Publication,
+    publication: Publication,
     registers: Registers,
     docs_dir: str,
     site_url: str = "",
@@ -306,24 +336,33 @@ def site_pages(
             "decisions/index.md",
             "Decisions",
             "decisions-index.html",
+            context={
+                "publisher_name": publication.settings.publisher.name,
+                "latest": publication.latest(),
+                "years": [(year, len(publication.in_year(year))) for year in publication.years],
+                "categories": [
+                    (category, len(publication.in_category(category)))
+                    for category in publication.categories
+                ],
+            },
             description="The latest decisions, and every decision by year and by category.",
         ),
     ]
-    for year in pub.years:
+    for year in publication.years:
         pages.append(
             Page(
                 f"decisions/{year}/index.md",
                 f"Decisions made in {year}",
                 "decisions-list.html",
                 context={
-                    "decisions": pub.in_year(year),
+                    "decisions": publication.in_year(year),
                     "heading": f"Decisions made in {year}",
                     "year": year,
                     "category": None,
                 },
             )
         )
-    for category in pub.categories:
+    for category in publication.categories:
         pages.append(
             Page(
                 f"decisions/category/{category}/index.md",
@@ -331,38 +370,51 @@ def site_pages(
                 "decisions-list.html",
                 in_nav=False,
                 context={
-                    "decisions": pub.in_category(category),
+                    "decisions": publication.in_category(category),
                     "heading": f"{render.label(category)} decisions",
                     "year": None,
                     "category": category,
                 },
             )
         )
-    pages.extend(_decision_page(d, pub, docs_dir, site_url) for d in pub.decisions)
+    pages.extend(
+        _decision_page(decision, publication, docs_dir, site_url)
+        for decision in publication.decisions
+    )
     pages.append(
         Page(
             "funding/index.md",
             "Funding",
             "funding-index.html",
+            context={
+                "publisher_name": publication.settings.publisher.name,
+                "funding_tables": publication.funding_tables,
+                "income": publication.income(),
+            },
             description="The funding streams the office commissions from, by financial year.",
         )
     )
-    pages.extend(_funding_page(t, pub) for t in pub.funding_tables)
+    pages.extend(_funding_page(t, publication) for t in publication.funding_tables)
     pages.append(
         Page(
             "toolkit/index.md",
             "Commissioning toolkit",
             "toolkit-index.html",
             context={
-                "stages": STAGES,
+                "publisher_name": publication.settings.publisher.name,
+                "stages": [
+                    (stage, [doc for doc in publication.toolkit if doc.stage == stage])
+                    for stage in STAGES
+                ],
+                "general": [doc for doc in publication.toolkit if doc.stage is None],
                 "stage_titles": STAGE_TITLES,
                 "stage_summaries": STAGE_SUMMARIES,
             },
             description="How the office commissions services: the four stages of the commissioning cycle.",
         )
     )
-    pages.extend(register_pages(registers, specified, docs_dir))
-    pages.append(open_data_page(pub, registers, site_url))
+    pages.extend(register_pages(publication, registers, specified, docs_dir))
+    pages.append(open_data_page(publication, registers, site_url))
     return pages
 
 
@@ -377,9 +429,7 @@ def nav_children(pub: Publication, section_index: str) -> list[Any] | None:
     if section_index == "decisions/index.md":
         return [section_index] + [{str(y): f"decisions/{y}/index.md"} for y in pub.years]
     if section_index == "registers/index.md":
-        return [section_index] + [
-            f"registers/{name}/index.md" for name in ("contracts", "grants", "decisions")
-        ]
+        return [section_index] + [register.src_uri for register in REGISTERS]
     if section_index == "funding/index.md":
         return [section_index] + [{t.title: t.url + "index.md"} for t in pub.funding_tables]
     if section_index == "toolkit/index.md":

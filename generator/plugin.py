@@ -253,7 +253,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
                 File.generated(config, f"assets/transparency/{asset.name}", abs_src_path=str(asset))
             )
         self.toolkit = {doc.src_uri: doc for doc in self.publication.toolkit}
-        self.nav_cache: dict[str, str] = {}
+        self.nav_cache = render.RenderedOnce()
         if self.specified is not None:
             # Only now is every page known: staff's Markdown, less what is withheld, and ours.
             missing = statutory.missing_pages(

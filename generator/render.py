@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, Callable
 
 import markdown
 import nh3
@@ -212,3 +212,17 @@ def environment() -> Environment:
 
 def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
+
+
+class RenderedOnce:
+    """HTML that is the same for every page sharing a key, rendered for the first and reused:
+    the navigation of the pages outside it, one render per folder. A template hands over what
+    to render (`{% call cache(key) %}...{% endcall %}`), so it stores nothing itself."""
+
+    def __init__(self) -> None:
+        self._html: dict[str, str] = {}
+
+    def __call__(self, key: str, caller: Callable[[], str]) -> str:
+        if key not in self._html:
+            self._html[key] = caller()
+        return self._html[key]

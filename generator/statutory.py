@@ -4,7 +4,6 @@ is met, and the gaps a build reports (a contract with no document, a decision pu
 from __future__ import annotations
 
 import os
-from collections.abc import Sized
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -14,14 +13,8 @@ from .diagnostics import Diagnostics
 from .model import Decision, SpecifiedInformation, SpecifiedItem
 from .publication import Publication
 from .registers import Registers
+from .registertable import BY_SLUG
 from .schema import field_name
-
-# The pages this site makes for the items it derives from the decision records.
-DERIVED_PAGES = {
-    "decisions": "registers/decisions/",
-    "contracts": "registers/contracts/",
-    "grants": "registers/grants/",
-}
 
 
 def page_address(page: str) -> str:
@@ -79,9 +72,8 @@ class Where:
 
 def where_met(item: SpecifiedItem, registers: Registers) -> Where:
     if item.derived is not None:
-        return Where(
-            DERIVED_PAGES[item.derived], item.title or _derived_text(item.derived, registers)
-        )
+        register = BY_SLUG[item.derived]
+        return Where(register.url, item.title or register.met_by(registers))
     if item.page is not None:
         address = page_address(item.page)
         target = (
@@ -92,24 +84,6 @@ def where_met(item: SpecifiedItem, registers: Registers) -> Where:
     if item.url is not None:
         return Where(item.url, item.title or f"On {urlsplit(item.url).hostname}", external=True)
     return Where(None, "Not yet published")
-
-
-def _derived_text(kind: str, registers: Registers) -> str:
-    rows: dict[str, Sized] = {
-        "decisions": registers.significant,
-        "contracts": registers.contracts,
-        "grants": registers.grants,
-    }
-    count = len(rows[kind])
-    noun = {
-        "decisions": (
-            "decision of significant public interest",
-            "decisions of significant public interest",
-        ),
-        "contracts": ("contract over the threshold", "contracts over the threshold"),
-        "grants": ("grant", "grants"),
-    }[kind][count != 1]
-    return f"Register of {kind}: {count} {noun}"
 
 
 def build_warnings(

@@ -12,6 +12,7 @@ from typing import Iterator
 from . import newrecord
 from .model import WHERE_MET, Decision, ToolkitDocument, record_file_name
 from .records import Records, report
+from .registertable import BY_SLUG
 from .schema import suggest
 from .settings import Settings
 from .source import FieldPath, Problem
@@ -564,6 +565,16 @@ def _check_specified(records: Records) -> None:
             problems.append(
                 Problem(
                     item.position, False, "give exactly one of 'page', 'url', 'status' or 'derived'"
+                )
+            )
+        elif item.derived is not None and item.derived not in BY_SLUG:
+            slugs = list(BY_SLUG)
+            problems.append(
+                Problem(
+                    item.position + ("derived",),
+                    False,
+                    f"'{item.derived}' is not one of: {', '.join(slugs)}"
+                    f"{suggest(item.derived, slugs)}",
                 )
             )
         elif item.page is not None and (

@@ -21,6 +21,7 @@ import sys
 import time
 import zipfile
 import zlib
+from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -995,8 +996,8 @@ def test_every_csv_guards_formulas_the_same_way(tmp_path, monkeypatch):
 
 
 def test_one_number_format_in_every_csv():
-    assert exports.csv_cell(exports.Decimal("20000.50")) == "20000.5"
-    assert exports.csv_cell(exports.Decimal("20000.00")) == "20000"
+    assert exports.csv_cell(Decimal("20000.50")) == "20000.5"
+    assert exports.csv_cell(Decimal("20000.00")) == "20000"
 
 
 # ---------------------------------------------------------------------------

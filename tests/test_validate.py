@@ -1142,7 +1142,7 @@ def test_a_newer_format_version_is_an_error_naming_the_field(tmp_path):
 
 
 def test_the_format_version_is_not_a_field_of_the_open_data(tmp_path):
-    from generator.datadictionary import decision_columns, decision_fields
+    from generator.exports.dictionary import decision_columns, decision_fields
 
     assert "schema_version" not in {f.name for f in decision_fields()} | {
         c.name for c in decision_columns()

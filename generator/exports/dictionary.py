@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .schema import load_schema
+from ..schema import load_schema
 
 # Schema fields that are kept for staff and never leave the repository.
 WITHHELD = frozenset({("exempt", "content")})
@@ -87,7 +87,7 @@ def _kind(schema: dict[str, Any]) -> str:
         return "records" if schema.get("items", {}).get("type") == "object" else "list"
     if kind == "object":
         return "object" if "properties" in schema else "mapping"
-    return kind
+    return str(kind)
 
 
 def _fields(
@@ -140,7 +140,7 @@ TOTAL_DESCRIPTION = (
 @cache
 def decision_columns() -> tuple[Column, ...]:
     """The columns of data/decisions.csv: one per field, the fields of an object flattened."""
-    columns = []
+    columns: list[Column] = []
     for f in decision_fields():
         if f.kind == "object":
             columns.extend(Column(child.name, child.description, child) for child in f.children)
