@@ -5,6 +5,8 @@ few hundred kilobytes at 10,000 decisions as at 10. It reads only the built HTML
 is withheld from the pages can reach the index. The templates say what is indexed
 (data-pagefind-body on decisions, funding tables and toolkit documents), which facets each page
 has (data-pagefind-filter) and what a result shows (data-pagefind-meta, -sort, -weight).
+A search by facets alone is answered from smaller files written beside the index
+(generator/searchfacets.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import cbor2
+
+from . import searchfacets
 
 BUNDLE = "pagefind"
 # Pagefind also writes its own ready-made interfaces; the site has its own on Pagefind's JS API
@@ -129,6 +133,8 @@ def build_index(site_dir: Path, language: str = "en") -> SearchIndex:
     for name in UNUSED_FILES:
         (output / name).unlink(missing_ok=True)
     entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
+    meta = _read(output / f"pagefind.{entry['languages'][language]['hash']}.pf_meta")
+    searchfacets.write(output, searchfacets.read_pages(output, meta, _SIGNATURE))
     files = [path for path in output.rglob("*") if path.is_file()]
     return SearchIndex(
         pages=sum(index["page_count"] for index in entry["languages"].values()),

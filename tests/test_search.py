@@ -30,7 +30,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
-from generator import search
+from generator import search, searchfacets
 
 # The pages the fixture publishes that search covers: decisions, the funding table, public toolkit.
 INDEXED = {
@@ -129,6 +129,85 @@ def test_index_is_reproducible(site, tmp_path):
     assert figures == search.SearchIndex(
         pages=len(INDEXED), files=len(first), bytes=sum(map(len, first.values()))
     )
+
+
+def read_listing(folder: Path) -> list[dict]:
+    """facets.json and its rows files read back, as search.js reads them: each page in order,
+    its row and the values it has of each facet."""
+    listing = json.loads((folder / searchfacets.FACETS_FILE).read_text())
+    rows = [
+        row for name in listing["rows"]["files"] for row in json.loads((folder / name).read_text())
+    ]
+    pages = [{"row": dict(zip(listing["rows"]["fields"], row)), "filters": {}} for row in rows]
+    assert len(pages) == listing["pages"]
+    for name, facet in listing["facets"].items():
+        width, alphabet = facet["width"], searchfacets.ALPHABET
+        numbers = []
+        for code, run in re.findall(rf"(\D{{{width}}})(\d*)", facet["column"]):
+            number = sum(alphabet.index(c) * len(alphabet) ** n for n, c in enumerate(code))
+            numbers += [number] * int(run or 1)
+        assert len(numbers) == len(pages)
+        for at, number in enumerate(numbers):
+            if number:
+                pages[at]["filters"][name] = [facet["values"][number - 1]]
+        for at, number in facet["more"]:
+            pages[at]["filters"][name].append(facet["values"][number - 1])
+    return pages
+
+
+def test_facets_file_lists_every_page_newest_first_with_its_facets(site, fragments):
+    pages = read_listing(site / "pagefind")
+    # The same pages, facets and result details as Pagefind's own records of them.
+    for page in pages:
+        record = fragments["/" + page["row"]["url"]]
+        assert page["filters"] == record["filters"]
+        assert page["row"] == {"url": page["row"]["url"]} | {
+            field: record["meta"].get(field, "") for field in searchfacets.ROW_FIELDS
+        }
+    assert {"/" + page["row"]["url"] for page in pages} == INDEXED
+    # Decisions newest first, then the pages without a date.
+    assert [page["row"]["reference"] for page in pages] == [
+        "FIX-2021-001",
+        "FIX-2020-004",
+        "FIX-2020-003",
+        "FIX-2020-002",
+        "FIX-2020-001",
+        "",
+        "",
+    ]
+    assert [page["row"]["url"] for page in pages[-2:]] == [
+        "funding/streams/",
+        "toolkit/cycle/analyse/",
+    ]
+
+
+def test_facet_columns_hold_runs_and_several_values(tmp_path):
+    many = [f"Stream {n:03}" for n in range(60)]
+    pages = [
+        searchfacets.IndexedPage(f"/d/{n}/", {"stream": [many[n % 60]], "type": ["D"]}, {})
+        for n in range(120)
+    ] + [
+        searchfacets.IndexedPage("/d/two/", {"stream": [many[5], many[2]], "type": ["D"]}, {}),
+        searchfacets.IndexedPage("/f/", {"type": ["F"]}, {"title": "Funding"}),
+    ]
+    searchfacets.write(tmp_path, searchfacets.DateOrder(pages, dated=120))
+    listing = json.loads((tmp_path / searchfacets.FACETS_FILE).read_text())
+    # 61 codes (no value and 60 values) take two letters a page; a run is written once.
+    assert listing["facets"]["stream"]["width"] == 2
+    assert listing["facets"]["type"]["column"] == "B121C"
+    assert listing["dated"] == 120
+    read = read_listing(tmp_path)
+    assert [page["filters"] for page in read] == [page.filters for page in pages[:-2]] + [
+        {"stream": [many[2], many[5]], "type": ["D"]},
+        {"type": ["F"]},
+    ]
+    assert read[-1]["row"] == {
+        "url": "f/",
+        "title": "Funding",
+        "reference": "",
+        "date": "",
+        "amount": "",
+    }
 
 
 def site_bytes(folder: Path) -> dict[str, bytes]:
@@ -293,6 +372,33 @@ def test_word_search_fetches_no_facet_files(served, browser):
     fetched = [request.path for request in served.log[first:]]
     assert any(path.endswith(".pf_index") for path in fetched)
     assert not [path for path in fetched if path.endswith(".pf_filter")]
+
+
+def test_facets_alone_fetch_the_listing_not_pagefind(served, browser):
+    # Pagefind's script, wasm and metadata alone are 250 KB at 10,000 decisions, and each of its
+    # facet files lists every page: a search without words reads facets.json and its rows.
+    first = len(served.log)
+    results = open_search(browser, served + "?q=&category=contracts&status=approved")
+    assert references(results) == ["FIX-2020-003", "FIX-2020-002"]
+    fetched = [request.path.removeprefix(FIXTURE_BASE_PATH) for request in served.log[first:]]
+    searched = [path for path in fetched if path.startswith("pagefind/")]
+    assert searched[0] == "pagefind/facets.json"
+    assert searched[1:] and all(re.fullmatch(r"pagefind/rows/\w+\.json", p) for p in searched[1:])
+    # Counts come from the listing too: of the two, one by each decision maker.
+    # A chosen facet shows its values without counts.
+    category = Select(browser.find_element(By.ID, "tr-search-category"))
+    assert [option.text for option in category.options] == [
+        "Any category",
+        "Contracts",
+        "Finance",
+        "Grants",
+    ]
+    maker = Select(browser.find_element(By.ID, "tr-search-decision-maker"))
+    assert [option.text for option in maker.options] == [
+        "Any decision maker",
+        "Chief Executive (1)",
+        "Police and Crime Commissioner (1)",
+    ]
 
 
 def test_facet_and_sort_chosen_in_the_dialog(browser, served):

@@ -2,12 +2,16 @@
 //
 // A search lives in the address: ?q=words plus one parameter per facet (?q=&category=grants&year=2020)
 // and sort=newest|oldest, so any page opened with ?q= shows that search and a search can be shared.
-// Pagefind itself is only fetched when someone searches: a page view costs this file and nothing more;
-// the facets' values (a file per facet, each listing every page) only when the filters are opened.
+// Pagefind itself is only fetched when someone searches by words: a page view costs this file and
+// nothing more. A search by facets alone is a listing in date order, answered without Pagefind from
+// pagefind/facets.json (every page's facets, in date order) and the rows files that hold what a
+// result shows (generator/searchfacets.py); facets.json also gives the values the filters offer.
 
 const PAGE_SIZE = 10;
 const SORTS = { newest: { date: "desc" }, oldest: { date: "asc" } };
 const DEBOUNCE_MS = 200;
+// The letters facets.json writes a page's facet value in (searchfacets.ALPHABET).
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 const box = document.querySelector("[data-tr-search]");
 if (box) setUp(box);
@@ -26,8 +30,11 @@ function setUp(box) {
   const more = dialog.querySelector(".tr-search__more");
   const params = [input.name, sort.name, ...facets.map((s) => s.name)];
   let pagefind = null;
+  let listing = null;
   let facetValues = null;
+  // The results, and how to fetch what one of them shows: Pagefind's, or a row of the listing.
   let found = [];
+  let shown = (result) => result.data();
   let run = 0;
   let timer = 0;
 
@@ -37,14 +44,18 @@ function setUp(box) {
       await pf.options({ baseUrl: siteRoot.pathname });
       return pf;
     }));
-  const loadFacets = () => (facetValues ??= load().then(fillFacets));
+  const loadListing = () =>
+    (listing ??= fetch(new URL("pagefind/facets.json", siteRoot))
+      .then((response) => response.json())
+      .then((data) => readListing(data, siteRoot)));
+  const loadFacets = () => (facetValues ??= loadListing().then(fillFacets));
 
   // Every value of every facet, once; a value asked for by link matches whatever its case.
-  async function fillFacets(pf) {
-    const all = await pf.filters();
+  function fillFacets(data) {
     for (const select of facets) {
       const wanted = (select.dataset.wanted || "").toLowerCase();
-      const values = Object.keys(all[select.name] || {}).sort(select.name === "year" ? (a, b) => b.localeCompare(a) : undefined);
+      const values = [...(data.facets[select.name]?.values ?? [])];
+      if (select.name === "year") values.reverse();
       for (const value of values) {
         const option = new Option(value, value);
         option.dataset.value = value;
@@ -82,8 +93,6 @@ function setUp(box) {
   async function search() {
     const ticket = ++run;
     const term = input.value.trim();
-    const pf = await load();
-    if (ticket !== run) return;
     if (refine.open) await loadFacets();
     if (ticket !== run) return;
     const filters = chosenFilters();
@@ -96,24 +105,31 @@ function setUp(box) {
       showCounts({});
       return;
     }
-    // Without words Pagefind would fetch its whole word index (megabytes at 10,000 decisions).
-    // Every facet but the section is a decision's, and every decision page carries the browse
-    // word ("Decision <reference>"): searching for it lists them, newest first, for one chunk.
-    const browse = !term && Object.keys(filters).some((name) => name !== "type") ? dialog.dataset.browseWord : "";
-    const order = SORTS[sort.value] ?? (browse ? SORTS.newest : undefined);
-    const result = await pf.search(term || browse || null, { filters, sort: order });
-    if (ticket !== run) return;
-    found = result.results;
+    let counts;
+    if (term) {
+      const pf = await load();
+      if (ticket !== run) return;
+      // Pagefind counts a facet's values only once it has that facet's file (every page's value).
+      if (refine.open) await pf.filters();
+      const result = await pf.search(term, { filters, sort: SORTS[sort.value] });
+      if (ticket !== run) return;
+      [found, shown, counts] = [result.results, (r) => r.data(), result.filters];
+    } else {
+      const data = await loadListing();
+      if (ticket !== run) return;
+      found = data.matching(filters, sort.value === "oldest");
+      [shown, counts] = [data.row, data.counts(found)];
+    }
     list.replaceChildren();
-    showCounts(result.filters);
+    showCounts(counts);
     const count = found.length === 1 ? "1 result" : `${found.length} results`;
     summary.textContent = term ? `${count} for “${term}”` : count;
-    await showMore(ticket, false, !browse);
+    await showMore(ticket, false, Boolean(term));
   }
 
   async function showMore(ticket, focusFirst, excerpts = true) {
     const start = list.children.length;
-    const pages = await Promise.all(found.slice(start, start + PAGE_SIZE).map((r) => r.data()));
+    const pages = await Promise.all(found.slice(start, start + PAGE_SIZE).map(shown));
     if (ticket !== run) return;
     list.append(...pages.map((page) => resultItem(page, excerpts)));
     more.hidden = list.children.length >= found.length;
@@ -168,6 +184,72 @@ function setUp(box) {
     open();
     search();
   }
+}
+
+// facets.json read into the listing: which pages have the chosen values, newest first, how many of
+// them have each value, and what each shows (its row, fetched with the others of its rows file).
+function readListing(data, siteRoot) {
+  const facets = Object.fromEntries(
+    Object.entries(data.facets).map(([name, facet]) => [name, readFacet(facet, data.pages)]),
+  );
+  const files = new Map();
+  const rowsFile = (n) =>
+    files.get(n) ??
+    files.set(n, fetch(new URL(`pagefind/${data.rows.files[n]}`, siteRoot)).then((r) => r.json())).get(n);
+  return {
+    facets,
+    matching(filters, oldest) {
+      const wanted = Object.entries(filters).map(([name, value]) => [
+        facets[name],
+        (facets[name]?.values.indexOf(value) ?? -1) + 1,
+      ]);
+      const pages = [];
+      for (let page = 0; page < data.pages; page++) {
+        if (wanted.every(([facet, value]) => facet?.has(page, value))) pages.push(page);
+      }
+      if (!oldest) return pages;
+      // Pages without a date (funding, toolkit) stay after the dated ones in either order.
+      const cut = pages.findIndex((page) => page >= data.dated);
+      const dated = cut < 0 ? pages : pages.slice(0, cut);
+      return [...dated.reverse(), ...(cut < 0 ? [] : pages.slice(cut))];
+    },
+    counts(pages) {
+      const counts = {};
+      for (const [name, facet] of Object.entries(facets)) {
+        const tally = (counts[name] = {});
+        for (const page of pages) {
+          for (const value of facet.valuesOf(page)) tally[value] = (tally[value] ?? 0) + 1;
+        }
+      }
+      return counts;
+    },
+    async row(page) {
+      const [url, ...fields] = (await rowsFile(Math.floor(page / data.rows.per_file)))[page % data.rows.per_file];
+      const meta = Object.fromEntries(data.rows.fields.slice(1).map((field, n) => [field, fields[n]]));
+      return { url: new URL(url, siteRoot).pathname, meta };
+    },
+  };
+}
+
+// A facet's column: the number of each page's value (0 for none), a run of one value written once
+// with its length; a page's further values (more) as [page, value] pairs.
+function readFacet({ values, width, column, more }, pages) {
+  const first = new Uint16Array(pages);
+  let page = 0;
+  for (const [, code, run] of column.matchAll(new RegExp(`(\\D{${width}})(\\d*)`, "g"))) {
+    let value = 0;
+    for (let n = width - 1; n >= 0; n--) value = value * ALPHABET.length + ALPHABET.indexOf(code[n]);
+    const end = page + Number(run || 1);
+    first.fill(value, page, end);
+    page = end;
+  }
+  const others = new Map();
+  for (const [at, value] of more) others.set(at, [...(others.get(at) ?? []), value]);
+  return {
+    values,
+    has: (at, value) => value > 0 && (first[at] === value || Boolean(others.get(at)?.includes(value))),
+    valuesOf: (at) => [first[at], ...(others.get(at) ?? [])].filter(Boolean).map((n) => values[n - 1]),
+  };
 }
 
 function resultItem(page, withExcerpt) {
