@@ -6,7 +6,6 @@ so moving to another MkDocs-compatible builder only means rewriting this file.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import posixpath
@@ -23,31 +22,22 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import AnchorLink, get_toc
 
-from . import exports, load, pages, registers, render, search, sitedir, statutory
-from .addresses import document_path, page_url, relative_url
+from . import load, pages, registers, render, search, sitedir, sitefiles, statutory, written
 from .config import TransparencyConfig
 from .diagnostics import Diagnostic, Severity
 from .publication import Publication, publish
 from .records import Records
 from .schema import field_name
 from .settings import Settings, check_options
+from .sitefiles import FoundFile
 
 log = logging.getLogger("mkdocs.plugins.transparency")
-ASSETS = Path(__file__).parent / "assets"
 OVERRIDES = Path(__file__).parent / "overrides"
 _H1_ID = re.compile(r'<h1 id="([^"]+)"')
 
 
-def _heading(html: str, page: MkDocsPage) -> str:
-    """An h1 for a written page with no heading of its own, as the first entry of its toc.
-
-    Material would print the title itself, without an id and out of the toc, and take its skip
-    link from the toc: such a page had no skip link.
-    """
-    if "<h1" in html or len(page.toc):
-        return ""
-    page.toc = get_toc([{"level": 1, "id": "title", "name": _escaped(page.title), "children": []}])
-    return f'<h1 id="title">{escape(page.title)}</h1>'
+def _source(file: File) -> Path | None:
+    return Path(file.abs_src_path) if file.abs_src_path else None
 
 
 def _add_to_toc(page: MkDocsPage, anchor: str, title: str) -> None:
@@ -185,136 +175,76 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.errors:
             return Files([])
-        withheld = {doc.src_uri for doc in self.publication.withheld.internal} | set(
-            self.publication.withheld.files
-        )
-        funding_dir = self.settings.path("funding_dir")
-        for file in list(files):
-            path = Path(file.abs_src_path) if file.abs_src_path else None
-            if (
-                file.src_uri in withheld
-                or (path and path.parent == funding_dir and path.suffix == ".yaml")
-                or path == self.settings.path("specified_information")
-            ):
-                files.remove(file)
-        generated = pages.site_pages(
+        site = sitefiles.plan(
             self.publication,
             self.registers,
-            str(self.settings.path("docs_dir")),
-            config.site_url or "",
             self.specified,
+            [FoundFile(file.src_uri, _source(file)) for file in files],
+            config.site_url or "",
         )
-        taken = [file for file in files if file.src_uri in {page.src_uri for page in generated}]
-        if taken:
-            self._stop(
-                [
-                    Diagnostic(
-                        os.path.relpath(file.abs_src_path or file.src_uri, self.settings.root),
-                        1,
-                        1,
-                        Severity.ERROR,
-                        f"the generator makes the page at {file.src_uri} itself: move or rename "
-                        "this hand-written page",
-                    )
-                    for file in taken
-                ],
-                "the hand-written pages",
-            )
+        if site.problems:
+            self._stop(site.problems, "the site's pages")
             return Files([])
-        self.pages = {p.src_uri: p for p in generated}
-        for page in self.pages.values():
-            front = {"title": page.title, "description": page.description}
-            if not page.toc:  # a register table needs the width more than a one-line contents list
-                front["hide"] = ["toc"]
+        for src_uri in site.left_out:
+            files.remove(files.src_uris[src_uri])
+        for added in site.added:
             file = File.generated(
                 config,
-                page.src_uri,
-                content=f"---\n{json.dumps(front)}\n---\n",
-                inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
+                added.src_uri,
+                content=added.content,
+                abs_src_path=str(added.source) if added.source else None,
+                inclusion=InclusionLevel.INCLUDED if added.in_nav else InclusionLevel.NOT_IN_NAV,
             )
-            file.edit_uri = page.edit_uri
+            file.edit_uri = added.edit_uri
             files.append(file)
-        files_dir = self.settings.path("files_dir")
-        for name in sorted(
-            {doc.file for d in self.publication.decisions for doc in d.documents if doc.file}
-        ):
-            files.append(
-                File.generated(
-                    config, document_path(self.settings, name), abs_src_path=str(files_dir / name)
-                )
-            )
-        # The open data files are files of the site MkDocs knows, so a page may link to them.
-        for path, content in exports.site_exports(
-            self.publication, self.registers, config.site_url or ""
-        ):
-            files.append(File.generated(config, path, content=content))
-        for asset in sorted(ASSETS.iterdir()):
-            files.append(
-                File.generated(config, f"assets/transparency/{asset.name}", abs_src_path=str(asset))
-            )
-        self.toolkit = {doc.src_uri: doc for doc in self.publication.toolkit}
+        self.pages = site.pages
         self.nav_cache: dict[str, str] = {}
-        if self.specified is not None:
-            # Only now is every page known: staff's Markdown, less what is withheld, and ours.
-            missing = statutory.missing_pages(
-                self.specified,
-                {f.src_uri for f in files} | {f.url for f in files},
-                str(self.settings.root),
-            )
-            if missing:
-                self._stop(missing, "the Specified Information map")
-                return Files([])
         return files
 
     def on_page_content(
         self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str:
         _escape_title(page)
-        uri = page.file.src_uri
-        if uri in self.pages:
-            spec = self.pages[uri]
-            content = spec.html(self.publication)
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            content = generated.html(self.publication)
             entries = [
                 {"level": e.level, "id": e.id, "name": _escaped(e.title), "children": []}
-                for e in spec.toc
+                for e in generated.toc
             ]
             # The page's h1 heads its table of contents, as on a written page: Material lists the
             # entries under it and points its skip link at it (no toc entry, no skip link).
             title = _H1_ID.search(content)
             page.toc = get_toc(
-                [{"level": 1, "id": title[1], "name": _escaped(spec.title), "children": entries}]
+                [
+                    {
+                        "level": 1,
+                        "id": title[1],
+                        "name": _escaped(generated.title),
+                        "children": entries,
+                    }
+                ]
                 if title
                 else entries
             )
             return content
-        if uri in self.toolkit:
-            doc = self.toolkit[uri]
-            meta = render.render(
-                "toolkit-meta.html",
-                doc=doc,
-                pub=self.publication,
-                stage_title=pages.STAGE_TITLES.get(doc.stage or "", "Across the cycle"),
-                link=lambda target: relative_url(target, page_url(uri)),
+        written_page = written.complete(
+            self.publication,
+            page.file.src_uri,
+            html,
+            title=page.title or "",
+            has_contents=bool(len(page.toc)),
+            asks_for_contact=bool(page.meta.get("contact")),
+            is_homepage=page.is_homepage,
+        )
+        if written_page.title_heading:
+            page.toc = get_toc(
+                [{"level": 1, "id": "title", "name": _escaped(page.title), "children": []}]
             )
-            body = render.sanitise(html)
-            heading = _heading(body, page)
-            _hide_empty_toc(page)
-            # The title first, then the document's details: after its own h1, if it has one.
-            title_end = body.find("</h1>")
-            end = title_end + len("</h1>") if title_end >= 0 and not heading else 0
-            return (
-                f'<div data-pagefind-body data-pagefind-filter="type:Toolkit">{heading}'
-                f"{body[:end]}{meta}{body[end:]}</div>"
-            )
-        if page.meta.get("contact"):
-            html += render.render("contact.html", pub=self.publication)
+        if written_page.contact:
             _add_to_toc(page, "contact", "Contact the office")
         _hide_empty_toc(page)
-        if page.is_homepage:
-            return html + render.render(
-                "home.html", pub=self.publication, link=lambda target: relative_url(target, "")
-            )
-        return html
+        return written_page.html
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # MkDocs makes a new environment for every build, `mkdocs serve` rebuilds included: no
