@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from pathlib import Path
@@ -12,6 +13,7 @@ import frontmatter
 
 from . import schema, source, validate
 from .model import (
+    Decision,
     SpecifiedInformation,
     ToolkitDocument,
     as_date,
@@ -22,6 +24,7 @@ from .model import (
 from .records import Records, one_line, report
 from .settings import Settings
 from .source import SourceMap
+from .validate import document_file
 
 
 def read_text(records: Records, path: Path) -> str | None:
@@ -342,6 +345,15 @@ def _symbolic_links_out(records: Records) -> None:
                 )
 
 
+def _measure_documents(decision: Decision, files_dir: Path) -> None:
+    """Each document's size, for its link: known only for a file that is there (validate reports
+    the others)."""
+    for i, document in enumerate(decision.documents):
+        target = document_file(files_dir, document.file) if document.file is not None else None
+        if target is not None:
+            decision.documents[i] = dataclasses.replace(document, size=target.stat().st_size)
+
+
 def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
     """Load every record, funding table and toolkit document, and validate them together.
 
@@ -356,6 +368,8 @@ def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
         if not p.is_relative_to(files_dir)
     ]
     _load_each(records, decision_files, "decision", decision_from_data, records.decisions)
+    for decision in records.decisions:
+        _measure_documents(decision, files_dir)
     _load_each(
         records,
         _files(settings.path("funding_dir"), "*.yaml"),

@@ -1,8 +1,8 @@
-"""Rules that span fields or files, which a JSON Schema cannot state."""
+"""Rules that span fields or files, which a JSON Schema cannot state. It only reports: the records
+it checks are never changed."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import Counter
 from decimal import Decimal
@@ -285,7 +285,7 @@ def _decision_problems(
             yield Problem(("documents", i), False, "give exactly one of 'file' or 'url'")
         elif document.file is not None and (wrong := _file_name(document.file)):
             yield Problem(("documents", i, "file"), False, wrong)
-        elif document.file is not None:
+        elif document.file is not None and document_file(files_dir, document.file) is None:
             target = _resolve(files_dir / document.file)
             if target is not None and not target.is_relative_to(files_dir):
                 yield Problem(
@@ -293,14 +293,12 @@ def _decision_problems(
                     False,
                     f"'{document.file}' is outside {records.relative(files_dir)}/",
                 )
-            elif target is None or not _is_file(target):
+            else:
                 yield Problem(
                     ("documents", i, "file"),
                     False,
                     f"'{document.file}' does not exist in {records.relative(files_dir)}/",
                 )
-            else:
-                d.documents[i] = dataclasses.replace(document, size=target.stat().st_size)
     for i, reference in enumerate(d.related):
         if not isinstance(reference, str):
             continue  # a decision in another register: its url is its only check
@@ -458,6 +456,14 @@ def _guidance(d: Decision) -> Iterator[Problem]:
                 "own text",
                 kind=newrecord.GUIDANCE_KIND,
             )
+
+
+def document_file(files_dir: Path, name: str) -> Path | None:
+    """The file a decision's document names, when it is a file inside files_dir."""
+    target = _resolve(files_dir / name)
+    if target is None or not target.is_relative_to(files_dir) or not _is_file(target):
+        return None
+    return target
 
 
 def _resolve(path: Path) -> Path | None:

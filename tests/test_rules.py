@@ -3,13 +3,18 @@ staff and CI learn of a problem before they build."""
 
 from __future__ import annotations
 
+import copy
 import re
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
 from conftest import SOURCE_DATE_EPOCH, build_site, copy_site
 
+from generator import load as loader
+from generator import validate as validate_module
 from generator.cli import main
+from generator.settings import read_settings
 
 # A problem as the plugin logs it in `mkdocs build`: "WARNING -  path:line:col: warning: ...".
 LOGGED = re.compile(r"^(?:ERROR|WARNING)\s+-\s+(\S+:\d+:\d+: (?:error|warning): .*)$", re.M)
@@ -95,3 +100,18 @@ def test_a_page_the_generator_makes_or_publishes_satisfies_the_map(tmp_path, mon
         encoding="utf-8",
     )
     assert not [line for line in validate(folder, monkeypatch) if "not a page of this site" in line]
+
+
+def test_the_validator_only_reports(tmp_path):
+    """The records validate checks are the records it was given: a rule that changed them (as
+    document sizes once were set here) would make what is published depend on validation."""
+    folder = copy_site(tmp_path / "site")
+    records = loader.load(read_settings(folder / "mkdocs.yml"))
+    # The sizes the decision pages show are known once the records are loaded.
+    sizes = [doc.size for d in records.decisions for doc in d.documents if doc.file]
+    assert sizes and all(size for size in sizes)
+    for decision in records.decisions:
+        decision.documents[:] = [replace(doc, size=None) for doc in decision.documents]
+    before = copy.deepcopy((records.decisions, records.partial_decisions, records.toolkit))
+    validate_module.check_records(records)
+    assert (records.decisions, records.partial_decisions, records.toolkit) == before
