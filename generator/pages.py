@@ -154,10 +154,11 @@ def _decision_page(d: Decision, pub: Publication, docs_dir: str, site_url: str) 
         src_uri=d.url + "index.md",
         title=f"{d.reference}: {d.title}",
         template="decision.html",
-        # The sections the page shows: a heading renders only with something under it.
+        # The sections the page shows, id to heading: a heading renders only with something
+        # under it. The template places each section's content; the headings are made here only.
         context={
             "d": d,
-            "sections": {entry.id for entry in decision_sections(d, pub)},
+            "sections": {entry.id: entry.title for entry in decision_sections(d, pub)},
             "key_recipients": d.recipients[:KEY_FACTS_RECIPIENTS],
             "recipients_table": recipients_table(d),
         },
