@@ -11,16 +11,19 @@ import os
 import posixpath
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from markupsafe import Markup, escape
+from mkdocs.config.base import ConfigErrors, ConfigWarnings, ValidationError
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import AnchorLink, get_toc
+from mkdocs.utils.templates import TemplateContext
 
 from . import load, pages, registers, render, search, sitedir, sitefiles, statutory, written
 from .config import TransparencyConfig
@@ -29,7 +32,10 @@ from .publication import Publication, publish
 from .records import Records
 from .schema import field_name
 from .settings import Settings, check_options
-from .sitefiles import FoundFile
+from .sitefiles import AddedFile, FoundFile
+
+if TYPE_CHECKING:
+    from mkdocs.structure.toc import _TocToken
 
 log = logging.getLogger("mkdocs.plugins.transparency")
 OVERRIDES = Path(__file__).parent / "overrides"
@@ -38,6 +44,20 @@ _H1_ID = re.compile(r'<h1 id="([^"]+)"')
 
 def _source(file: File) -> Path | None:
     return Path(file.abs_src_path) if file.abs_src_path else None
+
+
+def _generated(config: MkDocsConfig, added: AddedFile) -> File:
+    inclusion = InclusionLevel.INCLUDED if added.in_nav else InclusionLevel.NOT_IN_NAV
+    if added.source is not None:
+        file = File.generated(
+            config, added.src_uri, abs_src_path=str(added.source), inclusion=inclusion
+        )
+    else:
+        file = File.generated(
+            config, added.src_uri, content=added.content or "", inclusion=inclusion
+        )
+    file.edit_uri = added.edit_uri
+    return file
 
 
 def _add_to_toc(page: MkDocsPage, anchor: str, title: str) -> None:
@@ -86,11 +106,13 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
-    ) -> tuple[list, list]:
+    ) -> tuple[ConfigErrors, ConfigWarnings]:
         # The checks `transparency validate` makes: MkDocs alone would only warn of an unknown name.
         problems = check_options(options)
         if problems:
-            return [(field_name(path), message) for path, _, message in problems], []
+            return [
+                (field_name(path), ValidationError(message)) for path, _, message in problems
+            ], []
         return super().load_config(options, config_file_path)
 
     # `mkdocs serve` shows the records' errors in the browser; `mkdocs build` fails on them.
@@ -98,6 +120,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
 
     # Records a caller has already loaded for this build (see build.py).
     loaded: Records | None = None
+
+    # The records' errors, one line each, when `mkdocs serve` shows them instead of the site.
+    errors: list[str]
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -111,7 +136,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         options = dict(self.config)
-        options["publisher"] = dict(self.config.publisher)
+        options["publisher"] = dict(self.config["publisher"])
         root = Path(config.config_file_path).parent.resolve()
         self.settings = Settings.from_options(options, root, os.path.relpath(config.docs_dir, root))
         # `mkdocs build` empties site_dir first: never the repository, a source folder or others'
@@ -120,7 +145,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             Path(config.site_dir), self.settings, others_files=not self.serving
         ):
             raise PluginError(refused)
-        self.errors: list[str] = []
+        self.errors = []
         # `transparency build` has loaded and validated the records already: once per build.
         loaded, self.loaded = self.loaded, None
         records = (
@@ -151,7 +176,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         # Our page templates sit between the site's own overrides and Material's.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
         config.extra_css.append("assets/transparency/transparency.css")
-        if self.config.search:
+        if self.settings.search:
             config.extra_css.append("assets/transparency/search.css")
             script = ExtraScriptValue("assets/transparency/search.js")
             script.type = "module"
@@ -188,15 +213,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         for src_uri in site.left_out:
             files.remove(files.src_uris[src_uri])
         for added in site.added:
-            file = File.generated(
-                config,
-                added.src_uri,
-                content=added.content,
-                abs_src_path=str(added.source) if added.source else None,
-                inclusion=InclusionLevel.INCLUDED if added.in_nav else InclusionLevel.NOT_IN_NAV,
-            )
-            file.edit_uri = added.edit_uri
-            files.append(file)
+            files.append(_generated(config, added))
         self.pages = site.pages
         self.nav_cache: dict[str, str] = {}
         return files
@@ -208,9 +225,14 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             content = generated.html(self.publication)
-            entries = [
-                {"level": e.level, "id": e.id, "name": _escaped(e.title), "children": []}
-                for e in generated.toc
+            entries: list[_TocToken] = [
+                {
+                    "level": entry.level,
+                    "id": entry.id,
+                    "name": _escaped(entry.title),
+                    "children": [],
+                }
+                for entry in generated.toc
             ]
             # The page's h1 heads its table of contents, as on a written page: Material lists the
             # entries under it and points its skip link at it (no toc entry, no skip link).
@@ -255,16 +277,18 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         return env
 
     def on_page_context(
-        self, context: dict[str, Any], *, page: MkDocsPage, config: MkDocsConfig, nav: Any
-    ) -> dict[str, Any]:
-        spec = self.pages.get(page.file.src_uri)
-        context["transparency_jsonld"] = pages.head_json(spec) if spec else ""
+        self, context: TemplateContext, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        generated = self.pages.get(page.file.src_uri)
+        # MkDocs types the context as its own keys; the templates under overrides/ read ours.
+        ours = cast(dict[str, Any], context)
+        ours["transparency_jsonld"] = pages.head_json(generated) if generated else ""
         # Outside the navigation, a page's navigation (relative links, nothing active) is the
         # same as its siblings': one render per folder, not per decision.
-        context["transparency_nav_key"] = (
+        ours["transparency_nav_key"] = (
             None if page.file.inclusion.is_in_nav() else posixpath.dirname(page.url.rstrip("/"))
         )
-        context["transparency_nav_cache"] = self.nav_cache
+        ours["transparency_nav_cache"] = self.nav_cache
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -275,7 +299,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
                 Path(config.site_dir, name).write_text(page, encoding="utf-8")
             return
         # Also after each rebuild of `mkdocs serve`, into the folder it serves.
-        if self.config.search:
+        if self.settings.search:
             try:
                 index = search.build_index(
                     Path(config.site_dir), config.theme.get("language") or "en"

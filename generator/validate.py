@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import newrecord
-from .model import WHERE_MET, Decision, ToolkitDocument, record_file_name
+from .model import WHERE_MET, Decision, Financial, ToolkitDocument, record_file_name
 from .records import Records, report
 from .schema import suggest
 from .settings import Settings
@@ -67,9 +67,9 @@ def _check_funding(records: Records) -> set[str]:
 
 def _money(value: Decimal) -> str | None:
     """What is wrong with an amount of money, if anything (.inf, .nan or too many decimals)."""
-    if not value.is_finite():
-        return f"'{value}' is not an amount of money: write a number of pounds, like 1500.00"
     _, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # infinity or not a number
+        return f"'{value}' is not an amount of money: write a number of pounds, like 1500.00"
     significant = "".join(map(str, digits)).rstrip("0")
     # Decimal places from the digits themselves: quantize() fails on values past 28 digits.
     if significant and exponent + len(digits) - len(significant) < -2:
@@ -131,7 +131,7 @@ def _check_decisions(records: Records, stream_ids: set[str]) -> None:
         report(records, decision.source, decision.source_map, problems)
 
 
-def _reference_pattern(records: Records) -> re.Pattern | None:
+def _reference_pattern(records: Records) -> re.Pattern[str] | None:
     text = records.settings.reference_pattern
     if not text:
         return None
@@ -148,7 +148,7 @@ def _decision_problems(
     d: Decision,
     by_reference: dict[str, Decision],
     by_slug: dict[str, Decision],
-    counts: Counter,
+    counts: Counter[str],
     stream_ids: set[str],
     categories: tuple[str, ...],
     files_dir: Path,
@@ -226,7 +226,7 @@ def _decision_problems(
             )
         if d.financial.financial_year:
             yield from _financial_year(("financial", "financial_year"), d.financial.financial_year)
-        yield from _breakdown_problems(d, stream_ids)
+        yield from _breakdown_problems(d, d.financial, stream_ids)
     for i, recipient in enumerate(d.recipients):
         if recipient.amount is not None and (wrong := _money(recipient.amount)):
             yield Problem(("recipients", i, "amount"), False, wrong)
@@ -318,8 +318,10 @@ def _decision_problems(
             yield Problem(("amends",), False, f"no decision has the reference '{d.amends}'")
 
 
-def _breakdown_problems(d: Decision, stream_ids: set[str]) -> Iterator[Problem]:
-    parts = d.financial.breakdown
+def _breakdown_problems(
+    decision: Decision, financial: Financial, stream_ids: set[str]
+) -> Iterator[Problem]:
+    parts = financial.breakdown
     for i, part in enumerate(parts):
         if wrong := _money(part.amount):
             yield Problem(("financial", "breakdown", i, "amount"), False, wrong)
@@ -334,17 +336,17 @@ def _breakdown_problems(d: Decision, stream_ids: set[str]) -> Iterator[Problem]:
             yield from _financial_year(
                 ("financial", "breakdown", i, "financial_year"), part.financial_year
             )
-    amount = d.financial.amount
+    amount = financial.amount
     if (
         parts
         and amount is not None
-        and (d.financial.amount_basis or "exact") == "exact"
+        and (financial.amount_basis or "exact") == "exact"
         and all(p.amount.is_finite() for p in parts)
         and amount.is_finite()
     ):
         total = sum((p.amount for p in parts), Decimal(0))
         if total != amount:
-            line = d.source_map.value(("financial", "breakdown")).line
+            line = decision.source_map.value(("financial", "breakdown")).line
             yield Problem(
                 ("financial", "amount"),
                 False,
@@ -375,7 +377,7 @@ def _file_name(name: str) -> str | None:
 
 
 def _mismatch(
-    d: Decision, by_slug: dict[str, Decision], counts: Counter, records: Records
+    d: Decision, by_slug: dict[str, Decision], counts: Counter[str], records: Records
 ) -> Problem:
     """A reference that does not name its file: say which of the two to change."""
     name = d.source.stem
