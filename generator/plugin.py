@@ -132,7 +132,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         self._log(problems)
         if not self.serving:
             raise PluginError(f"{len(problems)} error(s) in {what}: see the lines above")
-        self.errors = [d.text() for d in problems]
+        self.errors = [problem.text() for problem in problems]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         options = dict(self.config)
