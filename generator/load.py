@@ -76,11 +76,7 @@ def parse_file(
             one_line(schema.field_name(problem.path)),
         )
     if line_offset:
-        shifted = SourceMap()
-        for attr in ("values", "keys"):
-            for k, pos in getattr(parsed.source_map, attr).items():
-                getattr(shifted, attr)[k] = source.Position(pos.line + line_offset, pos.column)
-        parsed.source_map = shifted
+        parsed.source_map = _shifted(parsed.source_map, line_offset)
     if any(not p.path for p in parsed.problems) and parsed.data is None:
         return None
     what = {
@@ -117,6 +113,15 @@ def parse_file(
                 records.partial_decisions.append(decision_from_data(sound, path, parsed.source_map))
         return None
     return parsed.data, parsed.source_map
+
+
+def _shifted(source_map: SourceMap, lines: int) -> SourceMap:
+    """Positions in front matter as lines of its file, which starts `lines` lines earlier."""
+    shifted = SourceMap()
+    for attr in ("values", "keys"):
+        for path, position in getattr(source_map, attr).items():
+            getattr(shifted, attr)[path] = source.Position(position.line + lines, position.column)
+    return shifted
 
 
 _FRONT_MATTER = frontmatter.YAMLHandler.FM_BOUNDARY
@@ -228,19 +233,9 @@ def _written_page(records: Records, path: Path) -> ToolkitDocument | None:
             rel, problem.position.line + offset, problem.position.column, one_line(problem.message)
         )
     data = parsed.data if isinstance(parsed.data, dict) else {}
-    audience = data.get("audience")
-    if audience is None or audience == "public":
-        return None
-    where = parsed.source_map.value(("audience",))
-    if audience != "internal":
-        records.diagnostics.error(
-            rel,
-            where.line + offset,
-            where.column,
-            f"{source.type_name(audience) if not isinstance(audience, str) else repr(audience)} "
-            "is not one of: public, internal",
-            "audience",
-        )
+    problems = list(schema.check("page", data))
+    report(records, path, _shifted(parsed.source_map, offset), problems)
+    if problems or data.get("audience", "public") == "public":
         return None
     heading = _HEADING.search(body)
     title = (

@@ -95,7 +95,8 @@ def suggest(word: str, choices: list[str]) -> str:
 
 
 def check(name: str, data: Any) -> Iterator[Problem]:
-    """Yield (field path, points at a key, message) for every way data breaks schema `name`."""
+    """Yield a Problem (field path, message, whether at the key) for every way data breaks schema
+    `name`."""
     if is_valid(name, data):
         return
     for error in _validator(name).iter_errors(data):
