@@ -115,3 +115,16 @@ def test_the_validator_only_reports(tmp_path):
     before = copy.deepcopy((records.decisions, records.partial_decisions, records.toolkit))
     validate_module.check_records(records)
     assert (records.decisions, records.partial_decisions, records.toolkit) == before
+
+
+def test_a_written_pages_audience_is_checked_by_its_schema(tmp_path):
+    """Left empty, the audience of a written page is an error, as for a toolkit document: the
+    writer may have meant internal. MkDocs' own front matter fields are allowed."""
+    folder = copy_site(tmp_path / "site")
+    (folder / "content/plans.md").write_text(
+        "---\ntitle: Plans\nhide: [toc]\naudience:\n---\n# Plans\n", encoding="utf-8"
+    )
+    records = loader.load(read_settings(folder / "mkdocs.yml"))
+    assert [d.text() for d in records.diagnostics.errors] == [
+        "content/plans.md:4:10: error: audience: an empty value is not one of: public, internal"
+    ]
