@@ -200,7 +200,8 @@ def _mkdocs(
                 "transparency' to plugins"
             ]
         )
-    return plugin.publication
+    publication: Publication = plugin.publication
+    return publication
 
 
 def _check(
@@ -306,7 +307,7 @@ def build(
         # A read-only folder, a full disk: the place and the cause, not a traceback. The build
         # folder's name means nothing to staff: the site folder is named instead.
         where = str(exc.filename or site_dir or config_file)
-        if temporary and where.startswith(temporary):
+        if temporary and site_dir and where.startswith(temporary):
             inside = where[len(temporary) :].partition("/")[2]
             where = os.path.join(_display(site_dir), inside) if inside else _display(site_dir)
         raise BuildFailed([f"{where}: error: {exc.strerror or exc}"]) from None

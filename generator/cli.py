@@ -6,11 +6,12 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import Iterable
 
 import click
 
 from . import __version__, check, importlog, load, newrecord
-from .diagnostics import Diagnostics, Severity, for_people
+from .diagnostics import Diagnostic, Severity, for_people
 from .settings import OptionsError, Settings, read_settings
 
 config_option = click.option(
@@ -58,7 +59,7 @@ def _settings(config_file: Path | None, form: str = "text") -> Settings:
         raise click.ClickException(f"{config_file}: cannot read it: {str(exc).splitlines()[0]}")
 
 
-def print_diagnostics(diagnostics: Diagnostics, form: str = "text") -> None:
+def print_diagnostics(diagnostics: Iterable[Diagnostic], form: str = "text") -> None:
     for diagnostic in diagnostics:
         click.echo(
             diagnostic.github() if form == "github" else diagnostic.text(), err=form == "text"

@@ -9,16 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import types
 from dataclasses import is_dataclass
-from typing import Any, get_args, get_origin
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import BaseConfigOption, Config
 
 from .settings import Publisher, Settings, declared_options
 
 
-def _option(kind: Any, default: Any) -> c.BaseConfigOption:
-    if is_dataclass(kind):
+def _option(kind: Any, default: Any) -> BaseConfigOption[Any]:
+    if isinstance(kind, type) and is_dataclass(kind):
         return c.SubConfig(_config_class(kind))
     if get_origin(kind) is types.UnionType:  # X | None, as build_date: text or a YAML date
         return c.Optional(c.Type((str, dt.date)))
@@ -37,4 +37,9 @@ def _config_class(declared: type) -> type[Config]:
 
 
 PublisherConfig = _config_class(Publisher)
-TransparencyConfig = _config_class(Settings)
+if TYPE_CHECKING:
+    # A class made at run time has no attributes a type checker can see: the plugin reads its
+    # options through Settings, which is typed.
+    TransparencyConfig = Config
+else:
+    TransparencyConfig = _config_class(Settings)

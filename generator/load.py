@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from pathlib import Path
@@ -12,6 +13,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from . import schema, source, validate
 from .model import (
+    Decision,
     SpecifiedInformation,
     ToolkitDocument,
     as_date,
@@ -22,6 +24,7 @@ from .model import (
 from .records import Records, one_line, report
 from .settings import Settings
 from .source import SourceMap
+from .validate import document_file
 
 
 def read_text(records: Records, path: Path) -> str | None:
@@ -73,11 +76,7 @@ def parse_file(
             one_line(schema.field_name(problem.path)),
         )
     if line_offset:
-        shifted = SourceMap()
-        for attr in ("values", "keys"):
-            for k, pos in getattr(parsed.source_map, attr).items():
-                getattr(shifted, attr)[k] = source.Position(pos.line + line_offset, pos.column)
-        parsed.source_map = shifted
+        parsed.source_map = _shifted(parsed.source_map, line_offset)
     if any(not p.path for p in parsed.problems) and parsed.data is None:
         return None
     what = {
@@ -115,6 +114,15 @@ def parse_file(
                 records.partial_decisions.append(decision_from_data(sound, path, parsed.source_map))
         return None
     return parsed.data, parsed.source_map
+
+
+def _shifted(source_map: SourceMap, lines: int) -> SourceMap:
+    """Positions in front matter as lines of its file, which starts `lines` lines earlier."""
+    shifted = SourceMap()
+    for attr in ("values", "keys"):
+        for path, position in getattr(source_map, attr).items():
+            getattr(shifted, attr)[path] = source.Position(position.line + lines, position.column)
+    return shifted
 
 
 _FRONT_MATTER = YAMLHandler.FM_BOUNDARY
@@ -228,19 +236,9 @@ def _written_page(records: Records, path: Path) -> ToolkitDocument | None:
             rel, problem.position.line + offset, problem.position.column, one_line(problem.message)
         )
     data = parsed.data if isinstance(parsed.data, dict) else {}
-    audience = data.get("audience")
-    if audience is None or audience == "public":
-        return None
-    where = parsed.source_map.value(("audience",))
-    if audience != "internal":
-        records.diagnostics.error(
-            rel,
-            where.line + offset,
-            where.column,
-            f"{source.type_name(audience) if not isinstance(audience, str) else repr(audience)} "
-            "is not one of: public, internal",
-            "audience",
-        )
+    problems = list(schema.check("page", data))
+    report(records, path, _shifted(parsed.source_map, offset), problems)
+    if problems or data.get("audience", "public") == "public":
         return None
     heading = _HEADING.search(body)
     declared = data.get("title")
@@ -340,6 +338,15 @@ def _symbolic_links_out(records: Records) -> None:
                 )
 
 
+def _measure_documents(decision: Decision, files_dir: Path) -> None:
+    """Each document's size, for its link: known only for a file that is there (validate reports
+    the others)."""
+    for i, document in enumerate(decision.documents):
+        target = document_file(files_dir, document.file) if document.file is not None else None
+        if target is not None:
+            decision.documents[i] = dataclasses.replace(document, size=target.stat().st_size)
+
+
 def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
     """Load every record, funding table and toolkit document, and validate them together.
 
@@ -354,6 +361,8 @@ def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
         if not p.is_relative_to(files_dir)
     ]
     _load_each(records, decision_files, "decision", decision_from_data, records.decisions)
+    for decision in records.decisions:
+        _measure_documents(decision, files_dir)
     _load_each(
         records,
         _files(settings.path("funding_dir"), "*.yaml"),

@@ -90,15 +90,15 @@ class Page:
 KEY_FACTS_RECIPIENTS = 5
 
 
-def recipients_table(d: Decision) -> bool:
+def recipients_table(decision: Decision) -> bool:
     """Whether the recipients need a table beyond the key facts: for their identifiers, or
     because the key facts name only the first few."""
-    return len(d.recipients) > KEY_FACTS_RECIPIENTS or any(
-        r.org_id or r.count for r in d.recipients
+    return len(decision.recipients) > KEY_FACTS_RECIPIENTS or any(
+        recipient.org_id or recipient.count for recipient in decision.recipients
     )
 
 
-def decision_sections(d: Decision, pub: Publication) -> tuple[TocEntry, ...]:
+def decision_sections(decision: Decision, publication: Publication) -> tuple[TocEntry, ...]:
     """The headings a decision page shows, in order: also its table of contents."""
     entries = [TocEntry(2, "summary", "Summary")]
     for key, title in (
@@ -106,57 +106,70 @@ def decision_sections(d: Decision, pub: Publication) -> tuple[TocEntry, ...]:
         ("background", "Background"),
         ("options_considered", "Options considered"),
     ):
-        if getattr(d, key):
+        if getattr(decision, key):
             entries.append(TocEntry(2, key.replace("_", "-"), title))
-    if d.implications:
+    if decision.implications:
         entries.append(TocEntry(2, "implications", "Implications"))
     # The amount, stream and year are key facts at the top: Money holds what they leave out.
-    if recipients_table(d) or (d.financial and (d.financial.vat or d.financial.breakdown)):
+    if recipients_table(decision) or (
+        decision.financial and (decision.financial.vat or decision.financial.breakdown)
+    ):
         entries.append(TocEntry(2, "money", "Money"))
-    if d.procurement and any(value is not None for value in vars(d.procurement).values()):
+    if decision.procurement and any(
+        value is not None for value in vars(decision.procurement).values()
+    ):
         entries.append(TocEntry(2, "procurement", "Procurement"))
-    if d.documents:
+    if decision.documents:
         entries.append(TocEntry(2, "documents", "Documents"))
-    if d.exempt:
+    if decision.exempt:
         entries.append(TocEntry(2, "withheld", "Withheld information"))
-    if d.interests_declared:
+    if decision.interests_declared:
         entries.append(TocEntry(2, "interests-declared", "Interests declared"))
-    if pub.related.get(d.reference) or d.related_elsewhere:
+    if publication.related.get(decision.reference) or decision.related_elsewhere:
         entries.append(TocEntry(2, "related", "Related decisions"))
     return tuple(entries)
 
 
-def decision_structured_data(d: Decision, pub: Publication, site_url: str) -> dict[str, Any]:
+def decision_structured_data(
+    decision: Decision, publication: Publication, site_url: str
+) -> dict[str, Any]:
     """schema.org has no Decision type: a Report, with a MonetaryGrant for the money."""
-    publisher = pub.settings.publisher
+    publisher = publication.settings.publisher
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": ["CreativeWork", "Report"],
-        "identifier": d.reference,
-        "reportNumber": d.reference,
-        "name": d.title,
-        "dateCreated": d.date.isoformat(),
-        "datePublished": d.published.isoformat(),
-        "description": render.plain_text(d.summary),
-        "author": {"@type": "Person", "jobTitle": d.decision_maker},
+        "identifier": decision.reference,
+        "reportNumber": decision.reference,
+        "name": decision.title,
+        "dateCreated": decision.date.isoformat(),
+        "datePublished": decision.published.isoformat(),
+        "description": render.plain_text(decision.summary),
+        "author": {"@type": "Person", "jobTitle": decision.decision_maker},
         "publisher": {"@type": "GovernmentOrganization", "name": publisher.name},
         "inLanguage": "en-GB",
         "license": LICENCE_URL,
     }
     if site_url:
-        data["url"] = absolute_url(site_url, d.url)
+        data["url"] = absolute_url(site_url, decision.url)
     if publisher.url:
         data["publisher"]["url"] = publisher.url
-    if d.tags:
-        data["keywords"] = ", ".join(d.tags)
-    if d.amount is not None and not d.is_income:
+    if decision.tags:
+        data["keywords"] = ", ".join(decision.tags)
+    if decision.amount is not None and not decision.is_income:
         grant: dict[str, Any] = {
             "@type": "MonetaryGrant",
-            "amount": {"@type": "MonetaryAmount", "value": float(d.amount), "currency": d.currency},
+            "amount": {
+                "@type": "MonetaryAmount",
+                "value": float(decision.amount),
+                "currency": decision.currency,
+            },
             "funder": {"@type": "GovernmentOrganization", "name": publisher.name},
         }
-        if d.recipients:
-            grant["recipient"] = [{"@type": "Organization", "name": r.name} for r in d.recipients]
+        if decision.recipients:
+            grant["recipient"] = [
+                {"@type": "Organization", "name": recipient.name}
+                for recipient in decision.recipients
+            ]
         data["funding"] = grant
     return data
 
@@ -168,10 +181,13 @@ def _decision_page(
         src_uri=decision.url + "index.md",
         title=f"{decision.reference}: {decision.title}",
         template="decision.html",
-        # The sections the page shows: a heading renders only with something under it.
+        # The sections the page shows, id to heading: a heading renders only with something
+        # under it. The template places each section's content; the headings are made here only.
         context={
             "d": decision,
-            "sections": {entry.id for entry in decision_sections(decision, publication)},
+            "sections": {
+                entry.id: entry.title for entry in decision_sections(decision, publication)
+            },
             "key_recipients": decision.recipients[:KEY_FACTS_RECIPIENTS],
             "recipients_table": recipients_table(decision),
             "streams": publication.streams,

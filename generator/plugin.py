@@ -6,48 +6,58 @@ so moving to another MkDocs-compatible builder only means rewriting this file.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import posixpath
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from markupsafe import Markup, escape
+from mkdocs.config.base import ConfigErrors, ConfigWarnings, ValidationError
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import AnchorLink, get_toc
+from mkdocs.utils.templates import TemplateContext
 
-from . import exports, load, pages, registers, render, search, sitedir, statutory
-from .addresses import document_path, page_url, relative_url
+from . import load, pages, registers, render, search, sitedir, sitefiles, statutory, written
 from .config import TransparencyConfig
 from .diagnostics import Diagnostic, Severity
 from .publication import Publication, publish
 from .records import Records
 from .schema import field_name
 from .settings import Settings, check_options
+from .sitefiles import AddedFile, FoundFile
+
+if TYPE_CHECKING:
+    from mkdocs.structure.toc import _TocToken
 
 log = logging.getLogger("mkdocs.plugins.transparency")
-ASSETS = Path(__file__).parent / "assets"
 OVERRIDES = Path(__file__).parent / "overrides"
 _H1_ID = re.compile(r'<h1 id="([^"]+)"')
 
 
-def _heading(html: str, page: MkDocsPage) -> str:
-    """An h1 for a written page with no heading of its own, as the first entry of its toc.
+def _source(file: File) -> Path | None:
+    return Path(file.abs_src_path) if file.abs_src_path else None
 
-    Material would print the title itself, without an id and out of the toc, and take its skip
-    link from the toc: such a page had no skip link.
-    """
-    if "<h1" in html or len(page.toc):
-        return ""
-    page.toc = get_toc([{"level": 1, "id": "title", "name": _escaped(page.title), "children": []}])
-    return f'<h1 id="title">{escape(page.title)}</h1>'
+
+def _generated(config: MkDocsConfig, added: AddedFile) -> File:
+    inclusion = InclusionLevel.INCLUDED if added.in_nav else InclusionLevel.NOT_IN_NAV
+    if added.source is not None:
+        file = File.generated(
+            config, added.src_uri, abs_src_path=str(added.source), inclusion=inclusion
+        )
+    else:
+        file = File.generated(
+            config, added.src_uri, content=added.content or "", inclusion=inclusion
+        )
+    file.edit_uri = added.edit_uri
+    return file
 
 
 def _add_to_toc(page: MkDocsPage, anchor: str, title: str) -> None:
@@ -96,11 +106,13 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
-    ) -> tuple[list, list]:
+    ) -> tuple[ConfigErrors, ConfigWarnings]:
         # The checks `transparency validate` makes: MkDocs alone would only warn of an unknown name.
         problems = check_options(options)
         if problems:
-            return [(field_name(path), message) for path, _, message in problems], []
+            return [
+                (field_name(path), ValidationError(message)) for path, _, message in problems
+            ], []
         return super().load_config(options, config_file_path)
 
     # `mkdocs serve` shows the records' errors in the browser; `mkdocs build` fails on them.
@@ -108,6 +120,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
 
     # Records a caller has already loaded for this build (see build.py).
     loaded: Records | None = None
+
+    # The records' errors, one line each, when `mkdocs serve` shows them instead of the site.
+    errors: list[str]
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -117,11 +132,11 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         self._log(problems)
         if not self.serving:
             raise PluginError(f"{len(problems)} error(s) in {what}: see the lines above")
-        self.errors = [d.text() for d in problems]
+        self.errors = [problem.text() for problem in problems]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         options = dict(self.config)
-        options["publisher"] = dict(self.config.publisher)
+        options["publisher"] = dict(self.config["publisher"])
         root = Path(config.config_file_path).parent.resolve()
         self.settings = Settings.from_options(options, root, os.path.relpath(config.docs_dir, root))
         # `mkdocs build` empties site_dir first: never the repository, a source folder or others'
@@ -130,7 +145,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             Path(config.site_dir), self.settings, others_files=not self.serving
         ):
             raise PluginError(refused)
-        self.errors: list[str] = []
+        self.errors = []
         # `transparency build` has loaded and validated the records already: once per build.
         loaded, self.loaded = self.loaded, None
         records = (
@@ -161,7 +176,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         # Our page templates sit between the site's own overrides and Material's.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
         config.extra_css.append("assets/transparency/transparency.css")
-        if self.config.search:
+        if self.settings.search:
             config.extra_css.append("assets/transparency/search.css")
             script = ExtraScriptValue("assets/transparency/search.js")
             script.type = "module"
@@ -185,136 +200,73 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.errors:
             return Files([])
-        withheld = {doc.src_uri for doc in self.publication.withheld.internal} | set(
-            self.publication.withheld.files
-        )
-        funding_dir = self.settings.path("funding_dir")
-        for file in list(files):
-            path = Path(file.abs_src_path) if file.abs_src_path else None
-            if (
-                file.src_uri in withheld
-                or (path and path.parent == funding_dir and path.suffix == ".yaml")
-                or path == self.settings.path("specified_information")
-            ):
-                files.remove(file)
-        generated = pages.site_pages(
+        site = sitefiles.plan(
             self.publication,
             self.registers,
-            str(self.settings.path("docs_dir")),
-            config.site_url or "",
             self.specified,
+            [FoundFile(file.src_uri, _source(file)) for file in files],
+            config.site_url or "",
         )
-        taken = [file for file in files if file.src_uri in {page.src_uri for page in generated}]
-        if taken:
-            self._stop(
-                [
-                    Diagnostic(
-                        os.path.relpath(file.abs_src_path or file.src_uri, self.settings.root),
-                        1,
-                        1,
-                        Severity.ERROR,
-                        f"the generator makes the page at {file.src_uri} itself: move or rename "
-                        "this hand-written page",
-                    )
-                    for file in taken
-                ],
-                "the hand-written pages",
-            )
+        if site.problems:
+            self._stop(site.problems, "the site's pages")
             return Files([])
-        self.pages = {p.src_uri: p for p in generated}
-        for page in self.pages.values():
-            front = {"title": page.title, "description": page.description}
-            if not page.toc:  # a register table needs the width more than a one-line contents list
-                front["hide"] = ["toc"]
-            file = File.generated(
-                config,
-                page.src_uri,
-                content=f"---\n{json.dumps(front)}\n---\n",
-                inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
-            )
-            file.edit_uri = page.edit_uri
-            files.append(file)
-        files_dir = self.settings.path("files_dir")
-        for name in sorted(
-            {doc.file for d in self.publication.decisions for doc in d.documents if doc.file}
-        ):
-            files.append(
-                File.generated(
-                    config, document_path(self.settings, name), abs_src_path=str(files_dir / name)
-                )
-            )
-        # The open data files are files of the site MkDocs knows, so a page may link to them.
-        for path, content in exports.site_exports(
-            self.publication, self.registers, config.site_url or ""
-        ):
-            files.append(File.generated(config, path, content=content))
-        for asset in sorted(ASSETS.iterdir()):
-            files.append(
-                File.generated(config, f"assets/transparency/{asset.name}", abs_src_path=str(asset))
-            )
-        self.toolkit = {doc.src_uri: doc for doc in self.publication.toolkit}
+        for src_uri in site.left_out:
+            files.remove(files.src_uris[src_uri])
+        for added in site.added:
+            files.append(_generated(config, added))
+        self.pages = site.pages
         self.nav_cache = render.RenderedOnce()
-        if self.specified is not None:
-            # Only now is every page known: staff's Markdown, less what is withheld, and ours.
-            missing = statutory.missing_pages(
-                self.specified,
-                {f.src_uri for f in files} | {f.url for f in files},
-                str(self.settings.root),
-            )
-            if missing:
-                self._stop(missing, "the Specified Information map")
-                return Files([])
         return files
 
     def on_page_content(
         self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str:
         _escape_title(page)
-        uri = page.file.src_uri
-        if uri in self.pages:
-            spec = self.pages[uri]
-            content = spec.html(self.publication)
-            entries = [
-                {"level": e.level, "id": e.id, "name": _escaped(e.title), "children": []}
-                for e in spec.toc
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            content = generated.html(self.publication)
+            entries: list[_TocToken] = [
+                {
+                    "level": entry.level,
+                    "id": entry.id,
+                    "name": _escaped(entry.title),
+                    "children": [],
+                }
+                for entry in generated.toc
             ]
             # The page's h1 heads its table of contents, as on a written page: Material lists the
             # entries under it and points its skip link at it (no toc entry, no skip link).
             title = _H1_ID.search(content)
             page.toc = get_toc(
-                [{"level": 1, "id": title[1], "name": _escaped(spec.title), "children": entries}]
+                [
+                    {
+                        "level": 1,
+                        "id": title[1],
+                        "name": _escaped(generated.title),
+                        "children": entries,
+                    }
+                ]
                 if title
                 else entries
             )
             return content
-        if uri in self.toolkit:
-            doc = self.toolkit[uri]
-            meta = render.render(
-                "toolkit-meta.html",
-                doc=doc,
-                pub=self.publication,
-                stage_title=pages.STAGE_TITLES.get(doc.stage or "", "Across the cycle"),
-                link=lambda target: relative_url(target, page_url(uri)),
+        written_page = written.complete(
+            self.publication,
+            page.file.src_uri,
+            html,
+            title=page.title or "",
+            has_contents=bool(len(page.toc)),
+            asks_for_contact=bool(page.meta.get("contact")),
+            is_homepage=page.is_homepage,
+        )
+        if written_page.title_heading:
+            page.toc = get_toc(
+                [{"level": 1, "id": "title", "name": _escaped(page.title), "children": []}]
             )
-            body = render.sanitise(html)
-            heading = _heading(body, page)
-            _hide_empty_toc(page)
-            # The title first, then the document's details: after its own h1, if it has one.
-            title_end = body.find("</h1>")
-            end = title_end + len("</h1>") if title_end >= 0 and not heading else 0
-            return (
-                f'<div data-pagefind-body data-pagefind-filter="type:Toolkit">{heading}'
-                f"{body[:end]}{meta}{body[end:]}</div>"
-            )
-        if page.meta.get("contact"):
-            html += render.render("contact.html", pub=self.publication)
+        if written_page.contact:
             _add_to_toc(page, "contact", "Contact the office")
         _hide_empty_toc(page)
-        if page.is_homepage:
-            return html + render.render(
-                "home.html", pub=self.publication, link=lambda target: relative_url(target, "")
-            )
-        return html
+        return written_page.html
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # MkDocs makes a new environment for every build, `mkdocs serve` rebuilds included: no
@@ -325,16 +277,18 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         return env
 
     def on_page_context(
-        self, context: dict[str, Any], *, page: MkDocsPage, config: MkDocsConfig, nav: Any
-    ) -> dict[str, Any]:
-        spec = self.pages.get(page.file.src_uri)
-        context["transparency_jsonld"] = pages.head_json(spec) if spec else ""
+        self, context: TemplateContext, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        generated = self.pages.get(page.file.src_uri)
+        # MkDocs types the context as its own keys; the templates under overrides/ read ours.
+        ours = cast(dict[str, Any], context)
+        ours["transparency_jsonld"] = pages.head_json(generated) if generated else ""
         # Outside the navigation, a page's navigation (relative links, nothing active) is the
         # same as its siblings': one render per folder, not per decision.
-        context["transparency_nav_key"] = (
+        ours["transparency_nav_key"] = (
             None if page.file.inclusion.is_in_nav() else posixpath.dirname(page.url.rstrip("/"))
         )
-        context["transparency_nav_cache"] = self.nav_cache
+        ours["transparency_nav_cache"] = self.nav_cache
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -345,7 +299,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
                 Path(config.site_dir, name).write_text(page, encoding="utf-8")
             return
         # Also after each rebuild of `mkdocs serve`, into the folder it serves.
-        if self.config.search:
+        if self.settings.search:
             try:
                 index = search.build_index(
                     Path(config.site_dir), config.theme.get("language") or "en"

@@ -95,7 +95,8 @@ def suggest(word: str, choices: list[str]) -> str:
 
 
 def check(name: str, data: Any) -> Iterator[Problem]:
-    """Yield (field path, points at a key, message) for every way data breaks schema `name`."""
+    """Yield a Problem (field path, message, whether at the key) for every way data breaks schema
+    `name`."""
     if is_valid(name, data):
         return
     for error in _validator(name).iter_errors(data):
@@ -110,11 +111,13 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[Problem]:
     if kind == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
         for key in sorted(set(value) - set(allowed)):
-            yield Problem(path + (key,), True, f"unknown field '{key}'{suggest(key, allowed)}")
+            yield Problem(
+                path + (key,), f"unknown field '{key}'{suggest(key, allowed)}", at_key=True
+            )
         return
     if kind == "required":
         missing = error.message.split("'")[1]
-        yield Problem(path + (missing,), False, "this required field is missing")
+        yield Problem(path + (missing,), "this required field is missing")
         return
     if kind == "type":
         expected = error.validator_value
@@ -128,7 +131,7 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[Problem]:
         elif isinstance(value, str) and expected in (["number"], ["integer"]):
             hint = " (write the number without '£' or commas, and without quotes)"
         shown = "" if value is None else f" {_show(value)}"
-        yield Problem(path, False, f"expected {words}, found {type_name(value)}{shown}{hint}")
+        yield Problem(path, f"expected {words}, found {type_name(value)}{shown}{hint}")
         return
     if kind in ("enum", "const"):
         choices = [
@@ -136,14 +139,12 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[Problem]:
         ]
         yield Problem(
             path,
-            False,
             f"{_show(value)} is not one of: {', '.join(choices)}{suggest(value, choices)}",
         )
         return
     if kind == "format" and error.validator_value == "date":
         yield Problem(
             path,
-            False,
             f"{_show(value)} is not a valid date: write it as YYYY-MM-DD, like 2020-07-17",
         )
         return
@@ -151,28 +152,27 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[Problem]:
         message = schema.get("x-message", f"does not match {error.validator_value}")
         if "propertyNames" in error.schema_path:
             # A bad key: jsonschema reports the key itself as the instance, at the mapping's path.
-            yield Problem(path + (value,), True, f"{_show(value)} {message}")
+            yield Problem(path + (value,), f"{_show(value)} {message}", at_key=True)
         else:
-            yield Problem(path, False, f"{_show(value)} {message}")
+            yield Problem(path, f"{_show(value)} {message}")
         return
     if kind == "minLength":
-        yield Problem(path, False, "must not be empty")
+        yield Problem(path, "must not be empty")
         return
     if kind == "maxLength":
         yield Problem(
             path,
-            False,
             f"is {len(value)} characters long; at most {error.validator_value} are allowed",
         )
         return
     if kind == "minimum":
-        yield Problem(path, False, f"{_show(value)} must be {error.validator_value} or more")
+        yield Problem(path, f"{_show(value)} must be {error.validator_value} or more")
         return
     if kind == "maximum":
         message = schema.get("x-message", f"must be {error.validator_value} or less")
-        yield Problem(path, False, f"{_show(value)} {message}")
+        yield Problem(path, f"{_show(value)} {message}")
         return
     if kind == "minItems":
-        yield Problem(path, False, f"needs at least {error.validator_value} item")
+        yield Problem(path, f"needs at least {error.validator_value} item")
         return
-    yield Problem(path, False, error.message)
+    yield Problem(path, error.message)

@@ -58,8 +58,8 @@ class Problem(NamedTuple):
     """Something wrong with one field of a file; positions come from the file's SourceMap."""
 
     path: FieldPath
-    at_key: bool
     message: str
+    at_key: bool = False  # at the field's name rather than its value (an unknown field)
     warning: bool = False
     kind: str = ""  # see Diagnostic.kind
 

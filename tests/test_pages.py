@@ -540,3 +540,26 @@ def test_a_toolkit_menu_group_of_one_page_links_straight_to_it(example_pages):
         example_pages["toolkit/cycle/analyse/index.html"].h1.get_text(strip=True)
         == "Stage 1: Analyse"
     )
+
+
+def test_a_decision_pages_headings_are_its_contents_list_in_order(example_pages):
+    """The sections of a decision page and its contents list come from one list: every <h2>,
+    its words and its place, is the contents list's entry."""
+    decisions = {
+        name: soup
+        for name, soup in example_pages.items()
+        if name.startswith("decisions/20") and name.count("/") == 3 and "category" not in name
+    }
+    assert len(decisions) > 5
+    for name, soup in decisions.items():
+        headings = [
+            (f"#{h2['id']}", h2.get_text(strip=True)) for h2 in soup.find("article").find_all("h2")
+        ]
+        toc = soup.select_one(".md-sidebar--secondary")
+        listed = [
+            (a["href"], a.get_text(strip=True))
+            for a in toc.select("a.md-nav__link")
+            if a["href"] != "#title"
+        ]
+        assert headings == listed, name
+        assert ("#summary", "Summary") in headings

@@ -382,8 +382,11 @@ def test_an_audience_other_than_public_or_internal_is_an_error(tmp_path):
         "---\ntitle: Plans\naudience: Internal only\n---\n# Plans\n"
     )
     lines = [d.text() for d in load.load(read_settings(folder / "mkdocs.yml")).diagnostics.errors]
+    # The rule is the schema's (schemas/page.schema.json), with its suggestion, as for a toolkit
+    # document.
     assert lines == [
-        "content/plans.md:3:11: error: audience: 'Internal only' is not one of: public, internal"
+        "content/plans.md:3:11: error: audience: 'Internal only' is not one of: public, internal "
+        "(did you mean 'internal'?)"
     ]
 
 
