@@ -7,12 +7,13 @@ Pagefind's script, worker, wasm, index chunks and result fragments for words; fa
 files for facets alone) apart from the page's (HTML, CSS, JS that any page loads anyway), and the
 time until the first result shows. The same facets are also searched as the site searched them
 before facets.json (Pagefind's filters and its index of the word every decision page carries),
-so the figure is printed beside its baseline from the same run. Pagefind fetches its index from a web
-worker, whose requests Chrome's page-level network events (CDP, as chromedriver logs them) do
-not include; the files are therefore counted from the test host's own log of what it sent, at
-their size on disk (the host does not compress; Pagefind's index files are gzip already). Then builds the same corpus with Material's own search plugin and reports its
-search_index.json, which Material downloads whole before it can show a first result. Last, the
-largest decision page of the corpus, with its reference (target: at most 40 KB of HTML).
+so the figure is printed beside its baseline from the same run. Pagefind fetches its index from
+a web worker, whose requests Chrome's page-level network events (CDP, as chromedriver logs them)
+do not include; the files are therefore counted from the test host's own log of what it sent, at
+their size on disk (the host does not compress; Pagefind's index files are gzip already). Then
+builds the same corpus with Material's own search plugin and reports its search_index.json,
+which Material downloads whole before it can show a first result. Last, the largest decision
+page of the corpus, with its reference (target: at most 40 KB of HTML).
 
     python -m benchmarks.search [--records N] [--material-records N]
 """

@@ -1,4 +1,5 @@
-"""`make bench-site`: our build beside a plain `mkdocs build` of the same text, at 2,000 and 10,000 records.
+"""`make bench-site`: our build beside a plain `mkdocs build` of the same text, at 2,000 and 10,000
+records.
 
 For each size, writes the synthetic corpus (benchmarks/corpus.py) and builds it four ways:
 - ours: `mkdocs build` with the transparency plugin, Pagefind off (the site's pages only);
@@ -54,7 +55,9 @@ ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1622505600")
 @dataclass(frozen=True)
 class Timing:
     wall: float
-    cpu: float  # user + system of the build and its children (Pagefind): steadier than wall time on a busy machine
+    # user + system of the build and its children (Pagefind): steadier than wall time on a busy
+    # machine
+    cpu: float
 
 
 def _best(command: list[str], config_file: Path, site_dir: Path, repeat: int) -> Timing:
@@ -161,7 +164,8 @@ def plain_markdown(d: Decision) -> str:
 
 
 def write_plain(source: Path, target: Path) -> Path:
-    """The plain site: the corpus's theme and Markdown extensions, no plugin, one page per record."""
+    """The plain site: the corpus's theme and Markdown extensions, no plugin, one page per
+    record."""
     settings = read_settings(source / "mkdocs.yml")
     records = load.load(settings)
     if records.diagnostics.errors:

@@ -64,7 +64,10 @@ class _Site:
         absolute = posixpath.normpath(absolute) + ("/" if directory else "")
         absolute = absolute.replace("//", "/")
         if not (absolute + ("" if absolute.endswith("/") else "/")).startswith(self.base):
-            return f"points outside the site's address {self.base}: write a full https:// address to link to another part of the website"
+            return (
+                f"points outside the site's address {self.base}: write a full https:// address to "
+                "link to another part of the website"
+            )
         inside = absolute[len(self.base) :]
         if inside in self.files:
             return inside, unquote(parts.fragment)
@@ -119,7 +122,10 @@ def _problem(site: _Site, page: str, link: str) -> str:
         return found
     target, fragment = found
     if fragment and target in site.ids and fragment not in site.ids[target]:
-        return f"{page_url_of(target) or 'the home page'} has no heading or element with the id '{fragment}'"
+        return (
+            f"{page_url_of(target) or 'the home page'} has no heading or element with the id "
+            f"'{fragment}'"
+        )
     return ""
 
 

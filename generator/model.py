@@ -26,7 +26,8 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(reference: str) -> str:
-    """decision-2024-25-0008 for 'Decision 2024/25 – 0008': the file and page name of a reference."""
+    """decision-2024-25-0008 for 'Decision 2024/25 – 0008': the file and page name of a
+    reference."""
     ascii_text = unicodedata.normalize("NFKD", reference).encode("ascii", "ignore").decode("ascii")
     return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
 

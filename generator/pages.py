@@ -232,7 +232,8 @@ def register_pages(
     specified: SpecifiedInformation | None,
     docs_dir: str,
 ) -> list[Page]:
-    """The registers the Specified Information Order asks for, and the map of where each item is met."""
+    """The registers the Specified Information Order asks for, and the map of where each item is
+    met."""
     pages = [
         Page(
             "registers/index.md",
@@ -275,7 +276,8 @@ def register_pages(
                 toc=tuple(
                     TocEntry(2, f"group-{i + 1}", g.title) for i, g in enumerate(specified.groups)
                 ),
-                description="Where the office publishes each item of information the law requires of a Police and Crime Commissioner.",
+                description="Where the office publishes each item of information the law requires "
+                "of a Police and Crime Commissioner.",
             )
         )
     return pages
@@ -333,7 +335,8 @@ def open_data_page(publication: Publication, registers: Registers, site_url: str
             "licence_url": LICENCE_URL,
             "schema_version": envelope.SCHEMA_VERSION,
         },
-        description="Every published decision and funding table as open data: CSV, JSON, Atom, 360Giving "
+        description="Every published decision and funding table as open data: CSV, JSON, Atom, "
+        "360Giving "
         "and Open Contracting, under the Open Government Licence.",
         toc=tuple(TocEntry(2, anchor, title) for anchor, title in sections),
     )
@@ -426,7 +429,8 @@ def site_pages(
                 "stage_titles": STAGE_TITLES,
                 "stage_summaries": STAGE_SUMMARIES,
             },
-            description="How the office commissions services: the four stages of the commissioning cycle.",
+            description="How the office commissions services: the four stages of the commissioning "
+            "cycle.",
         )
     )
     pages.extend(register_pages(publication, registers, specified, docs_dir))

@@ -37,7 +37,8 @@ class GrantRow:
 
 
 def _one_or_all(d: Decision, key: str) -> str | None:
-    """The financial year or funding stream of a decision; of a breakdown, its parts' in order, joined."""
+    """The financial year or funding stream of a decision; of a breakdown, its parts' in order,
+    joined."""
     if not d.financial:
         return None
     if not d.financial.breakdown:
@@ -79,7 +80,8 @@ def contracts(pub: Publication, threshold: Decimal | None = None) -> list[Decisi
 
 
 def without_value(pub: Publication) -> list[Decision]:
-    """Published contracts that state no value: the register cannot tell whether they belong on it."""
+    """Published contracts that state no value: the register cannot tell whether they belong on
+    it."""
     return [d for d in pub.decisions if d.is_contract and d.amount is None]
 
 
@@ -89,7 +91,8 @@ def significant(pub: Publication) -> list[Decision]:
 
 
 def late(pub: Publication) -> list[Decision]:
-    """Published decisions that reached the public more than publication_days after they were made."""
+    """Published decisions that reached the public more than publication_days after they were
+    made."""
     return [d for d in pub.decisions if d.days_to_publication > pub.settings.publication_days]
 
 
@@ -126,7 +129,8 @@ def stream_name(pub: Publication, stream: str | None) -> str:
 
 
 def _awarded(rows: list[GrantRow]) -> list[GrantRow]:
-    """The rows whose decision was approved: what the office actually granted, which the totals add up."""
+    """The rows whose decision was approved: what the office actually granted, which the totals add
+    up."""
     return [row for row in rows if row.decision.status == "approved"]
 
 

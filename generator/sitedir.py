@@ -36,7 +36,8 @@ def location(site_dir: Path) -> Path:
 def problem(
     site_dir: Path, settings: Settings, shown: str | None = None, *, others_files: bool = True
 ) -> str | None:
-    """Why the build must not publish into site_dir, in one line (naming it as `shown`); None when it may.
+    """Why the build must not publish into site_dir, in one line (naming it as `shown`); None when
+    it may.
 
     others_files: also refuse a folder holding files that are not a site this generator built
     (off for `mkdocs serve`, whose folder is its own temporary one)."""
@@ -133,4 +134,7 @@ def replace(build_dir: Path, site_dir: Path) -> str | None:
         old.rename(target)
         raise
     shutil.rmtree(old)
-    return f"{site_dir}: this system cannot swap folders in one step: the site was missing for a moment while it was replaced"
+    return (
+        f"{site_dir}: this system cannot swap folders in one step: the site was missing for a "
+        "moment while it was replaced"
+    )

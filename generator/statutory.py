@@ -18,7 +18,8 @@ from .schema import field_name
 
 
 def page_address(page: str) -> str:
-    """What a `page:` value names: a Markdown source file as is, else a page address ending in '/'."""
+    """What a `page:` value names: a Markdown source file as is, else a page address ending in
+    '/'."""
     path = page.partition("#")[0]
     if path.endswith(".md") or not path or path == "./":
         return path or "./"

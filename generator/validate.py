@@ -165,7 +165,8 @@ def _decision_problems(
     if decision.date and path.parent.name != str(decision.year):
         yield Problem(
             ("date",),
-            f"the decision is dated {decision.year} but its file is in {path.parent.name}/: move it to "
+            f"the decision is dated {decision.year} but its file is in {path.parent.name}/: move "
+            "it to "
             f"decisions/{decision.year}/",
         )
     if (
@@ -184,7 +185,8 @@ def _decision_problems(
             else:
                 yield Problem(
                     ("reference",),
-                    f"'{decision.reference}' gives the same file and page name ({decision.slug}) as "
+                    f"'{decision.reference}' gives the same file and page name ({decision.slug}) "
+                    "as "
                     f"'{first.reference}' "
                     f"in {records.relative(first.source)}: the references of "
                     f"{records.relative(decision.source)} and "
@@ -200,12 +202,14 @@ def _decision_problems(
     if decision.signed is not None and decision.date and decision.signed < decision.date:
         yield Problem(
             ("signed",),
-            f"the notice cannot be signed ({decision.signed}) before the decision was made ({decision.date})",
+            f"the notice cannot be signed ({decision.signed}) before the decision was made "
+            f"({decision.date})",
         )
     if decision.published and decision.date and decision.published < decision.date:
         yield Problem(
             ("published",),
-            f"a decision cannot be published ({decision.published}) before it is made ({decision.date}): check "
+            f"a decision cannot be published ({decision.published}) before it is made "
+            f"({decision.date}): check "
             "both dates",
         )
     for i, part in enumerate(decision.exempt):
@@ -243,7 +247,8 @@ def _decision_problems(
     ):
         yield Problem(
             ("recipients",),
-            f"the recipients' amounts add up to {sum(shares)}, not the decision's amount {decision.amount}",
+            f"the recipients' amounts add up to {sum(shares)}, not the decision's amount "
+            f"{decision.amount}",
             warning=True,
             kind="recipients' amounts not adding up",
         )
@@ -384,7 +389,10 @@ def _too_short_to_withhold(content: str) -> str | None:
 def _file_name(name: str) -> str | None:
     # A web address ends its path at '?' or '#': such a file could be published but never opened.
     if "?" in name or "#" in name:
-        return f"'{name}': a file name with '?' or '#' cannot be linked to on the web: rename the file without them"
+        return (
+            f"'{name}': a file name with '?' or '#' cannot be linked to on the web: rename the "
+            "file without them"
+        )
     return None
 
 
@@ -421,7 +429,8 @@ def _mismatch(
     if name_is_free:
         return Problem(
             ("reference",),
-            f"'{decision.reference}' does not match the file name {decision.source.name}: correct the reference "
+            f"'{decision.reference}' does not match the file name {decision.source.name}: correct "
+            "the reference "
             f"to {name} (keep the file name)",
         )
     return Problem(

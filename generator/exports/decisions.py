@@ -20,7 +20,8 @@ RECORD_JSON = "record.json"
 
 
 def _public(obj: Any, fields: Iterable[Field]) -> dict[str, Any]:
-    """The public keys of a record (or a part of one), in the schema's order, empty ones left out."""
+    """The public keys of a record (or a part of one), in the schema's order, empty ones left
+    out."""
     out: dict[str, Any] = {}
     for field in fields:
         value = getattr(obj, field.path[-1], None)
@@ -78,7 +79,8 @@ def decision_records(publication: Publication, site_url: str) -> list[dict[str, 
 
 
 def _cell(value: Any, field: Field | None) -> Any:
-    """A field's value as one cell: lists joined, nested records as JSON; csv_cell formats the rest."""
+    """A field's value as one cell: lists joined, nested records as JSON; csv_cell formats the
+    rest."""
     kind = field.kind if field else "text"
     if value is not None and kind == "list":
         # related: a decision elsewhere is an object, written as JSON text among the references.

@@ -38,7 +38,8 @@ class Field:
 
     @property
     def name(self) -> str:
-        """financial.amount, recipients[].name, financial.breakdown[].amount: the key as the dictionary names it."""
+        """financial.amount, recipients[].name, financial.breakdown[].amount: the key as the
+        dictionary names it."""
         if not self.parent:
             return self.path[0]
         return self.parent + ("." if self.parent_kind == "object" else "[].") + self.path[-1]

@@ -155,7 +155,8 @@ def _release(publication: Publication, decision: Decision, site_url: str) -> dic
 
 
 def ocds_package(publication: Publication, site_url: str) -> bytes | None:
-    """The Open Contracting release package; None when there is no contract, as the standard needs one."""
+    """The Open Contracting release package; None when there is no contract, as the standard needs
+    one."""
     awards = contract_awards(publication)
     if not awards:
         return None

@@ -30,7 +30,10 @@ def grant_left_out(row: GrantRow) -> str | None:
     if row.amount is None:
         return f"gives no amount for {row.recipient.name}"
     if row.recipient.count:
-        return f"gives {row.recipient.name} as one line for {row.recipient.count} organisations not named one by one (360Giving describes a grant to one named organisation)"
+        return (
+            f"gives {row.recipient.name} as one line for {row.recipient.count} organisations not "
+            "named one by one (360Giving describes a grant to one named organisation)"
+        )
     if row.decision.status != "approved":
         return f"was {row.decision.status}, so nothing was awarded"
     return None
