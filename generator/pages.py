@@ -444,21 +444,21 @@ def _group(title: str, pages: list[str]) -> str | dict[str, list[str]]:
     return pages[0] if len(pages) == 1 else {title: pages}
 
 
-def nav_children(pub: Publication, section_index: str) -> list[Any] | None:
+def nav_children(publication: Publication, section_index: str) -> list[Any] | None:
     """MkDocs nav entries under a section whose index page the plugin generates."""
     if section_index == "decisions/index.md":
-        return [section_index] + [{str(y): f"decisions/{y}/index.md"} for y in pub.years]
+        return [section_index] + [{str(y): f"decisions/{y}/index.md"} for y in publication.years]
     if section_index == "registers/index.md":
         return [section_index] + [register.src_uri for register in REGISTERS]
     if section_index == "funding/index.md":
-        return [section_index] + [{t.title: t.url + "index.md"} for t in pub.funding_tables]
+        return [section_index] + [{t.title: t.url + "index.md"} for t in publication.funding_tables]
     if section_index == "toolkit/index.md":
         entries: list[Any] = [section_index]
         for stage in STAGES:
-            docs = [t.src_uri for t in pub.toolkit if t.stage == stage]
+            docs = [t.src_uri for t in publication.toolkit if t.stage == stage]
             if docs:
                 entries.append(_group(STAGE_TITLES[stage], docs))
-        general = [t.src_uri for t in pub.toolkit if t.stage is None]
+        general = [t.src_uri for t in publication.toolkit if t.stage is None]
         if general:
             entries.append(_group("Across the cycle", general))
         return entries

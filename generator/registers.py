@@ -36,64 +36,80 @@ class GrantRow:
         return _one_or_all(self.decision, "funding_stream")
 
 
-def _one_or_all(d: Decision, key: str) -> str | None:
+def _one_or_all(decision: Decision, key: str) -> str | None:
     """The financial year or funding stream of a decision; of a breakdown, its parts' in order,
     joined."""
-    if not d.financial:
+    if not decision.financial:
         return None
-    if not d.financial.breakdown:
-        value: str | None = getattr(d.financial, key)
+    if not decision.financial.breakdown:
+        value: str | None = getattr(decision.financial, key)
         return value
-    values = list(dict.fromkeys(getattr(p, key) for p in d.financial.breakdown if getattr(p, key)))
+    values = list(
+        dict.fromkeys(
+            getattr(part, key) for part in decision.financial.breakdown if getattr(part, key)
+        )
+    )
     return ", ".join(values) or None
 
 
-def grant_rows(pub: Publication) -> list[GrantRow]:
+def grant_rows(publication: Publication) -> list[GrantRow]:
     """One row per recipient of every published grant decision, newest decision first.
 
     A recipient without its own amount gets the decision's amount only when it is the sole
     recipient; a decision that names no recipient gives one row with no recipient.
     """
     rows: list[GrantRow] = []
-    for d in pub.decisions:
-        if not d.is_grant:
+    for decision in publication.decisions:
+        if not decision.is_grant:
             continue
-        if not d.recipients:
-            rows.append(GrantRow(d, 0, None, d.amount))
+        if not decision.recipients:
+            rows.append(GrantRow(decision, 0, None, decision.amount))
             continue
-        for i, r in enumerate(d.recipients):
-            amount = (
-                r.amount if r.amount is not None else (d.amount if len(d.recipients) == 1 else None)
-            )
-            rows.append(GrantRow(d, i, r, amount))
+        for index, recipient in enumerate(decision.recipients):
+            amount = recipient.amount
+            if amount is None and len(decision.recipients) == 1:
+                amount = decision.amount
+            rows.append(GrantRow(decision, index, recipient, amount))
     return rows
 
 
-def contract_threshold(pub: Publication) -> Decimal:
-    return Decimal(str(pub.settings.contracts_threshold))
+def contract_threshold(publication: Publication) -> Decimal:
+    return Decimal(str(publication.settings.contracts_threshold))
 
 
-def contracts(pub: Publication, threshold: Decimal | None = None) -> list[Decision]:
+def contracts(publication: Publication, threshold: Decimal | None = None) -> list[Decision]:
     """Published decisions procured other than by grant round, worth more than the threshold."""
-    limit = contract_threshold(pub) if threshold is None else threshold
-    return [d for d in pub.decisions if d.is_contract and d.amount is not None and d.amount > limit]
+    limit = contract_threshold(publication) if threshold is None else threshold
+    return [
+        decision
+        for decision in publication.decisions
+        if decision.is_contract and decision.amount is not None and decision.amount > limit
+    ]
 
 
-def without_value(pub: Publication) -> list[Decision]:
+def without_value(publication: Publication) -> list[Decision]:
     """Published contracts that state no value: the register cannot tell whether they belong on
     it."""
-    return [d for d in pub.decisions if d.is_contract and d.amount is None]
+    return [
+        decision
+        for decision in publication.decisions
+        if decision.is_contract and decision.amount is None
+    ]
 
 
-def significant(pub: Publication) -> list[Decision]:
+def significant(publication: Publication) -> list[Decision]:
     """Decisions of significant public interest, which the Specified Information Order asks for."""
-    return [d for d in pub.decisions if d.significant_public_interest]
+    return [decision for decision in publication.decisions if decision.significant_public_interest]
 
 
-def late(pub: Publication) -> list[Decision]:
+def late(publication: Publication) -> list[Decision]:
     """Published decisions that reached the public more than publication_days after they were
     made."""
-    return [d for d in pub.decisions if d.days_to_publication > pub.settings.publication_days]
+    return [
+        decision
+        for decision in publication.decisions
+        if decision.days_to_publication > publication.settings.publication_days
+    ]
 
 
 @dataclass(frozen=True)
@@ -122,10 +138,10 @@ def grant_totals(rows: list[GrantRow], key: Callable[[GrantRow], str]) -> list[G
     ]
 
 
-def stream_name(pub: Publication, stream: str | None) -> str:
+def stream_name(publication: Publication, stream: str | None) -> str:
     if stream is None:
         return "No funding stream"
-    return pub.streams[stream][1].name if stream in pub.streams else stream
+    return publication.streams[stream][1].name if stream in publication.streams else stream
 
 
 def _awarded(rows: list[GrantRow]) -> list[GrantRow]:
@@ -151,16 +167,18 @@ class Registers:
     totals_by_stream: list[GrantTotal]
 
 
-def derive(pub: Publication) -> Registers:
-    grants = grant_rows(pub)
+def derive(publication: Publication) -> Registers:
+    grants = grant_rows(publication)
     awarded = _awarded(grants)
     return Registers(
-        contracts=contracts(pub),
-        contract_threshold=contract_threshold(pub),
-        without_value=without_value(pub),
+        contracts=contracts(publication),
+        contract_threshold=contract_threshold(publication),
+        without_value=without_value(publication),
         grants=grants,
-        significant=significant(pub),
-        late=late(pub),
+        significant=significant(publication),
+        late=late(publication),
         totals_by_year=grant_totals(awarded, lambda row: row.financial_year or "Not stated"),
-        totals_by_stream=grant_totals(awarded, lambda row: stream_name(pub, row.funding_stream)),
+        totals_by_stream=grant_totals(
+            awarded, lambda row: stream_name(publication, row.funding_stream)
+        ),
     )

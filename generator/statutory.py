@@ -88,18 +88,18 @@ def where_met(item: SpecifiedItem, registers: Registers) -> Where:
 
 
 def build_warnings(
-    pub: Publication, registers: Registers, info: SpecifiedInformation | None
+    publication: Publication, registers: Registers, info: SpecifiedInformation | None
 ) -> Diagnostics:
     """What a build reports without failing: duties not yet met, gaps in the registers, and
     funding streams whose decisions exceed their allocation."""
-    found = unpublished(info, str(pub.settings.root)) if info is not None else Diagnostics()
-    found.extend(register_warnings(pub, registers))
-    for row, spend in pub.overspent_streams():
-        table = pub.streams[row.id][0]
+    found = unpublished(info, str(publication.settings.root)) if info is not None else Diagnostics()
+    found.extend(register_warnings(publication, registers))
+    for row, spend in publication.overspent_streams():
+        table = publication.streams[row.id][0]
         path = ("rows", table.rows.index(row), "id")
         where = table.source_map.value(path)
         found.warning(
-            os.path.relpath(table.source, pub.settings.root),
+            os.path.relpath(table.source, publication.settings.root),
             where.line,
             where.column,
             f"decisions charged to funding stream '{row.id}' in {spend.financial_year} add up to "
@@ -111,10 +111,10 @@ def build_warnings(
     return found
 
 
-def register_warnings(pub: Publication, registers: Registers) -> Diagnostics:
+def register_warnings(publication: Publication, registers: Registers) -> Diagnostics:
     """Gaps in what the registers can show, for the build log; published records only."""
     found = Diagnostics()
-    root = str(pub.settings.root)
+    root = str(publication.settings.root)
     limit = render.money(registers.contract_threshold)
     for d in registers.contracts:
         if not d.documents:
@@ -144,7 +144,7 @@ def register_warnings(pub: Publication, registers: Registers) -> Diagnostics:
             root,
             ("published",) if "published" in _keys(d) else ("date",),
             f"published {d.days_to_publication} days after the decision, more than the "
-            f"{pub.settings.publication_days} days allowed (publication_days)",
+            f"{publication.settings.publication_days} days allowed (publication_days)",
             "late publication",
         )
     return found

@@ -43,7 +43,7 @@ def complete(
         details = render.render(
             "toolkit-meta.html",
             doc=document,
-            pub=publication,
+            today=publication.today,
             stage_title=STAGE_TITLES.get(document.stage or "", "Across the cycle"),
             link=lambda target: relative_url(target, page_url(src_uri)),
         )
@@ -61,9 +61,13 @@ def complete(
             title_heading=add_heading,
         )
     if asks_for_contact:
-        html += render.render("contact.html", pub=publication)
+        html += render.render("contact.html", office=publication.settings.publisher)
     if is_homepage:
         html += render.render(
-            "home.html", pub=publication, link=lambda target: relative_url(target, "")
+            "home.html",
+            latest=publication.latest(),
+            funding_tables=publication.funding_tables,
+            publication_days=publication.settings.publication_days,
+            link=lambda target: relative_url(target, ""),
         )
     return WrittenPage(html, contact=asks_for_contact)
