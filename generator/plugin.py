@@ -6,7 +6,6 @@ so moving to another MkDocs-compatible builder only means rewriting this file.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import posixpath
@@ -27,6 +26,7 @@ from . import exports, load, pages, registers, render, search, sitedir, statutor
 from .addresses import document_path, page_url, relative_url
 from .config import TransparencyConfig
 from .diagnostics import Diagnostic, Severity
+from .livepreview import LivePreview
 from .publication import Publication, publish
 from .records import Records
 from .schema import field_name
@@ -142,6 +142,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             self._stop(records.diagnostics.errors, "the records")
             config.nav = []
             return config
+        self.records = records
         self.publication: Publication = publish(records)
         self.registers = registers.derive(self.publication)
         self.specified = records.specified
@@ -223,13 +224,10 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             return Files([])
         self.pages = {p.src_uri: p for p in generated}
         for page in self.pages.values():
-            front = {"title": page.title, "description": page.description}
-            if not page.toc:  # a register table needs the width more than a one-line contents list
-                front["hide"] = ["toc"]
             file = File.generated(
                 config,
                 page.src_uri,
-                content=f"---\n{json.dumps(front)}\n---\n",
+                content=page.front_matter(),
                 inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
             )
             file.edit_uri = page.edit_uri
@@ -316,7 +314,13 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             )
         return html
 
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.nav = nav
+        return nav
+
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # What the live preview renders a saved record's pages with (livepreview.py).
+        self.site_config, self.files, self.env = config, files, env
         # MkDocs makes a new environment for every build, `mkdocs serve` rebuilds included: no
         # need to stat each of Material's ~40 templates again for every page rendered.
         env.auto_reload = False
@@ -361,4 +365,6 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             folder = self.settings.path(name)
             if folder.is_dir():
                 server.watch(str(folder))
+        # Saving a decision record renders the pages showing it, not the whole site.
+        server.builder = LivePreview(self, server, builder)
         return server

@@ -1,0 +1,239 @@
+"""The live preview's part of `make serve`: which saves it can show without a full build, and which
+pages and files each changed record touches.
+
+Saving an existing decision record whose reference, year and documents stay as they were changes
+no address in the site: the preview reads and checks that record again (with the rules that span
+records), and renders again only the pages that show it. The decision pages that show it come
+first (its own, and those that name it: related, superseded or amended); then the lists, registers
+and open data files that hold it. Anything else (a record added, deleted or renamed, an error, a
+funding table, toolkit document, page or setting saved) is a full build, as before. This module
+decides; the MkDocs adapter renders what it names.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from . import exports, load, registercsv, registers, validate
+from .model import Decision, decision_from_data
+from .publication import Publication, publish
+from .records import Records
+from .registers import Registers
+
+# Where each source file was, by size and time of its last change.
+Sources = dict[Path, tuple[int, int]]
+
+
+def snapshot(paths: Iterable[Path]) -> Sources:
+    """Every file under these files and folders, with its size and time of last change."""
+    found: Sources = {}
+    for path in paths:
+        if path.is_file():
+            stat = path.stat()
+            found[path] = (stat.st_mtime_ns, stat.st_size)
+        elif path.is_dir():
+            for folder, _, names in os.walk(path):
+                for name in names:
+                    file = Path(folder, name)
+                    try:
+                        stat = file.stat()
+                    except OSError:  # deleted while we looked: the next look sees it gone
+                        continue
+                    found[file] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def saved_records(before: Sources, after: Sources, records: Records) -> list[Path] | None:
+    """The decision records saved since `before`, when they are all that changed and all existed;
+    None when the preview needs a full build (anything else added, deleted or saved)."""
+    if before.keys() != after.keys():
+        return None
+    changed = [path for path, seen in after.items() if before[path] != seen]
+    known = {d.source for d in records.decisions}
+    if not changed or any(path not in known for path in changed):
+        return None
+    return sorted(changed)
+
+
+def reread(records: Records, paths: list[Path]) -> Records:
+    """The records with the decisions in these files read and checked again; their problems (and
+    only theirs: every other record's stand as the last full check found them) in diagnostics."""
+    again = Records(
+        records.settings,
+        funding_tables=records.funding_tables,
+        toolkit=records.toolkit,
+        specified=records.specified,
+        internal_pages=records.internal_pages,
+        withheld_files=records.withheld_files,
+    )
+    fresh: dict[Path, Decision] = {}
+    for path in paths:
+        parsed = load.parse_file(again, path, "decision")
+        if parsed is not None:
+            fresh[path] = decision_from_data(parsed[0], path, parsed[1])
+    again.decisions = [fresh.get(d.source, d) for d in records.decisions]
+    validate.check_changed_decisions(again, set(fresh))
+    return again
+
+
+@dataclass(frozen=True)
+class Update:
+    """What the preview renders again after records were saved, in the order it does it."""
+
+    publication: Publication
+    registers: Registers
+    # The saved decisions' references.
+    references: tuple[str, ...]
+    # Decision pages (source addresses, as `pages` names them) that show a saved record.
+    decision_pages: tuple[str, ...]
+    # Every other page that may show one: lists, registers, the home page, funding, open data.
+    listing_pages: tuple[str, ...]
+    # Open data files that hold a saved record.
+    data_files: tuple[str, ...]
+
+
+def _addresses(pub: Publication, regs: Registers) -> tuple:
+    """What decides the site's pages, files and navigation, beyond the decisions' content."""
+    return (
+        [d.url for d in pub.decisions],
+        pub.years,
+        pub.categories,
+        sorted({doc.file for d in pub.decisions for doc in d.documents if doc.file}),
+        len(pub.withheld.embargoed),
+        # The 360Giving and Open Contracting files exist only with a grant or contract in them.
+        any(exports.grant_left_out(row) is None for row in regs.grants),
+        bool(exports.contract_awards(pub)),
+    )
+
+
+def plan(
+    records: Records, before: Publication, before_registers: Registers, saved: Records
+) -> Update | None:
+    """What to render again now that `saved` holds the records read again; None when the saved
+    records have errors or change an address, so that only a full build shows them right."""
+    if saved.diagnostics.errors or saved.partial_decisions:
+        return None
+    old = {d.source: d for d in records.decisions}
+    changed = [d for d in saved.decisions if old[d.source] is not d]
+    if any(d.reference != old[d.source].reference for d in changed):
+        return None
+    after = publish(saved)
+    after_registers = registers.derive(after)
+    if _addresses(after, after_registers) != _addresses(before, before_registers):
+        return None
+    references = tuple(sorted(d.reference for d in changed))
+    return Update(
+        publication=after,
+        registers=after_registers,
+        references=references,
+        decision_pages=tuple(
+            after.by_reference[ref].url + "index.md"
+            for ref in sorted(
+                {r for pub in (before, after) for r in decisions_naming(pub, references)}
+            )
+            if ref in after.by_reference
+        ),
+        listing_pages=tuple(
+            sorted(
+                {
+                    page
+                    for pub, regs in ((before, before_registers), (after, after_registers))
+                    for page in listings_holding(pub, regs, references)
+                }
+            )
+        ),
+        data_files=tuple(
+            sorted({path for pub in (before, after) for path in data_holding(pub, references)})
+        ),
+    )
+
+
+def decisions_naming(pub: Publication, references: Iterable[str]) -> set[str]:
+    """The decisions whose pages show any of these: each itself, and those it names or that
+    name it (related, superseded, amended), which print its reference and title."""
+    found: set[str] = set()
+    for ref in references:
+        d = pub.by_reference.get(ref)
+        if d is None:
+            continue
+        found.add(ref)
+        found.update(other for other in (d.supersedes, d.amends) if other)
+        for named in (pub.related, pub.superseded_by, pub.amended_by):
+            found.update(other.reference for other in named.get(ref, []))
+    return found
+
+
+# Pages small enough to render again whatever changed: they count or pick from every decision
+# (the latest, the income, the totals), so a rule for each would only be a way to miss one.
+SUMMARY_PAGES = (
+    "index.md",
+    "decisions/index.md",
+    "funding/index.md",
+    "registers/index.md",
+    "transparency/specified-information/index.md",
+    "open-data.md",
+)
+
+
+def listings_holding(pub: Publication, regs: Registers, references: Iterable[str]) -> list[str]:
+    """The pages other than decision pages that show any of these decisions in this publication."""
+    wanted = set(references)
+    pages = list(SUMMARY_PAGES)
+    for ref in wanted:
+        d = pub.by_reference.get(ref)
+        if d is None:
+            continue
+        pages.append(f"decisions/{d.year}/index.md")
+        if d.category:
+            pages.append(f"decisions/category/{d.category}/index.md")
+    for stream, spends in pub.spend.items():
+        if any(d.reference in wanted for s in spends for d, _ in s.charges):
+            pages.append(pub.streams[stream][0].url + "index.md")
+    if any(d.reference in wanted for d in [*regs.contracts, *regs.without_value]):
+        pages.append("registers/contracts/index.md")
+    if any(row.decision.reference in wanted for row in regs.grants):
+        pages.append("registers/grants/index.md")
+    if any(d.reference in wanted for d in regs.significant):
+        pages.append("registers/decisions/index.md")
+    return pages
+
+
+def data_holding(pub: Publication, references: Iterable[str]) -> list[str]:
+    """The open data files that hold any of these decisions: every file of all decisions, the
+    feeds of their categories and their own record.json."""
+    files = [
+        exports.DECISIONS_CSV,
+        exports.DECISIONS_JSON,
+        exports.GRANTS_360,
+        exports.OCDS,
+        exports.FEED,
+        *registercsv.DOWNLOADS,
+    ]
+    for ref in references:
+        d = pub.by_reference.get(ref)
+        if d is not None:
+            files.append(d.url + exports.RECORD_JSON)
+            if d.category:
+                files.append(exports.category_feed(d.category))
+    return files
+
+
+UPDATING = (
+    b'<div class="admonition warning" role="status"><p class="admonition-title">Updating</p>'
+    b"<p>This page is being updated with the record you saved: it reloads by itself when it is "
+    b"ready.</p></div>"
+)
+_CONTENT = b'<article class="md-content__inner md-typeset">'
+
+
+def mark_updating(html: bytes) -> bytes:
+    """A built page with a note at the top of its content that a newer version is coming."""
+    at = html.find(_CONTENT)
+    if at < 0:
+        at = html.find(b">", html.find(b"<body")) if b"<body" in html else -1
+        return html[: at + 1] + UPDATING + html[at + 1 :]
+    at += len(_CONTENT)
+    return html[:at] + UPDATING + html[at:]
