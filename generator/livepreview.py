@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import tempfile
 import threading
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from mkdocs.commands.build import _populate_page, get_context
 from mkdocs.structure.files import File, InclusionLevel
 
-from . import exports, pages, preview
+from . import exports, pages, preview, search
 
 if TYPE_CHECKING:
     from .plugin import TransparencyPlugin
@@ -37,6 +38,66 @@ def write(path: Path, content: bytes) -> None:
     os.replace(temporary, path)
 
 
+class SearchIndexer:
+    """Pagefind over the served site, in the background: half a minute at 10,000 decisions, which
+    no save should wait for. From a save until its pages are all written and indexed the site has
+    no search index, rather than one that finds the records as they were."""
+
+    def __init__(self, site_dir: Path, language: str):
+        self.site_dir = site_dir
+        self.language = language
+        self.lock = threading.Lock()
+        self.wanted = False
+        self.holds = 0  # saves whose pages are still being written
+        self.thread: threading.Thread | None = None
+
+    def hold(self) -> None:
+        with self.lock:
+            self.holds += 1
+            self._discard()
+
+    def release(self) -> None:
+        with self.lock:
+            self.holds -= 1
+            self.wanted = True
+            if self.thread is None and not self.holds:
+                self.thread = threading.Thread(target=self._run, daemon=True)
+                self.thread.start()
+
+    def wait(self) -> None:
+        thread = self.thread
+        if thread is not None:
+            thread.join()
+
+    def _discard(self) -> None:
+        index = self.site_dir / search.BUNDLE
+        if index.is_dir():
+            index.rename(Path(tempfile.mkdtemp(dir=self.site_dir, prefix=".preview-")) / "old")
+
+    def _run(self) -> None:
+        while True:
+            with self.lock:
+                if not self.wanted or self.holds:
+                    self.thread = None
+                    return
+                self.wanted = False
+            for old in self.site_dir.glob(".preview-*"):
+                shutil.rmtree(old, ignore_errors=True)
+            try:
+                index = search.build_index(self.site_dir, self.language)
+            except Exception as exc:  # a save meanwhile took the folder away: indexed again below
+                index = None
+                failure = str(exc)
+            with self.lock:
+                if self.wanted or self.holds:
+                    self._discard()  # a record was saved while Pagefind read the pages
+                    continue
+            if index is None:
+                log.error(f"Preview: no search index: {failure}")
+            else:
+                log.info(f"Preview: search index updated, {index.pages} pages")
+
+
 class LivePreview:
     """Stands in for the server's builder: a saved record's pages, or else the full build."""
 
@@ -45,24 +106,43 @@ class LivePreview:
         self.server = server
         self.full_build = full_build
         self.sources = preview.snapshot(self.watched())
+        self.search = (
+            SearchIndexer(
+                Path(plugin.site_config.site_dir),
+                plugin.site_config.theme.get("language") or "en",
+            )
+            if plugin.config.search
+            else None
+        )
         self.following: threading.Thread | None = None
         # Set by the background step: True once it has finished (the browsers need a reload),
         # "full" when it failed and only a full build can put the site right.
         self.after: bool | str = False
+        # Whether the last full build finished: the pages are rendered with what it left.
+        self.built = True
 
     def __call__(self, config: Any = None) -> None:
         if self.following is not None:
             self.following.join()
             self.following = None
         after, self.after = self.after, False
-        if config is None and after != "full":
+        if config is None and after != "full" and self.built:
             if after and preview.snapshot(self.watched()) == self.sources:
                 return  # only the reload the background step asked for
-            if self._update():
-                return
+            try:
+                if self._update():
+                    return
+            except Exception:
+                log.exception(
+                    "Preview: could not render the saved record's pages; building everything"
+                )
+        if self.search is not None:
+            self.search.wait()  # the build writes the index too
         # Before the build reads them: a file saved meanwhile is a change for the next one.
         self.sources = preview.snapshot(self.watched())
+        self.built = False
         self.full_build(config)
+        self.built = True
 
     def watched(self) -> list[Path]:
         """The files a full build reads: a change to any but a decision record needs one."""
@@ -117,6 +197,8 @@ class LivePreview:
                 write(path, preview.mark_updating(path.read_bytes()))
         for name in update.data_files:
             (site_dir / name).unlink(missing_ok=True)
+        if self.search is not None:
+            self.search.hold()
         self.following = threading.Thread(target=self._follow, args=(update,), daemon=True)
         self.following.start()
         return True
@@ -146,6 +228,8 @@ class LivePreview:
         except Exception:
             log.exception("Preview: could not update the lists and registers; building everything")
             self.after = "full"
+        if self.search is not None:
+            self.search.release()
         self._ask_for_reload()
 
     def _known(self, uris: tuple[str, ...]) -> list[str]:
