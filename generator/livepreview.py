@@ -111,7 +111,7 @@ class LivePreview:
                 Path(plugin.site_config.site_dir),
                 plugin.site_config.theme.get("language") or "en",
             )
-            if plugin.config.search
+            if plugin.settings.search
             else None
         )
         self.following: threading.Thread | None = None

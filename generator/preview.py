@@ -95,7 +95,7 @@ class Update:
     data_files: tuple[str, ...]
 
 
-def _addresses(pub: Publication, regs: Registers) -> tuple:
+def _addresses(pub: Publication, regs: Registers) -> tuple[object, ...]:
     """What decides the site's pages, files and navigation, beyond the decisions' content."""
     return (
         [d.url for d in pub.decisions],
