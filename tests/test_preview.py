@@ -16,6 +16,10 @@ from bs4 import BeautifulSoup
 from conftest import FIXTURE_BASE_PATH, SOURCE_DATE_EPOCH, copy_site
 from test_serve import BROKEN_STATUS, ERRORS, edit, error_lines, free_port, get, wait_for
 
+from generator import load, preview, registers
+from generator.publication import publish
+from generator.settings import read_settings
+
 RECORD = "decisions/2020/FIX-2020-001.yaml"
 OLD_TITLE = "Grants to three victim services"
 NEW_TITLE = "Grants to four victim services"
@@ -183,3 +187,116 @@ def test_a_new_record_builds_the_whole_site(server):
     assert "A record added while serving" in server.html("decisions/2020/").text
     assert server.builds() == 2
     assert "Preview:" not in server.text()
+
+
+# What to render again, decided without MkDocs (generator/preview.py) -------------------------
+
+
+@pytest.fixture
+def loaded(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    site = copy_site(tmp_path / "source")
+    records = load.load(read_settings(site / "mkdocs.yml"))
+    assert not records.diagnostics.errors
+    sources = preview.snapshot([site / "decisions", site / "content", site / "mkdocs.yml"])
+    return site, records, sources
+
+
+def replan(site: Path, records, sources, change, record=RECORD) -> preview.Update | None:
+    """Save a change to a record and plan the preview's update, as the server would."""
+    path = site / record
+    path.write_text(change(path.read_text("utf-8")), "utf-8")
+    os.utime(path, ns=(1, 1))  # a save within the clock's resolution is still a change
+    now = preview.snapshot([site / "decisions", site / "content", site / "mkdocs.yml"])
+    saved = preview.saved_records(sources, now, records)
+    assert saved == [path.resolve()]
+    publication = publish(records)
+    return preview.plan(
+        records, publication, registers.derive(publication), preview.reread(records, saved)
+    )
+
+
+def test_a_saved_title_names_every_page_and_file_that_shows_the_record(loaded):
+    update = replan(*loaded, lambda text: text.replace(OLD_TITLE, NEW_TITLE))
+    assert update is not None and update.references == ("FIX-2020-001",)
+    assert update.publication.by_reference["FIX-2020-001"].title == NEW_TITLE
+    # Its own page and that of the decision it is related to, which prints its title.
+    assert update.decision_pages == (
+        "decisions/2020/fix-2020-001/index.md",
+        "decisions/2020/fix-2020-002/index.md",
+    )
+    for page in (
+        "decisions/2020/index.md",
+        "decisions/category/grants/index.md",
+        "registers/grants/index.md",
+        "funding/streams/index.md",
+        "decisions/index.md",
+        "index.md",
+    ):
+        assert page in update.listing_pages, page
+    # Registers and lists it is not on stay as they are.
+    for page in ("registers/contracts/index.md", "decisions/category/contracts/index.md"):
+        assert page not in update.listing_pages, page
+    for name in ("data/decisions.csv", "data/grants.csv", "data/360giving.json", "feed.xml"):
+        assert name in update.data_files, name
+    assert "decisions/2020/fix-2020-001/record.json" in update.data_files
+    assert "decisions/category/grants/feed.xml" in update.data_files
+
+
+def test_a_new_category_names_the_lists_it_leaves_and_joins(loaded):
+    update = replan(
+        *loaded,
+        lambda text: text.replace("category: contracts", "category: finance"),
+        record="decisions/2020/FIX-2020-002.yaml",
+    )
+    assert update is not None
+    assert "decisions/category/contracts/index.md" in update.listing_pages
+    assert "decisions/category/finance/index.md" in update.listing_pages
+    assert "decisions/category/finance/feed.xml" in update.data_files
+    assert "decisions/category/contracts/feed.xml" in update.data_files
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # A new reference, a new year (a new address), an error: only a full build shows them.
+        lambda text: text.replace("reference: FIX-2020-001", "reference: FIX-2020-099"),
+        lambda text: text.replace("date: 2020-05-01", "date: 2019-05-01"),
+        lambda text: text.replace("status: approved", "status: aproved"),
+        # A record now under embargo.
+        lambda text: text.replace("published: 2020-05-10", "published: 2099-01-01"),
+        # The last decision in its category leaves it: the category's page goes.
+        lambda text: text.replace("category: grants", "category: contracts"),
+    ],
+    ids=["reference", "year", "error", "embargo", "last-in-category"],
+)
+def test_saves_that_change_the_site_s_addresses_need_a_full_build(loaded, change):
+    assert replan(*loaded, change) is None
+
+
+def test_a_document_the_site_has_no_copy_of_yet_needs_a_full_build(loaded):
+    site, records, sources = loaded
+    (site / "decisions" / "files" / "FIX-2020-001-report.txt").write_text("A report.\n", "utf-8")
+    sources = preview.snapshot([site / "decisions", site / "content", site / "mkdocs.yml"])
+    report = "url: https://example.org/report.pdf", "file: FIX-2020-001-report.txt"
+    assert replan(site, records, sources, lambda text: text.replace(*report)) is None
+
+
+def test_anything_but_a_saved_record_needs_a_full_build(loaded):
+    site, records, sources = loaded
+    folders = [site / "decisions", site / "content", site / "mkdocs.yml"]
+    (site / "content" / "index.md").write_text("# Changed\n", "utf-8")
+    assert preview.saved_records(sources, preview.snapshot(folders), records) is None
+    (site / "decisions" / "2020" / "FIX-2020-005.yaml").write_text("reference: x\n", "utf-8")
+    assert preview.saved_records(sources, preview.snapshot(folders), records) is None
+
+
+def test_a_page_still_to_come_says_it_is_being_updated():
+    page = (
+        b'<html><body><div class="md-content"><article class="md-content__inner md-typeset">'
+        b"<h1>Grants register</h1></article></div></body></html>"
+    )
+    marked = BeautifulSoup(preview.mark_updating(page), "html.parser")
+    note = marked.find("article").find(recursive=False)
+    assert note["role"] == "status" and UPDATING in note.text
+    assert marked.find("article").h1.text == "Grants register"
