@@ -16,15 +16,12 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from mkdocs.commands.build import _populate_page, get_context
 from mkdocs.structure.files import File, InclusionLevel
 
 from . import exports, pages, preview, search
-
-if TYPE_CHECKING:
-    from .plugin import TransparencyPlugin
 
 log = logging.getLogger("mkdocs.plugins.transparency")
 
@@ -101,7 +98,8 @@ class SearchIndexer:
 class LivePreview:
     """Stands in for the server's builder: a saved record's pages, or else the full build."""
 
-    def __init__(self, plugin: TransparencyPlugin, server: Any, full_build: Callable[..., None]):
+    def __init__(self, plugin: Any, server: Any, full_build: Callable[..., None]):
+        # The plugin, holding what its last full build made (plugin.py imports this module).
         self.plugin = plugin
         self.server = server
         self.full_build = full_build
@@ -192,7 +190,7 @@ class LivePreview:
         self._render(update.decision_pages)
         # Nothing stale as if fresh: each page still to come says so, each data file is away.
         for uri in self._known(update.listing_pages):
-            path = site_dir / plugin.files.get_file_from_path(uri).dest_uri  # type: ignore[union-attr]
+            path = site_dir / plugin.files.get_file_from_path(uri).dest_uri
             if path.is_file():
                 write(path, preview.mark_updating(path.read_bytes()))
         for name in update.data_files:
@@ -241,7 +239,7 @@ class LivePreview:
         config, files, nav, env = plugin.site_config, plugin.files, plugin.nav, plugin.env
         documentation = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         for uri in self._known(uris):
-            file: File = files.get_file_from_path(uri)  # type: ignore[assignment]
+            file: File = files.get_file_from_path(uri)
             page = file.page
             assert page is not None
             if uri in plugin.pages:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parent.parent / "generator"
-# The modules that meet MkDocs: its plugin, the plugin's options, the build command that runs
-# MkDocs, and the command line that starts it. Everything else is the core.
-FRONT_ENDS = {"plugin", "config", "build", "cli"}
+# The modules that meet MkDocs: its plugin, the plugin's options, the live preview on its
+# server, the build command that runs MkDocs, and the command line that starts it. Everything
+# else is the core.
+FRONT_ENDS = {"plugin", "config", "livepreview", "build", "cli"}
 MKDOCS = ("mkdocs", "material")
 
 
