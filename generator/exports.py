@@ -601,9 +601,14 @@ def schema_bytes(name: str) -> bytes:
 
 
 def site_exports(
-    pub: Publication, registers: Registers, site_url: str
+    pub: Publication,
+    registers: Registers,
+    site_url: str,
+    *,
+    records_of: Iterable[str] | None = None,
 ) -> Iterator[tuple[str, bytes]]:
-    """Every open data file as (path in the site, content), made one at a time."""
+    """Every open data file as (path in the site, content), made one at a time; with records_of,
+    only these decisions' record.json (the live preview's, after a save)."""
     records = decision_records(pub, site_url)
     yield DECISIONS_CSV, decisions_csv(records)
     yield DECISIONS_JSON, decisions_json(pub, records)
@@ -617,8 +622,10 @@ def site_exports(
     yield from feeds(pub, site_url)
     for name in SCHEMAS:
         yield schema_file(name), schema_bytes(name)
+    wanted = None if records_of is None else set(records_of)
     for d, record in zip(pub.decisions, records):
-        yield d.url + RECORD_JSON, record_json(pub, record)
+        if wanted is None or d.reference in wanted:
+            yield d.url + RECORD_JSON, record_json(pub, record)
     for path, (columns, rows) in registercsv.DOWNLOADS.items():
         yield (
             path,

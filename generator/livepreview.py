@@ -184,10 +184,14 @@ class LivePreview:
         site_dir = Path(plugin.site_config.site_dir)
         docs_dir = str(plugin.settings.path("docs_dir"))
         site_url = plugin.site_config.site_url or ""
-        for uri in update.decision_pages:
-            d = next(d for d in update.publication.decisions if d.url + "index.md" == uri)
-            plugin.pages[uri] = pages.decision_page(d, update.publication, docs_dir, site_url)
-        self._render(update.decision_pages)
+        decision_pages = []
+        for ref in update.decision_pages:
+            page = pages.decision_page(
+                update.publication.by_reference[ref], update.publication, docs_dir, site_url
+            )
+            plugin.pages[page.src_uri] = page
+            decision_pages.append(page.src_uri)
+        self._render(decision_pages)
         # Nothing stale as if fresh: each page still to come says so, each data file is away.
         for uri in self._known(update.listing_pages):
             path = site_dir / plugin.files.get_file_from_path(uri).dest_uri
@@ -217,7 +221,7 @@ class LivePreview:
             self._render(update.listing_pages)
             wanted = set(update.data_files)
             for name, content in exports.site_exports(
-                update.publication, update.registers, site_url
+                update.publication, update.registers, site_url, records_of=update.references
             ):
                 if name in wanted:
                     write(Path(plugin.site_config.site_dir, name), content)
@@ -230,11 +234,11 @@ class LivePreview:
             self.search.release()
         self._ask_for_reload()
 
-    def _known(self, uris: tuple[str, ...]) -> list[str]:
+    def _known(self, uris: list[str] | tuple[str, ...]) -> list[str]:
         # The home page is the office's own index.md, which a site may not have.
         return [uri for uri in uris if self.plugin.files.get_file_from_path(uri) is not None]
 
-    def _render(self, uris: tuple[str, ...]) -> None:
+    def _render(self, uris: list[str] | tuple[str, ...]) -> None:
         plugin = self.plugin
         config, files, nav, env = plugin.site_config, plugin.files, plugin.nav, plugin.env
         documentation = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)

@@ -23,26 +23,35 @@ from .publication import Publication, publish
 from .records import Records
 from .registers import Registers
 
-# Where each source file was, by size and time of its last change.
-Sources = dict[Path, tuple[int, int]]
+# Where each source file was, by time of its last change and size: paths as strings, as a site
+# of 10,000 records is looked over on every save.
+Sources = dict[str, tuple[int, int]]
 
 
 def snapshot(paths: Iterable[Path]) -> Sources:
-    """Every file under these files and folders, with its size and time of last change."""
+    """Every file under these files and folders, with its time of last change and size."""
     found: Sources = {}
+    folders = []
     for path in paths:
         if path.is_file():
             stat = path.stat()
-            found[path] = (stat.st_mtime_ns, stat.st_size)
+            found[str(path)] = (stat.st_mtime_ns, stat.st_size)
         elif path.is_dir():
-            for folder, _, names in os.walk(path):
-                for name in names:
-                    file = Path(folder, name)
-                    try:
-                        stat = file.stat()
-                    except OSError:  # deleted while we looked: the next look sees it gone
-                        continue
-                    found[file] = (stat.st_mtime_ns, stat.st_size)
+            folders.append(str(path))
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except OSError:  # deleted while we looked: the next look sees it gone
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                else:
+                    stat = entry.stat()
+                    found[entry.path] = (stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                continue
     return found
 
 
@@ -52,10 +61,10 @@ def saved_records(before: Sources, after: Sources, records: Records) -> list[Pat
     if before.keys() != after.keys():
         return None
     changed = [path for path, seen in after.items() if before[path] != seen]
-    known = {d.source for d in records.decisions}
-    if not changed or any(path not in known for path in changed):
+    sources = {str(d.source): d.source for d in records.decisions}
+    if not changed or any(path not in sources for path in changed):
         return None
-    return sorted(changed)
+    return sorted(sources[path] for path in changed)
 
 
 def reread(records: Records, paths: list[Path]) -> Records:
@@ -87,25 +96,40 @@ class Update:
     registers: Registers
     # The saved decisions' references.
     references: tuple[str, ...]
-    # Decision pages (source addresses, as `pages` names them) that show a saved record.
+    # The decisions whose pages show a saved record, by reference.
     decision_pages: tuple[str, ...]
-    # Every other page that may show one: lists, registers, the home page, funding, open data.
+    # Every other page that may show one (source addresses, as `pages` names them): lists,
+    # registers, the home page, funding, open data.
     listing_pages: tuple[str, ...]
     # Open data files that hold a saved record.
     data_files: tuple[str, ...]
 
 
-def _addresses(pub: Publication, regs: Registers) -> tuple[object, ...]:
-    """What decides the site's pages, files and navigation, beyond the decisions' content."""
+def _addresses(pub: Publication, regs: Registers, references: Iterable[str]) -> tuple[object, ...]:
+    """What decides the site's pages, files and navigation, as far as these decisions can change
+    it: whether and where each is published, the documents it copies, whether it puts a grant in
+    the 360Giving file or a release in the Open Contracting one (each is written only with one),
+    and the categories in use."""
+    wanted = set(references)
+    decisions = [pub.by_reference.get(ref) for ref in wanted]
+    grants = {
+        row.decision.reference
+        for row in regs.grants
+        if row.decision.reference in wanted and exports.grant_left_out(row) is None
+    }
     return (
-        [d.url for d in pub.decisions],
-        pub.years,
         pub.categories,
-        sorted({doc.file for d in pub.decisions for doc in d.documents if doc.file}),
-        len(pub.withheld.embargoed),
-        # The 360Giving and Open Contracting files exist only with a grant or contract in them.
-        any(exports.grant_left_out(row) is None for row in regs.grants),
-        bool(exports.contract_awards(pub)),
+        [
+            d
+            and (
+                d.reference,
+                d.url,
+                sorted(doc.file for doc in d.documents if doc.file),
+                d.reference in grants,
+                d.is_procurement,
+            )
+            for d in decisions
+        ],
     )
 
 
@@ -116,21 +140,22 @@ def plan(
     records have errors or change an address, so that only a full build shows them right."""
     if saved.diagnostics.errors or saved.partial_decisions:
         return None
-    old = {d.source: d for d in records.decisions}
-    changed = [d for d in saved.decisions if old[d.source] is not d]
-    if any(d.reference != old[d.source].reference for d in changed):
+    changed = [(old, new) for old, new in zip(records.decisions, saved.decisions) if old is not new]
+    if any(old.reference != new.reference for old, new in changed):
         return None
+    references = tuple(sorted(new.reference for _, new in changed))
     after = publish(saved)
     after_registers = registers.derive(after)
-    if _addresses(after, after_registers) != _addresses(before, before_registers):
+    if _addresses(after, after_registers, references) != _addresses(
+        before, before_registers, references
+    ):
         return None
-    references = tuple(sorted(d.reference for d in changed))
     return Update(
         publication=after,
         registers=after_registers,
         references=references,
         decision_pages=tuple(
-            after.by_reference[ref].url + "index.md"
+            ref
             for ref in sorted(
                 {r for pub in (before, after) for r in decisions_naming(pub, references)}
             )
