@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
-from typing import Any, Iterable, Iterator
+from typing import Any, Collection, Iterable, Iterator
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
@@ -605,34 +605,40 @@ def site_exports(
     registers: Registers,
     site_url: str,
     *,
-    records_of: Iterable[str] | None = None,
+    only: Collection[str] | None = None,
 ) -> Iterator[tuple[str, bytes]]:
-    """Every open data file as (path in the site, content), made one at a time; with records_of,
-    only these decisions' record.json (the live preview's, after a save)."""
+    """Every open data file as (path in the site, content), made one at a time; with only, just
+    the files at those paths (what the live preview writes again after a save)."""
+
+    def wanted(path: str) -> bool:
+        return only is None or path in only
+
     records = decision_records(pub, site_url)
-    yield DECISIONS_CSV, decisions_csv(records)
-    yield DECISIONS_JSON, decisions_json(pub, records)
-    yield FUNDING_CSV, funding_csv(pub)
-    for path, content in (
-        (GRANTS_360, grants_360(pub, registers.grants, site_url)),
-        (OCDS, ocds_package(pub, site_url)),
-    ):
-        if content is not None:
-            yield path, content
-    yield from feeds(pub, site_url)
+    if wanted(DECISIONS_CSV):
+        yield DECISIONS_CSV, decisions_csv(records)
+    if wanted(DECISIONS_JSON):
+        yield DECISIONS_JSON, decisions_json(pub, records)
+    if wanted(FUNDING_CSV):
+        yield FUNDING_CSV, funding_csv(pub)
+    if wanted(GRANTS_360) and (grants_file := grants_360(pub, registers.grants, site_url)):
+        yield GRANTS_360, grants_file
+    if wanted(OCDS) and (ocds_file := ocds_package(pub, site_url)):
+        yield OCDS, ocds_file
+    yield from ((path, feed) for path, feed in feeds(pub, site_url) if wanted(path))
     for name in SCHEMAS:
-        yield schema_file(name), schema_bytes(name)
-    wanted = None if records_of is None else set(records_of)
+        if wanted(schema_file(name)):
+            yield schema_file(name), schema_bytes(name)
     for d, record in zip(pub.decisions, records):
-        if wanted is None or d.reference in wanted:
+        if wanted(d.url + RECORD_JSON):
             yield d.url + RECORD_JSON, record_json(pub, record)
     for path, (columns, rows) in registercsv.DOWNLOADS.items():
-        yield (
-            path,
-            csv_bytes(
-                columns, ([row[c] for c in columns] for row in rows(pub, registers, site_url))
-            ),
-        )
+        if wanted(path):
+            yield (
+                path,
+                csv_bytes(
+                    columns, ([row[c] for c in columns] for row in rows(pub, registers, site_url))
+                ),
+            )
 
 
 # What each key of the JSON files means, for the Open data page. The tests check that every

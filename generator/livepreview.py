@@ -221,10 +221,9 @@ class LivePreview:
             self._render(update.listing_pages)
             wanted = set(update.data_files)
             for name, content in exports.site_exports(
-                update.publication, update.registers, site_url, records_of=update.references
+                update.publication, update.registers, site_url, only=wanted
             ):
-                if name in wanted:
-                    write(Path(plugin.site_config.site_dir, name), content)
+                write(Path(plugin.site_config.site_dir, name), content)
             log.info("Preview: the lists, registers and open data files are up to date")
             self.after = True
         except Exception:

@@ -171,7 +171,13 @@ def plan(
             )
         ),
         data_files=tuple(
-            sorted({path for pub in (before, after) for path in data_holding(pub, references)})
+            sorted(
+                {
+                    path
+                    for pub, regs in ((before, before_registers), (after, after_registers))
+                    for path in data_holding(pub, regs, references)
+                }
+            )
         ),
     )
 
@@ -226,23 +232,25 @@ def listings_holding(pub: Publication, regs: Registers, references: Iterable[str
     return pages
 
 
-def data_holding(pub: Publication, references: Iterable[str]) -> list[str]:
-    """The open data files that hold any of these decisions: every file of all decisions, the
-    feeds of their categories and their own record.json."""
-    files = [
-        exports.DECISIONS_CSV,
-        exports.DECISIONS_JSON,
-        exports.GRANTS_360,
-        exports.OCDS,
-        exports.FEED,
-        *registercsv.DOWNLOADS,
-    ]
-    for ref in references:
+def data_holding(pub: Publication, regs: Registers, references: Iterable[str]) -> list[str]:
+    """The open data files that hold any of these decisions in this publication: the files of
+    every decision, the feeds, their own record.json, and the grants or contracts files they are
+    in."""
+    wanted = set(references)
+    files = [exports.DECISIONS_CSV, exports.DECISIONS_JSON, exports.FEED]
+    for ref in wanted:
         d = pub.by_reference.get(ref)
         if d is not None:
             files.append(d.url + exports.RECORD_JSON)
             if d.category:
                 files.append(exports.category_feed(d.category))
+            if d.is_procurement:
+                files.append(exports.OCDS)
+    in_grants = any(row.decision.reference in wanted for row in regs.grants)
+    if in_grants:
+        files.append(exports.GRANTS_360)
+    if in_grants or any(d.reference in wanted for d in [*regs.contracts, *regs.without_value]):
+        files.extend(registercsv.DOWNLOADS)
     return files
 
 

@@ -237,6 +237,11 @@ def test_a_saved_title_names_every_page_and_file_that_shows_the_record(loaded):
     for name in ("data/decisions.csv", "data/grants.csv", "data/360giving.json", "feed.xml"):
         assert name in update.data_files, name
     assert "decisions/2020/fix-2020-001/record.json" in update.data_files
+    # A grant is in no Open Contracting release, and no other decision's record changed.
+    assert "data/ocds.json" not in update.data_files
+    assert [name for name in update.data_files if name.endswith("record.json")] == [
+        "decisions/2020/fix-2020-001/record.json"
+    ]
     assert "decisions/category/grants/feed.xml" in update.data_files
 
 
