@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
-from typing import Any, Collection, Iterable, Iterator
+from typing import Any, Callable, Collection, Iterable, Iterator
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
@@ -326,11 +326,19 @@ def atom_feed(
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def feeds(pub: Publication, site_url: str) -> Iterator[tuple[str, bytes]]:
-    """The feed of all decisions and one per category in use."""
+def feeds(
+    pub: Publication, site_url: str, wanted: Callable[[str], bool] = lambda path: True
+) -> Iterator[tuple[str, bytes]]:
+    """The feed of all decisions and one per category in use (those wanted)."""
     name = pub.settings.publisher.name
-    yield FEED, atom_feed(pub, site_url, pub.decisions, FEED, "decisions/", f"{name}: decisions")
+    if wanted(FEED):
+        yield (
+            FEED,
+            atom_feed(pub, site_url, pub.decisions, FEED, "decisions/", f"{name}: decisions"),
+        )
     for category in pub.categories:
+        if not wanted(category_feed(category)):
+            continue
         yield (
             category_feed(category),
             atom_feed(
@@ -624,7 +632,7 @@ def site_exports(
         yield GRANTS_360, grants_file
     if wanted(OCDS) and (ocds_file := ocds_package(pub, site_url)):
         yield OCDS, ocds_file
-    yield from ((path, feed) for path, feed in feeds(pub, site_url) if wanted(path))
+    yield from feeds(pub, site_url, wanted)
     for name in SCHEMAS:
         if wanted(schema_file(name)):
             yield schema_file(name), schema_bytes(name)
