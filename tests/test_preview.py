@@ -8,15 +8,19 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURE_BASE_PATH, SOURCE_DATE_EPOCH, copy_site
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 from test_serve import BROKEN_STATUS, ERRORS, edit, error_lines, free_port, get, wait_for
 
-from generator import load, preview, registers
+from generator import livepreview, load, preview, registers
 from generator.publication import publish
 from generator.settings import read_settings
 
@@ -302,3 +306,96 @@ def test_a_page_still_to_come_says_it_is_being_updated():
     note = marked.find("article").find(recursive=False)
     assert note["role"] == "status" and UPDATING in note.text
     assert marked.find("article").h1.text == "Grants register"
+
+
+# The two steps of an update, in process: what is on disk between them -----------------------
+
+
+class Deferred:
+    """A thread the test runs itself, when it chooses: the moment between the two steps."""
+
+    started: list[Deferred] = []
+
+    def __init__(self, target, args=(), daemon=None):
+        self.target, self.args = target, args
+
+    def start(self):
+        Deferred.started.append(self)
+
+    def join(self):
+        pass
+
+
+def build_in_process(site: Path, site_dir: Path):
+    """`mkdocs serve`'s first build, into site_dir: the plugin as the server holds it."""
+    config = load_config(config_file=str(site / "mkdocs.yml"), site_dir=str(site_dir))
+    config.plugins.on_startup(command="serve", dirty=False)
+    config.site_url = "http://127.0.0.1:8000" + FIXTURE_BASE_PATH
+    build(config, serve_url=config.site_url)
+    return config.plugins["transparency"]
+
+
+def site_text(site_dir: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(site_dir)): path.read_bytes()
+        for path in sorted(site_dir.rglob("*"))
+        if path.is_file()
+        and path.suffix in (".html", ".csv", ".json", ".xml")
+        and "pagefind" not in path.parts
+    }
+
+
+def test_between_the_steps_every_page_showing_the_record_is_new_or_says_it_is_coming(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    monkeypatch.setattr(livepreview.threading, "Thread", Deferred)
+    Deferred.started.clear()
+    site = copy_site(tmp_path / "source")
+    served = tmp_path / "served"
+    plugin = build_in_process(site, served)
+    server = SimpleNamespace(_rebuild_cond=threading.Condition(), _want_rebuild=False)
+    full_builds = []
+    builder = livepreview.LivePreview(plugin, server, full_builds.append)
+    save_title_and_summary(site)
+    builder()
+    assert full_builds == [] and len(Deferred.started) == 1
+
+    def page(address: str) -> BeautifulSoup:
+        return BeautifulSoup((served / address / "index.html").read_text("utf-8"), "html.parser")
+
+    # First step: the decision pages showing the record are new...
+    assert page("decisions/2020/fix-2020-001").h1.text == NEW_TITLE
+    assert NEW_TITLE in page("decisions/2020/fix-2020-002").find(id="related").find_next("ul").text
+    # ...and every other page showing it still shows the old title, under a note that says so;
+    # no open data file holding it, no search index.
+    for address in ("decisions/2020", "decisions/category/grants", "registers/grants", "decisions"):
+        html = page(address)
+        assert OLD_TITLE in html.text and UPDATING in html.article.text, address
+    assert not (served / "data/decisions.csv").exists()
+    assert not (served / "decisions/2020/fix-2020-001/record.json").exists()
+    assert not (served / "pagefind").exists()
+    assert not server._want_rebuild
+
+    # Second step: the lists, registers and files, then a reload of the browsers; then the
+    # search index.
+    following = Deferred.started.pop(0)
+    following.target(*following.args)
+    for address in ("decisions/2020", "decisions/category/grants", "registers/grants", "decisions"):
+        html = page(address)
+        assert NEW_TITLE in html.text and UPDATING not in html.text, address
+    assert NEW_TITLE in (served / "data/decisions.csv").read_text("utf-8")
+    assert server._want_rebuild
+    indexer = Deferred.started.pop(0)
+    indexer.target(*indexer.args)
+    assert (served / "pagefind" / "pagefind-entry.json").is_file()
+    # The reload asked for finds nothing more to do.
+    builder()
+    assert full_builds == [] and Deferred.started == []
+
+    # Every page and data file is what a full build of the saved records makes.
+    full = tmp_path / "full"
+    build_in_process(site, full)
+    assert site_text(served).keys() == site_text(full).keys()
+    stale = [name for name, text in site_text(full).items() if site_text(served)[name] != text]
+    assert stale == []
