@@ -49,9 +49,9 @@ def _free_port() -> int:
 
 def _get(url: str) -> str:
     try:
-        with urllib.request.urlopen(url, timeout=600) as response:
+        with urllib.request.urlopen(url, timeout=3600) as response:
             return str(response.read().decode("utf-8"))
-    except (urllib.error.URLError, ConnectionError):
+    except OSError:  # not answering yet, or refused
         return ""
 
 
