@@ -111,7 +111,7 @@ def _addresses(pub: Publication, regs: Registers, references: Iterable[str]) -> 
     the 360Giving file or a release in the Open Contracting one (each is written only with one),
     and the categories in use."""
     wanted = set(references)
-    decisions = [pub.by_reference.get(ref) for ref in wanted]
+    decisions = [pub.by_reference.get(ref) for ref in sorted(wanted)]
     grants = {
         row.decision.reference
         for row in regs.grants
