@@ -6,6 +6,7 @@ asks for each one, so a build of 10,000 decisions never holds every page's HTML 
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -70,6 +71,13 @@ class Page:
     @property
     def url(self) -> str:
         return page_url(self.src_uri)
+
+    def front_matter(self) -> str:
+        """The Markdown file MkDocs reads for the page: its title and description, nothing else."""
+        front: dict[str, Any] = {"title": self.title, "description": self.description}
+        if not self.toc:  # a register table needs the width more than a one-line contents list
+            front["hide"] = ["toc"]
+        return f"---\n{json.dumps(front)}\n---\n"
 
     def link(self, target: str) -> str:
         return relative_url(target, self.url)
@@ -174,7 +182,7 @@ def decision_structured_data(
     return data
 
 
-def _decision_page(
+def decision_page(
     decision: Decision, publication: Publication, docs_dir: str, site_url: str
 ) -> Page:
     return Page(
@@ -348,8 +356,10 @@ def site_pages(
     docs_dir: str,
     site_url: str = "",
     specified: SpecifiedInformation | None = None,
+    *,
+    decision_pages: bool = True,
 ) -> list[Page]:
-    """Every page the publication generates."""
+    """Every page the publication generates; without decision_pages, the pages that list them."""
     pages: list[Page] = [
         Page(
             "decisions/index.md",
@@ -396,10 +406,11 @@ def site_pages(
                 },
             )
         )
-    pages.extend(
-        _decision_page(decision, publication, docs_dir, site_url)
-        for decision in publication.decisions
-    )
+    if decision_pages:
+        pages.extend(
+            decision_page(decision, publication, docs_dir, site_url)
+            for decision in publication.decisions
+        )
     pages.append(
         Page(
             "funding/index.md",

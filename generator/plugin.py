@@ -28,6 +28,7 @@ from mkdocs.utils.templates import TemplateContext
 from . import load, pages, registers, render, search, sitedir, sitefiles, statutory, written
 from .config import TransparencyConfig
 from .diagnostics import Diagnostic, Severity
+from .livepreview import LivePreview
 from .publication import Publication, publish
 from .records import Records
 from .schema import field_name
@@ -157,6 +158,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             self._stop(records.diagnostics.errors, "the records")
             config.nav = []
             return config
+        self.records = records
         self.publication: Publication = publish(records)
         self.registers = registers.derive(self.publication)
         self.specified = records.specified
@@ -268,7 +270,13 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         _hide_empty_toc(page)
         return written_page.html
 
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.nav = nav
+        return nav
+
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # What the live preview renders a saved record's pages with (livepreview.py).
+        self.site_config, self.files, self.env = config, files, env
         # MkDocs makes a new environment for every build, `mkdocs serve` rebuilds included: no
         # need to stat each of Material's ~40 templates again for every page rendered.
         env.auto_reload = False
@@ -315,4 +323,6 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             folder = self.settings.path(name)
             if folder.is_dir():
                 server.watch(str(folder))
+        # Saving a decision record renders the pages showing it, not the whole site.
+        server.builder = LivePreview(self, server, builder)
         return server

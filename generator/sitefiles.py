@@ -9,7 +9,6 @@ with the same messages.
 
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 from dataclasses import dataclass, field
@@ -174,12 +173,9 @@ def _taken(
 
 
 def _page_file(page: Page) -> AddedFile:
-    front: dict[str, object] = {"title": page.title, "description": page.description}
-    if not page.toc:  # a register table needs the width more than a one-line contents list
-        front["hide"] = ["toc"]
     return AddedFile(
         page.src_uri,
-        content=f"---\n{json.dumps(front)}\n---\n",
+        content=page.front_matter(),
         in_nav=page.in_nav,
         edit_uri=page.edit_uri,
     )

@@ -88,7 +88,17 @@ def _financial_year(path: FieldPath, text: str) -> list[Problem]:
     return []
 
 
-def _check_decisions(records: Records, stream_ids: set[str]) -> None:
+def check_changed_decisions(records: Records, changed: set[Path]) -> None:
+    """The rules for the decision records in these files, against all the others: what the live
+    preview runs when staff save records whose references stay as they were, which leaves every
+    other record's problems as the last full check found them."""
+    stream_ids = {row.id for table in records.funding_tables for row in table.rows}
+    _check_decisions(records, stream_ids, only=changed)
+
+
+def _check_decisions(
+    records: Records, stream_ids: set[str], *, only: set[Path] | None = None
+) -> None:
     settings = records.settings
     by_reference: dict[str, Decision] = {}
     by_slug: dict[str, Decision] = {}
@@ -108,6 +118,8 @@ def _check_decisions(records: Records, stream_ids: set[str]) -> None:
     files_dir = settings.path("files_dir")
     pattern = _reference_pattern(records)
     for decision in checked:
+        if only is not None and decision.source not in only:
+            continue
         problems = list(
             _decision_problems(
                 decision,

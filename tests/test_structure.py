@@ -10,9 +10,10 @@ import pytest
 from conftest import REPO
 
 PACKAGE = REPO / "generator"
-# The modules that meet MkDocs: its plugin, the plugin's options, the build command that runs
-# MkDocs, and the command line that starts it. Everything else is the core.
-FRONT_ENDS = {"plugin", "config", "build", "cli"}
+# The modules that meet MkDocs: its plugin, the plugin's options, the live preview on its
+# server, the build command that runs MkDocs, and the command line that starts it. Everything
+# else is the core.
+FRONT_ENDS = {"plugin", "config", "livepreview", "build", "cli"}
 MKDOCS = ("mkdocs", "material")
 
 

@@ -8,7 +8,7 @@ order, no clock read, every date from a record or from the publication's build d
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Collection, Iterator
 
 from ..addresses import LICENCE_URL
 from ..publication import Publication
@@ -44,22 +44,34 @@ __all__ = [
 
 
 def site_exports(
-    publication: Publication, registers: Registers, site_url: str
+    publication: Publication,
+    registers: Registers,
+    site_url: str,
+    *,
+    only: Collection[str] | None = None,
 ) -> Iterator[tuple[str, bytes]]:
-    """Every open data file as (path in the site, content), made one at a time."""
+    """Every open data file as (path in the site, content), made one at a time; with only, just
+    the files at those paths (what the live preview writes again after a save)."""
+
+    def wanted(path: str) -> bool:
+        return only is None or path in only
+
     records = decision_records(publication, site_url)
-    yield DECISIONS_CSV, decisions_csv(records)
-    yield DECISIONS_JSON, decisions_json(publication, records)
-    yield FUNDING_CSV, funding_csv(publication)
-    for path, content in (
-        (GRANTS_360, grants_360(publication, registers.grants, site_url)),
-        (OCDS, ocds_package(publication, site_url)),
-    ):
-        if content is not None:
-            yield path, content
-    yield from feed_files(publication, site_url)
+    if wanted(DECISIONS_CSV):
+        yield DECISIONS_CSV, decisions_csv(records)
+    if wanted(DECISIONS_JSON):
+        yield DECISIONS_JSON, decisions_json(publication, records)
+    if wanted(FUNDING_CSV):
+        yield FUNDING_CSV, funding_csv(publication)
+    if wanted(GRANTS_360) and (grants := grants_360(publication, registers.grants, site_url)):
+        yield GRANTS_360, grants
+    if wanted(OCDS) and (contracts := ocds_package(publication, site_url)):
+        yield OCDS, contracts
+    yield from feed_files(publication, site_url, wanted)
     for name in SCHEMAS:
-        yield schema_file(name), schema_bytes(name)
+        if wanted(schema_file(name)):
+            yield schema_file(name), schema_bytes(name)
     for decision, record in zip(publication.decisions, records):
-        yield decision.url + RECORD_JSON, record_json(publication, record)
-    yield from register_csvs(publication, registers, site_url)
+        if wanted(decision.url + RECORD_JSON):
+            yield decision.url + RECORD_JSON, record_json(publication, record)
+    yield from register_csvs(publication, registers, site_url, wanted)

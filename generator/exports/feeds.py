@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
@@ -102,16 +102,26 @@ def atom_feed(
     return document + b"\n"
 
 
-def feed_files(publication: Publication, site_url: str) -> Iterator[tuple[str, bytes]]:
-    """The feed of all decisions and one per category in use."""
+def feed_files(
+    publication: Publication, site_url: str, wanted: Callable[[str], bool] = lambda path: True
+) -> Iterator[tuple[str, bytes]]:
+    """The feed of all decisions and one per category in use (those wanted)."""
     name = publication.settings.publisher.name
-    yield (
-        FEED,
-        atom_feed(
-            publication, site_url, publication.decisions, FEED, "decisions/", f"{name}: decisions"
-        ),
-    )
+    if wanted(FEED):
+        yield (
+            FEED,
+            atom_feed(
+                publication,
+                site_url,
+                publication.decisions,
+                FEED,
+                "decisions/",
+                f"{name}: decisions",
+            ),
+        )
     for category in publication.categories:
+        if not wanted(category_feed(category)):
+            continue
         yield (
             category_feed(category),
             atom_feed(

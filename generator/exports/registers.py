@@ -3,7 +3,7 @@ one, the rows of its page for spreadsheets, from the publication only."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ..publication import Publication
 from ..registers import Registers
@@ -12,9 +12,12 @@ from .tabular import csv_table
 
 
 def register_csvs(
-    publication: Publication, registers: Registers, site_url: str
+    publication: Publication,
+    registers: Registers,
+    site_url: str,
+    wanted: Callable[[str], bool] = lambda path: True,
 ) -> Iterator[tuple[str, bytes]]:
     for register in REGISTERS:
-        if register.csv is not None and register.csv_path is not None:
+        if register.csv is not None and register.csv_path is not None and wanted(register.csv_path):
             rows = register.csv.rows(publication, registers, site_url)
             yield register.csv_path, csv_table(register.csv.columns, rows)
