@@ -338,7 +338,7 @@ def _symbolic_links_out(records: Records) -> None:
                 )
 
 
-def _measure_documents(decision: Decision, files_dir: Path) -> None:
+def measure_documents(decision: Decision, files_dir: Path) -> None:
     """Each document's size, for its link: known only for a file that is there (validate reports
     the others)."""
     for i, document in enumerate(decision.documents):
@@ -362,7 +362,7 @@ def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
     ]
     _load_each(records, decision_files, "decision", decision_from_data, records.decisions)
     for decision in records.decisions:
-        _measure_documents(decision, files_dir)
+        measure_documents(decision, files_dir)
     _load_each(
         records,
         _files(settings.path("funding_dir"), "*.yaml"),

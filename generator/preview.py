@@ -88,6 +88,8 @@ def reread(records: Records, paths: list[Path]) -> Records:
         parsed = load.parse_file(again, path, "decision")
         if parsed is not None:
             fresh[path] = decision_from_data(parsed[0], path, parsed[1])
+            # As load.load does: a document's size is part of its link.
+            load.measure_documents(fresh[path], records.settings.path("files_dir"))
     again.decisions = [fresh.get(d.source, d) for d in records.decisions]
     validate.check_changed_decisions(again, set(fresh))
     return again
