@@ -28,7 +28,6 @@ from mkdocs.exceptions import MkDocsException
 from . import check, guard, links, sitedir
 from .diagnostics import for_people
 from .publication import Publication
-from .records import Records
 from .settings import OptionsError, Settings, read_settings
 
 STEPS = (
@@ -156,13 +155,14 @@ def _settings(config_file: Path) -> Settings:
         )
 
 
-def _validate(settings: Settings, progress: Progress) -> Records:
+def _validate(settings: Settings, progress: Progress) -> check.Prepared:
     """Check every record first: validation's messages point at lines, MkDocs' would not."""
-    records = check.check(settings)
-    if records.diagnostics.errors:
-        raise BuildFailed([d.text() for d in records.diagnostics.errors])
-    progress.notes += for_people(records.diagnostics.warnings)
-    return records
+    prepared = check.check(settings)
+    diagnostics = prepared.records.diagnostics
+    if diagnostics.errors:
+        raise BuildFailed([d.text() for d in diagnostics.errors])
+    progress.notes += for_people(diagnostics.warnings)
+    return prepared
 
 
 @contextmanager
@@ -181,11 +181,11 @@ def _load_config(config_file: Path, strict: bool, log: _Collect) -> MkDocsConfig
 
 
 def _mkdocs(
-    config: MkDocsConfig, config_file: Path, log: _Collect, records: Records
+    config: MkDocsConfig, config_file: Path, log: _Collect, prepared: check.Prepared
 ) -> Publication:
     """Build the site into config.site_dir; the plugin's on_post_build adds exports and search."""
     if (plugin := config.plugins.get("transparency")) is not None:
-        plugin.loaded = records  # validated at step 1: not loaded a second time
+        plugin.loaded = prepared  # validated and published at step 1: not a second time
     with _mkdocs_errors(config_file, log):
         config.plugins.on_startup(command="build", dirty=False)
         try:
@@ -272,8 +272,8 @@ def build(
         )
     settings = _settings(config_file)
     with progress.step(1):
-        records = _validate(settings, progress)
-        shown = {d.text() for d in records.diagnostics.warnings}
+        prepared = _validate(settings, progress)
+        shown = {d.text() for d in prepared.records.diagnostics.warnings}
     # Material's notice about MkDocs 2.0 is for theme authors, not for staff publishing a decision.
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     build_dir = None
@@ -291,7 +291,7 @@ def build(
             build_dir = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
             config.site_dir = str(build_dir)
             try:
-                publication = _mkdocs(config, config_file, log, records)
+                publication = _mkdocs(config, config_file, log, prepared)
             finally:
                 # The plugin logs the records' warnings again: they were shown at step 1.
                 progress.notes += [

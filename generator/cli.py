@@ -92,7 +92,7 @@ def validate(
 ) -> None:
     """Check every record (or only PATHS) and report all problems at once, with the build's
     warnings."""
-    records = check.check(_settings(config_file, form), only=paths or None)
+    records = check.check(_settings(config_file, form), only=paths or None).records
     errors, warnings = len(records.diagnostics.errors), len(records.diagnostics.warnings)
     counted = (
         f"{len(records.decisions)} decisions, {len(records.funding_tables)} funding tables, "

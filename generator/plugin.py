@@ -25,12 +25,11 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from . import load, pages, registers, render, search, sitedir, sitefiles, statutory, written
+from . import check, load, pages, render, search, sitedir, sitefiles, written
 from .config import TransparencyConfig
 from .diagnostics import Diagnostic, Severity
 from .livepreview import LivePreview
-from .publication import Publication, publish
-from .records import Records
+from .publication import Publication
 from .schema import field_name
 from .settings import Settings, check_options
 from .sitefiles import AddedFile, FoundFile
@@ -119,8 +118,8 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
     # `mkdocs serve` shows the records' errors in the browser; `mkdocs build` fails on them.
     serving = False
 
-    # Records a caller has already loaded for this build (see build.py).
-    loaded: Records | None = None
+    # What a caller has already loaded, validated and published for this build (see build.py).
+    loaded: check.Prepared | None = None
 
     # The records' errors, one line each, when `mkdocs serve` shows them instead of the site.
     errors: list[str]
@@ -147,29 +146,22 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         ):
             raise PluginError(refused)
         self.errors = []
-        # `transparency build` has loaded and validated the records already: once per build.
+        # `transparency build` has loaded, validated and published the records already: once
+        # per build.
         loaded, self.loaded = self.loaded, None
-        records = (
-            loaded
-            if loaded is not None and loaded.settings == self.settings
-            else load.load(self.settings)
-        )
+        if loaded is not None and loaded.records.settings != self.settings:
+            loaded = None
+        records = loaded.records if loaded is not None else load.load(self.settings)
         if records.diagnostics.errors:
             self._stop(records.diagnostics.errors, "the records")
             config.nav = []
             return config
+        prepared = loaded if loaded is not None else check.prepare(records)
         self.records = records
-        self.publication: Publication = publish(records)
-        self.registers = registers.derive(self.publication)
+        self.publication: Publication = prepared.publication
+        self.registers = prepared.registers
         self.specified = records.specified
-        self._log(
-            dict.fromkeys(
-                [
-                    *records.diagnostics,
-                    *statutory.build_warnings(self.publication, self.registers, self.specified),
-                ]
-            )
-        )
+        self._log(dict.fromkeys([*records.diagnostics, *prepared.warnings]))
         if config.nav is not None:
             config.nav = _escape_nav([self._expand_nav(item) for item in config.nav])
         if not self.settings.repository_links:

@@ -671,3 +671,15 @@ def test_the_build_loads_and_validates_the_records_once(tmp_path, monkeypatch):
     result = transparency(folder, monkeypatch, "build")
     assert result.exit_code == 0, result.output
     assert len(calls) == 1
+
+
+def test_the_build_publishes_the_records_and_derives_the_registers_once(tmp_path, monkeypatch):
+    from generator import check
+
+    folder = copy_site(tmp_path / "source")
+    calls = []
+    real = check.prepare
+    monkeypatch.setattr(check, "prepare", lambda records: calls.append(records) or real(records))
+    result = transparency(folder, monkeypatch, "build")
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 1

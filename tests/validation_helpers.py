@@ -58,7 +58,7 @@ def expected_lines(case: str) -> list[str]:
 
 def load_site(site: Path, only: list[Path] | None = None) -> Records:
     """What `transparency validate` finds: the records' problems and the build's warnings."""
-    return check(read_settings(site / "mkdocs.yml"), only=only)
+    return check(read_settings(site / "mkdocs.yml"), only=only).records
 
 
 def lines_of(records: Records) -> list[str]:
