@@ -18,7 +18,7 @@ time per decision at the largest size within 1.2x of the smallest, peak memory u
 the mean and largest HTML size of the decision pages. Times are CPU seconds (user + system, the
 command and every process it starts), which other work on a shared machine disturbs far less than
 wall time (shown too); peak memory is the largest resident size of the command or any process it
-started.
+started (and, apart, of Pagefind alone indexing the same site).
 
     python -m benchmarks.site [--records 1000 2000 10000] [--repeat N] [--profile FILE]
 
@@ -273,7 +273,7 @@ def main() -> None:
     print(
         f"{'records':>8} {'transparency build':>19} {'plain + search':>15} {'ratio':>6}"
         f"  {'search index':>15} {'Pagefind':>15} {'ratio':>6}"
-        f"  {'ms/decision':>11} {'plain':>6} {'peak memory':>11} {'plain':>7}"
+        f"  {'ms/decision':>11} {'plain':>6} {'peak memory':>11} {'plain':>7} {'Pagefind':>8}"
         f"  {'page mean':>9} {'largest':>8}"
     )
     rows = []
@@ -293,6 +293,7 @@ def main() -> None:
             f"{n:>8,} {whole!s:>19} {plain!s:>15} {ratio:>5.2f}x  {ours_index!s:>15} "
             f"{pagefind!s:>15} {search_ratio:>5.2f}x  {whole.cpu / n * 1000:>11.1f} "
             f"{plain.cpu / n * 1000:>6.1f} {megabytes(whole.peak):>11} {megabytes(plain.peak):>7}"
+            f" {megabytes(pagefind.peak):>8}"
             f"  {mean / 1024:>6.1f} KB {largest / 1024:>5.1f} KB",
             flush=True,
         )
