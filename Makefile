@@ -91,9 +91,13 @@ bench-validate: $(STAMP)
 bench-search: $(TEST_STAMP)
 	$(BIN)/python -m benchmarks.search
 
-# Our build beside a plain Material build of the same text, at 2,000 and 10,000 records (minutes).
+# transparency build beside a plain Material build of the same text, and our search index beside
+# Pagefind's own command, at 1,000, 2,000 and 10,000 records (many minutes); other sizes with
+#   make bench-site RECORDS="1000 10000 50000"
+RECORDS ?= 1000 2000 10000
+
 bench-site: $(STAMP)
-	$(BIN)/python -m benchmarks.site
+	$(BIN)/python -m benchmarks.site --records $(RECORDS)
 
 # Save one record under `make serve` at 10,000 records: seconds until its page, then its lists
 # and registers, are served, beside the full rebuild every save cost before (minutes).

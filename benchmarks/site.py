@@ -1,25 +1,28 @@
-"""`make bench-site`: our build beside a plain `mkdocs build` of the same text, at 2,000 and 10,000
-records.
+"""`make bench-site`: `transparency build` beside a plain `mkdocs build` of the same text, per size.
 
-For each size, writes the synthetic corpus (benchmarks/corpus.py) and builds it four ways:
-- ours: `mkdocs build` with the transparency plugin, Pagefind off (the site's pages only);
-- ours with search: the same with the Pagefind index the published site carries;
+For each number of decisions (1,000, 2,000 and 10,000 unless told), writes the synthetic corpus
+(benchmarks/corpus.py) and times, in the same run:
 - transparency build: the whole command staff and CI run (validation, pages, search index,
   exports, links check, publication guard, atomic publish);
 - plain: Material with the same theme options and Markdown extensions and Material's own search
-  plugin, no plugin of ours, over one
-  Markdown page per record holding the same text (title, facts, summary, decision, background,
-  options, implications, recipients, documents). Like our decision pages, these pages are not
-  in the navigation, which holds the home page only: a navigation of every page makes every page
-  render the whole list, and would measure that instead.
-Then prints the build times side by side with the ratio of `transparency build` to plain (target:
-at most 1.3x) and
-the mean and largest HTML size of our decision pages (target: at most 40 KB). The ratio is of CPU
-time, which other work on a shared machine disturbs far less than wall time (shown too).
+  plugin, no plugin of ours, over one Markdown page per record holding the same text (title,
+  facts, summary, decision, background, options, implications, recipients, documents). Like our
+  decision pages, these pages are not in the navigation, which holds the home page only: a
+  navigation of every page makes every page render the whole list, and would measure that
+  instead;
+- the search index: our indexing step (generator/search.py: Pagefind, then its facets put in a
+  stable order) beside Pagefind's own command, both over the same built site.
+Then prints the times side by side with the ratios (targets: the build at most 1.3x plain, the
+search index at most 1.5x Pagefind), the time per decision and peak memory of each size (target:
+time per decision at the largest size within 1.2x of the smallest, peak memory under 3 GB), and
+the mean and largest HTML size of the decision pages. Times are CPU seconds (user + system, the
+command and every process it starts), which other work on a shared machine disturbs far less than
+wall time (shown too); peak memory is the largest resident size of the command or any process it
+started (and, apart, of Pagefind alone indexing the same site).
 
-    python -m benchmarks.site [--records 2000 10000] [--repeat N] [--profile FILE]
+    python -m benchmarks.site [--records 1000 2000 10000] [--repeat N] [--profile FILE]
 
---profile writes a cProfile of our build of the last size (in-process) to FILE.
+--profile writes a cProfile of `transparency build` of the last size (in-process) to FILE.
 """
 
 from __future__ import annotations
@@ -27,11 +30,11 @@ from __future__ import annotations
 import argparse
 import cProfile
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,10 +47,14 @@ sys.path.insert(0, str(REPO))
 from benchmarks.corpus import write_corpus  # noqa: E402
 from generator import load, render  # noqa: E402
 from generator.model import Decision  # noqa: E402
+from generator.search import BUNDLE  # noqa: E402
 from generator.settings import read_settings  # noqa: E402
 
 WORK = REPO / ".bench" / "site"
 RATIO_TARGET = 1.3
+SEARCH_TARGET = 1.5
+LINEAR_TARGET = 1.2
+MEMORY_TARGET = 3 * 1024**3
 PAGE_TARGET = 40 * 1024
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1622505600")
 
@@ -55,49 +62,59 @@ ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1622505600")
 @dataclass(frozen=True)
 class Timing:
     wall: float
-    # user + system of the build and its children (Pagefind): steadier than wall time on a busy
-    # machine
-    cpu: float
+    cpu: float  # user + system of the command and its children (Pagefind)
+    peak: int  # bytes: the largest resident size of the command or any of its children
+
+    def __str__(self) -> str:
+        return f"{self.cpu:7.1f}s ({self.wall:4.0f}s)"
 
 
-def _best(command: list[str], config_file: Path, site_dir: Path, repeat: int) -> Timing:
-    """The best of `repeat` runs of a build command into an emptied site_dir."""
+def run(command: list[str], cwd: Path) -> Timing:
+    """One run of a command, with its own CPU time and peak memory (os.wait4 counts the command
+    and the processes it waited for, and nothing else this benchmark runs)."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=output, stderr=output)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            output.seek(0)
+            sys.exit(f"{cwd}: {' '.join(command[:6])} failed:\n{output.read()[-3000:]}")
+    return Timing(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)
+
+
+def best(command: list[str], cwd: Path, emptied: Path, repeat: int) -> Timing:
+    """The best of `repeat` runs of a command, `emptied` removed before each."""
     timings = []
     for _ in range(repeat):
-        shutil.rmtree(site_dir, ignore_errors=True)
-        before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-        result = subprocess.run(
-            command, cwd=config_file.parent, env=ENV, capture_output=True, text=True
-        )
-        wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
-        if result.returncode:
-            sys.exit(f"{config_file}: {' '.join(command[:4])} failed:\n{result.stderr[-3000:]}")
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        timings.append(Timing(wall, cpu))
+        shutil.rmtree(emptied, ignore_errors=True)
+        timings.append(run(command, cwd))
     return min(timings, key=lambda t: t.cpu)
 
 
 def build(config_file: Path, site_dir: Path, repeat: int) -> Timing:
     """The best of `repeat` runs of `mkdocs build`."""
-    command = [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "build",
-        "-q",
-        "-f",
-        str(config_file),
-        "-d",
-        str(site_dir),
-    ]
-    return _best(command, config_file, site_dir, repeat)
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file),
+               "-d", str(site_dir)]  # fmt: skip
+    return best(command, config_file.parent, site_dir, repeat)
 
 
 def publish(config_file: Path, site_dir: Path, repeat: int) -> Timing:
     """The best of `repeat` runs of the whole `transparency build` command."""
     command = [sys.executable, "-c", "from generator.cli import main; main()", "build",
                "--config", str(config_file), "--site-dir", str(site_dir)]  # fmt: skip
-    return _best(command, config_file, site_dir, repeat)
+    return best(command, config_file.parent, site_dir, repeat)
+
+
+def index(site_dir: Path, repeat: int) -> tuple[Timing, Timing]:
+    """Our search indexing step, and Pagefind's own command, over the same built site."""
+    ours = [sys.executable, "-c", "import sys; from pathlib import Path; "
+            "from generator.search import build_index; build_index(Path(sys.argv[1]))",
+            str(site_dir)]  # fmt: skip
+    own = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path",
+           str(site_dir / BUNDLE), "--force-language", "en", "--silent"]  # fmt: skip
+    return best(ours, REPO, site_dir / BUNDLE, repeat), best(own, REPO, site_dir / BUNDLE, repeat)
 
 
 def with_search(source: Path, on: bool) -> Path:
@@ -222,68 +239,110 @@ def decision_page_sizes(site_dir: Path) -> list[int]:
 
 
 def profile_build(config_file: Path, site_dir: Path, out: Path) -> None:
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
+    from generator import build as pipeline
 
     os.environ.update(ENV)
-    config = load_config(str(config_file), site_dir=str(site_dir))
+    shutil.rmtree(site_dir, ignore_errors=True)
     cProfile.runctx(
-        "mkdocs_build(config)",
+        "build(config_file, site_dir)",
         globals(),
-        {"mkdocs_build": mkdocs_build, "config": config},
+        {"build": pipeline.build, "config_file": config_file, "site_dir": site_dir},
         str(out),
     )
-    print(f"profile of our build written to {out} (read it with: python -m pstats {out})")
+    print(f"profile of transparency build written to {out} (read it with: python -m pstats {out})")
+
+
+def megabytes(size: float) -> str:
+    return f"{size / 1024**2:,.0f} MB"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--records", type=int, nargs="+", default=[2_000, 10_000])
+    parser.add_argument("--records", type=int, nargs="+", default=[1_000, 2_000, 10_000])
     parser.add_argument(
-        "--repeat", type=int, default=1, help="build each site this many times and keep the best"
+        "--repeat", type=int, default=1, help="run each command this many times and keep the best"
     )
     parser.add_argument(
-        "--profile", type=Path, help="write a cProfile of our build of the last size here"
+        "--profile", type=Path, help="write a cProfile of transparency build of the last size here"
+    )
+    parser.add_argument("--work", type=Path, default=WORK, help=f"where to build (default {WORK})")
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="time transparency build alone (the curve of time per decision and peak memory), "
+        "not the plain baseline or the search index",
     )
     args = parser.parse_args()
+    work = args.work
+    work.mkdir(parents=True, exist_ok=True)
 
-    print("Build times: CPU seconds (wall seconds), the best of", args.repeat)
+    print("CPU seconds (wall seconds), the best of", args.repeat, "run(s), measured side by side")
     print(
-        f"{'records':>8} {'ours':>15} {'ours + search':>15} {'transparency build':>19} "
-        f"{'plain + search':>15} {'ratio':>6}"
-        f"   {'decision page mean':>18} {'largest':>9}"
+        f"{'records':>8} {'transparency build':>19} {'plain + search':>15} {'ratio':>6}"
+        f"  {'search index':>15} {'Pagefind':>15} {'ratio':>6}"
+        f"  {'ms/decision':>11} {'plain':>6} {'peak memory':>11} {'plain':>7} {'Pagefind':>8}"
+        f"  {'page mean':>9} {'largest':>8}"
     )
-    verdicts = []
+    rows = []
     for n in args.records:
-        source, plain_source = WORK / f"corpus-{n}", WORK / f"plain-{n}"
+        source, plain_source = work / f"corpus-{n}", work / f"plain-{n}"
         shutil.rmtree(source, ignore_errors=True)
         write_corpus(source, n, seed=0)
+        published = work / f"site-published-{n}"
+        whole = publish(with_search(source, on=True), published, args.repeat)
+        if args.build_only:
+            print(
+                f"{n:>8,} {whole!s:>19}  {whole.cpu / n * 1000:>5.1f} ms a decision, peak memory "
+                f"{megabytes(whole.peak)}",
+                flush=True,
+            )
+            rows.append((n, whole, 0.0, 0.0, 0))
+            continue
         plain_config = write_plain(source, plain_source)
-        ours_config = with_search(source, on=False)
-        ours = build(ours_config, WORK / f"site-{n}", args.repeat)
-        searched = build(with_search(source, on=True), WORK / f"site-search-{n}", args.repeat)
-        whole = publish(with_search(source, on=True), WORK / f"site-published-{n}", args.repeat)
-        plain = build(plain_config, WORK / f"site-plain-{n}", args.repeat)
-        sizes = decision_page_sizes(WORK / f"site-{n}")
-        ratio = whole.cpu / plain.cpu
+        plain = build(plain_config, work / f"site-plain-{n}", args.repeat)
+        ours_index, pagefind = index(published, args.repeat)
+        sizes = decision_page_sizes(published)
+        ratio, search_ratio = whole.cpu / plain.cpu, ours_index.cpu / pagefind.cpu
         mean, largest = statistics.mean(sizes), max(sizes)
-        times = (
-            "".join(f"{t.cpu:>7.1f}s ({t.wall:>4.0f}s)" for t in (ours, searched))
-            + f"    {whole.cpu:>7.1f}s ({whole.wall:>4.0f}s)"
-            + f"{plain.cpu:>7.1f}s ({plain.wall:>4.0f}s)"
-        )
         print(
-            f"{n:>8,} {times} {ratio:>5.2f}x   {mean / 1024:>15.1f} KB {largest / 1024:>6.1f} KB   "
-            f"({len(sizes):,} decision pages)"
+            f"{n:>8,} {whole!s:>19} {plain!s:>15} {ratio:>5.2f}x  {ours_index!s:>15} "
+            f"{pagefind!s:>15} {search_ratio:>5.2f}x  {whole.cpu / n * 1000:>11.1f} "
+            f"{plain.cpu / n * 1000:>6.1f} {megabytes(whole.peak):>11} {megabytes(plain.peak):>7}"
+            f" {megabytes(pagefind.peak):>8}"
+            f"  {mean / 1024:>6.1f} KB {largest / 1024:>5.1f} KB",
+            flush=True,
         )
-        verdicts.append(ratio <= RATIO_TARGET and largest <= PAGE_TARGET)
+        rows.append((n, whole, ratio, search_ratio, largest))
         if args.profile and n == args.records[-1]:
-            profile_build(ours_config, WORK / f"site-profile-{n}", args.profile)
+            profile_build(with_search(source, on=True), work / f"site-profile-{n}", args.profile)
+    smallest, largest_run = rows[0], rows[-1]
+    growth = (largest_run[1].cpu / largest_run[0]) / (smallest[1].cpu / smallest[0])
     print(
-        f"Targets: transparency build at most {RATIO_TARGET}x plain Material with its search, "
-        f"decision pages at most {PAGE_TARGET // 1024} KB: "
-        f"{'met' if all(verdicts) else 'NOT met'}"
+        f"time per decision at {largest_run[0]:,} is {growth:.2f}x that at {smallest[0]:,} "
+        f"(target at most {LINEAR_TARGET}x); peak memory at most "
+        f"{megabytes(max(r[1].peak for r in rows))} (target under {megabytes(MEMORY_TARGET)})"
     )
+    verdicts = {
+        f"transparency build at most {RATIO_TARGET}x plain Material with its search": all(
+            r[2] <= RATIO_TARGET for r in rows
+        ),
+        f"search index at most {SEARCH_TARGET}x Pagefind's own command": all(
+            r[3] <= SEARCH_TARGET for r in rows
+        ),
+        f"time per decision within {LINEAR_TARGET}x": growth <= LINEAR_TARGET,
+        f"peak memory under {megabytes(MEMORY_TARGET)}": all(
+            r[1].peak < MEMORY_TARGET for r in rows
+        ),
+        f"decision pages at most {PAGE_TARGET // 1024} KB": all(r[4] <= PAGE_TARGET for r in rows),
+    }
+    if args.build_only:  # no baseline was run: only the curve's targets are measured
+        verdicts = {
+            target: met
+            for target, met in verdicts.items()
+            if "time" in target or "memory" in target
+        }
+    for target, met in verdicts.items():
+        print(f"{'met' if met else 'NOT met'}: {target}")
 
 
 if __name__ == "__main__":

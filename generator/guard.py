@@ -10,6 +10,11 @@ still matches its source. Long texts are matched by every run of WINDOW consecut
 leak of part of a text is caught too, while a few common words shared with public pages are not
 taken for one; shorter texts are matched whole, and figures of four or more digits in exempt
 content on their own.
+
+It reads a site in one pass: each file becomes one string of its words (each distinct line is
+reduced to words once per build, since the navigation, header and footer of every page are the
+same), and one Aho-Corasick automaton of every withheld text finds all of them in it at once, so
+the cost grows with the size of the site, not with the number of withheld texts times the files.
 """
 
 from __future__ import annotations
@@ -19,9 +24,10 @@ import html
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
+
+import ahocorasick
 
 from . import filetext
 from .publication import Publication
@@ -45,6 +51,10 @@ _TAG = re.compile(r"<[!/?]?[a-zA-Z][^<>]*>|<!--.*?-->", re.S)
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\[nrtbf]|\\([\"\\/])")
 # Between the text of a page and the values of its attributes, so no match spans the two.
 _BREAK = "\x00"
+# Distinct lines whose words are kept for the rest of the scan: a site's repeated lines (its
+# navigation, header and footer) are far fewer; past this the kept lines are dropped and
+# collected again, so memory stays bounded however large the site.
+KEPT_LINES = 1 << 17
 
 
 @dataclass(frozen=True)
@@ -85,32 +95,43 @@ def reader_text(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=1 << 18)
-def _line_words(line: str) -> tuple[str, ...]:
-    return tuple(words(line))
+def spelt(words: Iterable[str]) -> str:
+    """Words as the guard matches them: one string, a space either side of every word, so a
+    withheld text is found only as whole words in the same order."""
+    return " " + " ".join(words) + " "
 
 
-def _words_by_line(text: str) -> list[str]:
-    """words(text), a line at a time: no word spans a line break, and most lines of a built
-    site (its navigation, header and footer) are the same on every page, so are read once."""
-    found: list[str] = []
-    for line in text.split("\n"):
-        found += _line_words(line)
-    return found
+class _Lines:
+    """The words of a file's lines, each distinct line reduced to words once."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, str] = {}
+
+    def words(self, text: str) -> str:
+        """words(text), space-separated: no word spans a line break, so a line at a time."""
+        lines = text.split("\n")
+        kept = self.kept
+        for line in set(lines).difference(kept):
+            kept[line] = " ".join(words(line))
+        found = " ".join(filter(None, map(kept.__getitem__, lines)))
+        if len(kept) > KEPT_LINES:
+            kept.clear()
+        return found
 
 
-def public_words(raw: bytes) -> list[str]:
+def public_words(raw: bytes, lines: _Lines | None = None) -> str:
     """The words a reader (or a search engine, or anyone reading the source) can get from one
-    built file; empty for a file whose text cannot be read."""
+    built file, space-separated; empty for a file whose text cannot be read."""
+    lines = lines or _Lines()
     text = filetext.extract(raw)
     if text is None:
-        return []
+        return ""
     text = _JSON_ESCAPE.sub(_json_unescape, text)
     shown = reader_text(text)
     if shown == text:  # no markup: the source is what a reader sees
-        return _words_by_line(text)
+        return lines.words(text)
     # Read as shown, and as written: comments, attribute values and tag-like text are kept.
-    return _words_by_line(shown) + [_BREAK] + _words_by_line(html.unescape(text))
+    return f"{lines.words(shown)} {_BREAK} {lines.words(html.unescape(text))}"
 
 
 def _variants(text: str) -> list[tuple[str, ...]]:
@@ -225,54 +246,39 @@ def secrets(publication: Publication, relative: Callable[[Path], str] = str) -> 
 
 
 class Guard:
-    """Looks for many secrets in many files, doing as little as it can per file.
+    """Looks for every secret in a file in one pass over its words.
 
-    Each secret is filed under its longest word, its anchor: long words are rare, so for most
-    files few anchors are present at all, and only where an anchor and every other word of
-    its secret are present are the positions compared.
+    The words of each secret, spelt as the file's are, are the keys of one Aho-Corasick
+    automaton, so a file is read once whatever the number of secrets; files withheld whole are
+    found by their SHA-256.
     """
 
     def __init__(self, secrets: Iterable[Secret]):
-        # Records copied from one another share texts: each run of words is compared once.
-        self._by_anchor: dict[str, dict[tuple[str, ...], list[Secret]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
+        # Records copied from one another share texts: each run of words is a key once.
+        by_words: dict[str, list[Secret]] = defaultdict(list)
         self._by_digest: dict[str, list[Secret]] = defaultdict(list)
         for secret in secrets:
             if secret.digest:
                 self._by_digest[secret.digest].append(secret)
             else:
-                anchor = max(secret.words, key=len)
-                self._by_anchor[anchor][secret.words].append(secret)
+                by_words[spelt(secret.words)].append(secret)
+        self._automaton: ahocorasick.Automaton | None = None
+        if by_words:
+            self._automaton = ahocorasick.Automaton()
+            for key, found in by_words.items():
+                self._automaton.add_word(key, found)
+            self._automaton.make_automaton()
 
-    def find(self, public: list[str], digest: str = "") -> list[Secret]:
-        """The secrets in a file, given its words and (to find files withheld whole) its SHA-256."""
-        present = set(public)
+    def find(self, public: str, digest: str = "") -> list[Secret]:
+        """The secrets in a file, given its words as spelt() and (to find files withheld whole)
+        its SHA-256."""
         found: dict[str, Secret] = {
             secret.what: secret for secret in self._by_digest.get(digest, ())
         }
-        for anchor in self._by_anchor.keys() & present:
-            candidates = [
-                (needle, needle.index(anchor), secrets)
-                for needle, secrets in self._by_anchor[anchor].items()
-                if present.issuperset(needle)
-            ]
-            for position in _positions(public, anchor) if candidates else ():
-                for needle, offset, secrets in candidates:
-                    start = position - offset
-                    if start >= 0 and tuple(public[start : start + len(needle)]) == needle:
-                        found.update((secret.what, secret) for secret in secrets)
+        if self._automaton is not None:
+            for _, secrets in self._automaton.iter(public):
+                found.update((secret.what, secret) for secret in secrets)
         return list(found.values())
-
-
-def _positions(items: list[str], item: str) -> Iterator[int]:
-    position = -1
-    while True:
-        try:
-            position = items.index(item, position + 1)
-        except ValueError:
-            return
-        yield position
 
 
 @dataclass
@@ -290,15 +296,16 @@ def scan(site_dir: Path, secrets: Iterable[Secret], attached: Iterable[str] = ()
     cannot be read are listed in the result.
     """
     guard = Guard(secrets)
+    lines = _Lines()
     attached = set(attached)
     result = Scan()
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         name = path.relative_to(site_dir).as_posix()
         raw = path.read_bytes()
-        text = public_words(raw)
+        text = public_words(raw, lines)
         if not text and raw and name in attached:
             result.unread.append(name)
-        public = words(name) + [_BREAK] + text
+        public = spelt([*words(name), _BREAK, text])
         result.leaks += [
             Leak(name, secret) for secret in guard.find(public, hashlib.sha256(raw).hexdigest())
         ]

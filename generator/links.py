@@ -129,6 +129,22 @@ def _problem(site: _Site, page: str, link: str) -> str:
     return ""
 
 
+def _leads_alike(folder: str, link: str) -> tuple[str, str] | None:
+    """A key shared by every (page, link) that leads to the same place, with the same problem:
+    the page's folder with the link's leading ../ climbed; None for a link that leads to its own
+    page (a fragment or query alone) or that may leave the site's folders."""
+    if not link or link[0] in "#?/" or ":" in link:
+        return None
+    climbed = 0
+    while link.startswith("../", 3 * climbed):
+        climbed += 1
+    rest = link[3 * climbed :]
+    parts = folder.split("/") if folder else []
+    if not rest or rest[0] in "#?/" or climbed > len(parts):
+        return None
+    return "/".join(parts[: len(parts) - climbed]), rest
+
+
 def check(
     root: Path, publication: Publication, site_url: str = "", sources: dict[str, str] | None = None
 ) -> list[BrokenLink]:
@@ -139,10 +155,20 @@ def check(
     site = _scan(root, base_path(site_url), site_url)
     sources = sources or {}
     broken = []
+    # The navigation, header and footer put the same links on every page: each is followed once
+    # per place it leads from.
+    known: dict[tuple[str, str], str] = {}
     for page in sorted(site.ids):
         text = (root / page).read_text("utf-8", errors="replace")
+        folder = page.rpartition("/")[0]
         for line, in_text, link in _links(text):
-            problem = _problem(site, page, link.strip())
+            key = _leads_alike(folder, link.strip())
+            if key is None:
+                problem = _problem(site, page, link.strip())
+            elif key in known:
+                problem = known[key]
+            else:
+                problem = known[key] = _problem(site, page, link.strip())
             if problem:
                 broken.append(
                     BrokenLink(page, line, link, problem, sources.get(page, "") if in_text else "")

@@ -117,7 +117,7 @@ def check_file(site: Path, site_settings: Settings, rel: str, content: str | byt
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     try:
-        records = load(site_settings)  # the deadline of each example bounds its time
+        records = load(site_settings)
     finally:
         path.unlink()
     mine = [d for d in records.diagnostics if d.path == rel]
