@@ -55,11 +55,16 @@ class SearchIndex:
 _SIGNATURE = b"pagefind_dcd"
 
 
-def _read(path: Path) -> Any:
+def _unpacked(path: Path) -> bytes:
+    """A Pagefind file's content: CBOR for its index files, JSON for its page fragments."""
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(_SIGNATURE):
         raise SearchIndexError(f"{path}: error: not a Pagefind index file")
-    return cbor2.loads(data[len(_SIGNATURE) :])
+    return data[len(_SIGNATURE) :]
+
+
+def _read(path: Path) -> Any:
+    return cbor2.loads(_unpacked(path))
 
 
 def _write(folder: Path, pattern: str, language: str, digits: int, value: Any) -> str:
@@ -134,7 +139,7 @@ def build_index(site_dir: Path, language: str = "en") -> SearchIndex:
         (output / name).unlink(missing_ok=True)
     entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
     meta = _read(output / f"pagefind.{entry['languages'][language]['hash']}.pf_meta")
-    searchfacets.write(output, searchfacets.read_pages(output, meta, _SIGNATURE))
+    searchfacets.write(output, searchfacets.read_pages(output, meta, _unpacked))
     files = [path for path in output.rglob("*") if path.is_file()]
     return SearchIndex(
         pages=sum(index["page_count"] for index in entry["languages"].values()),

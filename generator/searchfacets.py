@@ -17,12 +17,11 @@ built pages: nothing that is withheld from the pages can reach these files.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 FACETS_FILE = "facets.json"
 ROWS_FOLDER = "rows"
@@ -42,10 +41,6 @@ class IndexedPage:
     meta: dict[str, str]
 
 
-def _read(path: Path, signature: bytes) -> Any:
-    return gzip.decompress(path.read_bytes()).removeprefix(signature)
-
-
 @dataclass(frozen=True)
 class DateOrder:
     """The indexed pages, newest first; the first `dated` have a date, the rest follow by link."""
@@ -54,8 +49,9 @@ class DateOrder:
     dated: int
 
 
-def read_pages(output: Path, meta: list[Any], signature: bytes) -> DateOrder:
-    """The pages of Pagefind's index in date order. meta is Pagefind's decoded metadata file."""
+def read_pages(output: Path, meta: list[Any], unpacked: Callable[[Path], bytes]) -> DateOrder:
+    """The pages of Pagefind's index in date order. meta is Pagefind's decoded metadata file;
+    unpacked reads a Pagefind file (search.py knows their format)."""
     hashes = [page[0] for page in meta[1]]
     by_date: list[int] = next((pages for key, pages in meta[4] if key == SORT_KEY), [])
     # Pagefind's own order for the date sort, reversed: the order its newest-first sort gives.
@@ -63,7 +59,7 @@ def read_pages(output: Path, meta: list[Any], signature: bytes) -> DateOrder:
     undated = sorted(set(range(len(hashes))) - set(order))
     pages = []
     for number in order + undated:
-        record = json.loads(_read(output / "fragment" / f"{hashes[number]}.pf_fragment", signature))
+        record = json.loads(unpacked(output / "fragment" / f"{hashes[number]}.pf_fragment"))
         pages.append(IndexedPage(url=record["url"], filters=record["filters"], meta=record["meta"]))
     dated = len(order)
     return DateOrder(pages[:dated] + sorted(pages[dated:], key=lambda page: page.url), dated)
