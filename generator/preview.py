@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from . import load, registers, validate
+from . import check, load, validate
 from .exports.decisions import DECISIONS_CSV, DECISIONS_JSON, RECORD_JSON
 from .exports.feeds import FEED, category_feed
 from .exports.ocds import OCDS
 from .exports.threesixtygiving import GRANTS_360, grant_left_out
 from .model import Decision, decision_from_data
-from .publication import Publication, publish
+from .publication import Publication
 from .records import Records
 from .registers import GrantRow, Registers
 from .registertable import REGISTERS
@@ -153,8 +153,8 @@ def plan(
     if any(old.reference != new.reference for old, new in changed):
         return None
     references = tuple(sorted(new.reference for _, new in changed))
-    after = publish(saved)
-    after_registers = registers.derive(after)
+    prepared = check.prepare(saved)
+    after, after_registers = prepared.publication, prepared.registers
     if _addresses(after, after_registers, references) != _addresses(
         before, before_registers, references
     ):
