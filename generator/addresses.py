@@ -8,6 +8,7 @@ open data file states full addresses when the site says where it is published (s
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import quote
 
 from .settings import Settings
 
@@ -20,6 +21,17 @@ def page_url(src_uri: str) -> str:
     if src_uri == "index.md" or src_uri.endswith("/index.md"):
         return src_uri.removesuffix("index.md")
     return src_uri.removesuffix(".md") + "/"
+
+
+def served_address(src_uri: str) -> str:
+    """The address MkDocs gives any file of the site, as its File.url: percent-quoted, a
+    README.md serving as its folder's index, and the home page as './'."""
+    if not src_uri.endswith(".md"):
+        return quote(src_uri)
+    folder, name = posixpath.split(src_uri)
+    if name == "README.md":
+        src_uri = posixpath.join(folder, "index.md")
+    return quote(page_url(src_uri) or "./")
 
 
 def page_url_of(built: str) -> str:

@@ -10,14 +10,12 @@ with the same messages.
 from __future__ import annotations
 
 import os
-import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
-from urllib.parse import quote
 
 from . import exports, pages, statutory
-from .addresses import document_path
+from .addresses import document_path, served_address
 from .diagnostics import Diagnostics
 from .model import SpecifiedInformation
 from .pages import Page
@@ -209,15 +207,5 @@ def _missing_pages(
         return Diagnostics()
     addresses = set()
     for src_uri in published:
-        addresses |= {src_uri, _url(src_uri)}
+        addresses |= {src_uri, served_address(src_uri)}
     return statutory.missing_pages(specified, addresses, str(publication.settings.root))
-
-
-def _url(src_uri: str) -> str:
-    """The address MkDocs (with directory URLs) gives a file: what a `page:` may name too."""
-    if not src_uri.endswith(".md"):
-        return quote(src_uri)
-    folder, name = posixpath.split(src_uri)
-    stem = name.removesuffix(".md")
-    address = folder if stem in ("index", "README") else posixpath.join(folder, stem)
-    return quote(address + "/" if address else "./")
