@@ -148,8 +148,8 @@ def new() -> None:
     "--date",
     "date",
     default=None,
-    help="Date the decision was made: 2020-08-01, 01/08/2020 or 1 August 2020 (day first); today "
-    "if left out.",
+    help="Date the decision was made: 2020-08-01, 01/08/2020 or 1 August 2020 (day first); "
+    "today if left out.",
 )
 @click.option(
     "--prefix",

@@ -54,9 +54,8 @@ class _Site:
             if (parts.scheme or self.host[0], parts.netloc) != self.host or not (
                 path + "/"
             ).startswith(self.base):
-                return (
-                    ""  # another host, or another part of the office's website: not ours to check
-                )
+                # another host, or another part of the office's website: not ours to check
+                return ""
         here = self.base + page_url_of(page)
         # rstrip: at the root the folder is "/", and "//" would survive normpath.
         absolute = posixpath.join(posixpath.dirname(here).rstrip("/") + "/", path) if path else here

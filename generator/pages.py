@@ -344,8 +344,7 @@ def open_data_page(publication: Publication, registers: Registers, site_url: str
             "schema_version": envelope.SCHEMA_VERSION,
         },
         description="Every published decision and funding table as open data: CSV, JSON, Atom, "
-        "360Giving "
-        "and Open Contracting, under the Open Government Licence.",
+        "360Giving and Open Contracting, under the Open Government Licence.",
         toc=tuple(TocEntry(2, anchor, title) for anchor, title in sections),
     )
 

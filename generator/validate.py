@@ -177,9 +177,8 @@ def _decision_problems(
     if decision.date and path.parent.name != str(decision.year):
         yield Problem(
             ("date",),
-            f"the decision is dated {decision.year} but its file is in {path.parent.name}/: move "
-            "it to "
-            f"decisions/{decision.year}/",
+            f"the decision is dated {decision.year} but its file is in {path.parent.name}/: "
+            f"move it to decisions/{decision.year}/",
         )
     if (
         decision.reference
@@ -198,10 +197,8 @@ def _decision_problems(
                 yield Problem(
                     ("reference",),
                     f"'{decision.reference}' gives the same file and page name ({decision.slug}) "
-                    "as "
-                    f"'{first.reference}' "
-                    f"in {records.relative(first.source)}: the references of "
-                    f"{records.relative(decision.source)} and "
+                    f"as '{first.reference}' in {records.relative(first.source)}: the references "
+                    f"of {records.relative(decision.source)} and "
                     f"{records.relative(first.source)} must differ in letters or digits",
                 )
     yield from _guidance(decision)
@@ -441,9 +438,8 @@ def _mismatch(
     if name_is_free:
         return Problem(
             ("reference",),
-            f"'{decision.reference}' does not match the file name {decision.source.name}: correct "
-            "the reference "
-            f"to {name} (keep the file name)",
+            f"'{decision.reference}' does not match the file name {decision.source.name}: "
+            f"correct the reference to {name} (keep the file name)",
         )
     return Problem(
         ("reference",),
