@@ -185,6 +185,7 @@ def decision_structured_data(
 def decision_page(
     decision: Decision, publication: Publication, docs_dir: str, site_url: str
 ) -> Page:
+    sections = decision_sections(decision, publication)
     return Page(
         src_uri=decision.url + "index.md",
         title=f"{decision.reference}: {decision.title}",
@@ -193,9 +194,7 @@ def decision_page(
         # under it. The template places each section's content; the headings are made here only.
         context={
             "d": decision,
-            "sections": {
-                entry.id: entry.title for entry in decision_sections(decision, publication)
-            },
+            "sections": {entry.id: entry.title for entry in sections},
             "key_recipients": decision.recipients[:KEY_FACTS_RECIPIENTS],
             "recipients_table": recipients_table(decision),
             "streams": publication.streams,
@@ -211,7 +210,7 @@ def decision_page(
         in_nav=False,
         edit_uri=os.path.relpath(decision.source, docs_dir).replace(os.sep, "/"),
         description=render.plain_text(decision.summary)[:300],
-        toc=decision_sections(decision, publication),
+        toc=sections,
         structured_data=lambda: decision_structured_data(decision, publication, site_url),
     )
 
