@@ -11,10 +11,15 @@ leak of part of a text is caught too, while a few common words shared with publi
 taken for one; shorter texts are matched whole, and figures of four or more digits in exempt
 content on their own.
 
-It reads a site in one pass: each file becomes one string of its words (each distinct line is
-reduced to words once per build, since the navigation, header and footer of every page are the
-same), and one Aho-Corasick automaton of every withheld text finds all of them in it at once, so
-the cost grows with the size of the site, not with the number of withheld texts times the files.
+It reads a site in one pass, each file in two stages. First the file is folded, in a few calls
+that run in C, to its ASCII letters and digits alone (textmatch.folded): one Aho-Corasick
+automaton of the keys of all withheld texts (textmatch.folded_key) rules out every file whose
+folding holds none, which is nearly every file. Only a file it cannot rule out is reduced to
+words (each distinct line once per build, since the navigation, header and footer of every page
+are the same), and a second automaton of every withheld text's words finds all of them in it at
+once. A leak is reported from that exact match alone; the first stage only spares the work of it
+where a text cannot be (tests/test_guard.py holds this for any text). The cost grows with the
+size of the site, not with the number of withheld texts times the files.
 """
 
 from __future__ import annotations
@@ -25,14 +30,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import ahocorasick
 
 from . import filetext
 from .publication import Publication
 from .render import markdown_to_html
-from .textmatch import is_distinctive_figure, words
+from .textmatch import FOLDED_MINIMUM, folded_key, foldings, is_distinctive_figure, words
 
 # Eight words in the same order are specific enough that they come from the withheld text,
 # and short enough to catch a single sentence copied out of it.
@@ -42,7 +47,30 @@ WINDOW = 8
 TITLE_WORDS = 3
 
 # Tags inside a line of text: a word split by one (ex<em>emp</em>t) reads as one word.
-_INLINE_TAG = re.compile(
+_INLINE_TAGS = (
+    "a abbr b bdi bdo cite code data del dfn em i ins kbd mark q s samp small span strong sub sup "
+    "time u var wbr"
+).split()
+
+
+def _any_case(names: Sequence[str]) -> str:
+    """A pattern matching any of the names in any case, grouped by first letter: the regular
+    expression engine then tries one group at each tag, and re.I, which keeps it from jumping
+    straight to each "<", is not needed."""
+    first: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        first[name[0]].append(name[1:])
+    return "|".join(
+        f"[{letter}{letter.upper()}]"
+        + "(?:"
+        + "|".join("".join(f"[{c}{c.upper()}]" for c in rest) for rest in rests)
+        + ")"
+        for letter, rests in first.items()
+    )
+
+
+_INLINE_TAG = re.compile(rf"</?(?:{_any_case(_INLINE_TAGS)})(?:\s[^<>]*)?/?>")
+_TAG = re.compile(
     r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|"
     r"time|u|var|wbr)(?:\s[^<>]*)?/?>",
     re.I,
@@ -119,19 +147,28 @@ class _Lines:
         return found
 
 
-def public_words(raw: bytes, lines: _Lines | None = None) -> str:
-    """The words a reader (or a search engine, or anyone reading the source) can get from one
-    built file, space-separated; empty for a file whose text cannot be read."""
-    lines = lines or _Lines()
+def readings(raw: bytes) -> list[str]:
+    """The text of one built file as the public can read it: for markup, as a reader sees it and
+    as written (comments, attribute values and tag-like text kept); none for a file whose text
+    cannot be read."""
     text = filetext.extract(raw)
     if text is None:
-        return ""
+        return []
     text = _JSON_ESCAPE.sub(_json_unescape, text)
     shown = reader_text(text)
     if shown == text:  # no markup: the source is what a reader sees
-        return lines.words(text)
-    # Read as shown, and as written: comments, attribute values and tag-like text are kept.
-    return f"{lines.words(shown)} {_BREAK} {lines.words(html.unescape(text))}"
+        return [text]
+    return [shown, html.unescape(text)]
+
+
+def public_words(raw: bytes, lines: _Lines | None = None) -> str:
+    """The words a reader (or a search engine, or anyone reading the source) can get from one
+    built file, space-separated; empty for a file whose text cannot be read."""
+    return _words(readings(raw), lines or _Lines())
+
+
+def _words(texts: Iterable[str], lines: _Lines) -> str:
+    return f" {_BREAK} ".join(lines.words(text) for text in texts)
 
 
 def _variants(text: str) -> list[tuple[str, ...]]:
@@ -250,24 +287,47 @@ class Guard:
 
     The words of each secret, spelt as the file's are, are the keys of one Aho-Corasick
     automaton, so a file is read once whatever the number of secrets; files withheld whole are
-    found by their SHA-256.
+    found by their SHA-256. Before that, the secrets' folded keys rule out the files that cannot
+    hold any of them (may_hold).
     """
 
     def __init__(self, secrets: Iterable[Secret]):
         # Records copied from one another share texts: each run of words is a key once.
         by_words: dict[str, list[Secret]] = defaultdict(list)
         self._by_digest: dict[str, list[Secret]] = defaultdict(list)
+        keys: dict[bool, set[str]] = {False: set(), True: set()}
         for secret in secrets:
             if secret.digest:
                 self._by_digest[secret.digest].append(secret)
             else:
                 by_words[spelt(secret.words)].append(secret)
-        self._automaton: ahocorasick.Automaton | None = None
-        if by_words:
-            self._automaton = ahocorasick.Automaton()
-            for key, found in by_words.items():
-                self._automaton.add_word(key, found)
-            self._automaton.make_automaton()
+                key, figure = folded_key(secret.words)
+                keys[figure].add(key)
+        self._automaton = _automaton({key: found for key, found in by_words.items()})
+        # A key too short to rule out anything (a text in a script other than Latin folds to
+        # nothing) leaves every file to be read word by word.
+        self._read_all = any(len(key) < FOLDED_MINIMUM for key in keys[False] | keys[True])
+        self._folded = _automaton(dict.fromkeys(keys[False], True))
+        self._figures = _automaton(dict.fromkeys(keys[True], True))
+
+    @property
+    def by_digest(self) -> bool:
+        """Whether there are files withheld whole, found only by a file's SHA-256."""
+        return bool(self._by_digest)
+
+    def may_hold(self, texts: Iterable[str]) -> bool:
+        """Whether these texts (a file's name and readings) may hold a secret's words: False only
+        when none of them can."""
+        if self._automaton is None:
+            return False
+        if self._read_all:
+            return True
+        for text in texts:
+            joined, spaced = foldings(text)
+            for automaton, folding in ((self._folded, joined), (self._figures, spaced)):
+                if automaton is not None and next(automaton.iter(folding), None) is not None:
+                    return True
+        return False
 
     def find(self, public: str, digest: str = "") -> list[Secret]:
         """The secrets in a file, given its words as spelt() and (to find files withheld whole)
@@ -279,6 +339,16 @@ class Guard:
             for _, secrets in self._automaton.iter(public):
                 found.update((secret.what, secret) for secret in secrets)
         return list(found.values())
+
+
+def _automaton(keys: dict[str, Any]) -> ahocorasick.Automaton | None:
+    if not keys:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key, value in keys.items():
+        automaton.add_word(key, value)
+    automaton.make_automaton()
+    return automaton
 
 
 @dataclass
@@ -302,11 +372,11 @@ def scan(site_dir: Path, secrets: Iterable[Secret], attached: Iterable[str] = ()
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         name = path.relative_to(site_dir).as_posix()
         raw = path.read_bytes()
-        text = public_words(raw, lines)
-        if not text and raw and name in attached:
+        texts = readings(raw)
+        if raw and name in attached and not _words(texts, lines):
             result.unread.append(name)
-        public = spelt([*words(name), _BREAK, text])
-        result.leaks += [
-            Leak(name, secret) for secret in guard.find(public, hashlib.sha256(raw).hexdigest())
-        ]
+        digest = hashlib.sha256(raw).hexdigest() if guard.by_digest else ""
+        if digest or guard.may_hold([name, *texts]):
+            public = spelt([*words(name), _BREAK, _words(texts, lines)])
+            result.leaks += [Leak(name, secret) for secret in guard.find(public, digest)]
     return result

@@ -4,6 +4,8 @@ words in order, however many texts there are (generator/guard.py)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
 
 from generator import guard
 from generator.textmatch import words
@@ -77,3 +79,95 @@ def test_a_file_withheld_whole_is_found_by_its_bytes(tmp_path, digest_only):
     (tmp_path / "copy.png").write_bytes(data)
     secrets = [withheld] if digest_only else [withheld, secret("tender evaluation scores")]
     assert [leak.file for leak in guard.scan(tmp_path, secrets).leaks] == ["copy.png"]
+
+
+# Pieces of text that the folded first stage must see through as the exact match does: markup,
+# entities, escapes, invisible and combining characters, figures however written, other scripts.
+_PIECES = (
+    "tender",
+    "Evaluation",
+    "SCORES",
+    "caf\u00e9",
+    "Stra\u00dfe",
+    "\ufb01ne",
+    "\u0418\u0432\u0430\u043d",
+    "41,237.50",
+    "41237.5",
+    "1,2,3",
+    "100.00",
+    "0.50",
+    "31.12.2020",
+    "2019-12-24",
+    "\uff11\uff12",
+    "\u00a3",
+    "\u2014",
+    " ",
+    " ",
+    "\n",
+    ",",
+    ".",
+    "*",
+    "_",
+    "~",
+    "ex*emp*t",
+    "<em>",
+    "</em>",
+    "<p>",
+    "</p>",
+    "<a href='x'>",
+    "</a>",
+    "<!--",
+    "-->",
+    "&amp;",
+    "&#69;",
+    "&lt;b&gt;",
+    "\\u0045",
+    "\\n",
+    '"',
+    "\u00ad",
+    "\u200b",
+    "\u0301",
+    "e\u200b\u0301",
+    "<",
+    ">",
+    "&",
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(_PIECES), max_size=40),
+    name=st.sampled_from(["page.html", "data/x.json", "Notice 41,237.50.txt"]),
+    start=st.integers(0, 60),
+    size=st.integers(1, 9),
+)
+@example(pieces=["tender", "e\u200b\u0301", "tender"], name="page.html", start=0, size=1)
+@example(pieces=["Evaluation", " ", "41,237.50", " ", "tender"], name="page.html", start=0, size=3)
+def test_the_folded_first_stage_never_rules_out_a_file_holding_a_withheld_text(
+    pieces, name, start, size
+):
+    """Whatever run of words the exact match finds in a file, the first stage lets it through."""
+    raw = "".join(pieces).encode("utf-8")
+    views = [guard.public_words(name.encode("utf-8")), *guard.public_words(raw).split("\x00")]
+    runs = [view.split() for view in views]
+    held = [run[start : start + size] for run in runs if run[start : start + size]]
+    assume(held)
+    for run in held:
+        secret = guard.Secret("the text", "decisions/2024/X.yaml", tuple(run))
+        public = guard.spelt([*words(name), "\x00", guard.public_words(raw)])
+        assert guard.Guard([secret]).find(public) == [secret]
+        assert guard.Guard([secret]).may_hold([name, *guard.readings(raw)]), (run, pieces)
+
+
+def test_the_first_stage_rules_out_a_file_that_cannot_hold_any_withheld_text():
+    """Only files the folded keys cannot rule out are reduced to words."""
+    held = guard.Guard([secret("tender evaluation scores"), secret("£41,237.50")])
+
+    def may_hold(held: guard.Guard, page: str) -> bool:
+        return held.may_hold(["page.html", *guard.readings(page.encode())])
+
+    assert not may_hold(held, "<p>Tender scores, evaluation: 41,237 and 1.50</p>")
+    assert may_hold(held, "<p>The tender<em>evaluation</em>scores</p>")
+    assert may_hold(held, "<td>41,237.500</td>")
+    # A key too short to rule anything out: every file is read word by word.
+    assert may_hold(guard.Guard([secret("\u0418\u0432\u0430\u043d")]), "nothing")
