@@ -213,21 +213,22 @@ def _check(
     progress: Progress,
 ) -> None:
     shown = _display(site_dir)
-    with progress.step(3):
-        sources = links.sources(publication, Path(config.docs_dir), _display)
-        broken = links.check(build_dir, publication, config.site_url or "", sources)
-    with progress.step(4):
-        scanned = guard.scan(
-            build_dir,
-            guard.secrets(publication, _display),
-            links.attached_files(publication, Path(config.docs_dir)),
-        )
-        progress.notes += [
-            f"warning: {shown}/{name}: the guard cannot read text in this file (an image, or an "
-            "encrypted or damaged "
-            "document): check by eye that it holds nothing withheld"
-            for name in scanned.unread
-        ]
+    # The guard starts first, in other processes, and reads the site while links are checked.
+    with guard.Scanning(
+        build_dir,
+        guard.secrets(publication, _display),
+        links.attached_files(publication, Path(config.docs_dir)),
+    ) as scanning:
+        with progress.step(3):
+            sources = links.sources(publication, Path(config.docs_dir), _display)
+            broken = links.check(build_dir, publication, config.site_url or "", sources)
+        with progress.step(4):
+            scanned = scanning.result()
+            progress.notes += [
+                f"warning: {shown}/{name}: the guard cannot read text in this file (an image, or "
+                "an encrypted or damaged document): check by eye that it holds nothing withheld"
+                for name in scanned.unread
+            ]
     problems = list(_link_problems(broken, shown))
     problems += [f"{shown}/{leak.file}: error: {leak.message()}" for leak in scanned.leaks]
     if problems:

@@ -26,8 +26,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import multiprocessing
+import os
 import re
 from collections import defaultdict
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -365,13 +368,79 @@ def scan(site_dir: Path, secrets: Iterable[Secret], attached: Iterable[str] = ()
     `attached` are the files (inside the site) copied from staff's sources: those whose text
     cannot be read are listed in the result.
     """
+    return _scan(site_dir, _files(site_dir), list(secrets), set(attached))
+
+
+class Scanning:
+    """scan(), split between one process per core while this one goes on: the build checks
+    links meanwhile. result() waits for every part.
+
+    Each part is a share of the files, taken in turn so that every part has its share of pages
+    and of data; each keeps its own lines already reduced to words.
+    """
+
+    def __init__(
+        self,
+        site_dir: Path,
+        secrets: Iterable[Secret],
+        attached: Iterable[str] = (),
+        *,
+        processes: int | None = None,
+    ):
+        self._names = names = _files(site_dir)
+        secrets, attached = list(secrets), set(attached)
+        processes = processes or len(os.sched_getaffinity(0))
+        self._pool: ProcessPoolExecutor | None = None
+        self._parts: list[Future[Scan]] = []
+        if processes > 1 and len(names) > processes:
+            try:
+                # fork: the parts start at once, sharing what this process has loaded.
+                self._pool = ProcessPoolExecutor(
+                    processes, mp_context=multiprocessing.get_context("fork")
+                )
+            except (OSError, NotImplementedError):  # no semaphores here: one process does it all
+                self._pool = None
+        if self._pool is not None:
+            self._parts = [
+                self._pool.submit(_scan, site_dir, names[part::processes], secrets, attached)
+                for part in range(processes)
+            ]
+        else:
+            self._alone = (site_dir, names, secrets, attached)
+
+    def result(self) -> Scan:
+        if self._pool is None:
+            return _scan(*self._alone)
+        parts = [part.result() for part in self._parts]
+        # In the files' order, as one process gives them; a file's leaks all come from one part.
+        order = {name: number for number, name in enumerate(self._names)}
+        return Scan(
+            leaks=sorted(
+                (leak for part in parts for leak in part.leaks), key=lambda leak: order[leak.file]
+            ),
+            unread=sorted((name for part in parts for name in part.unread), key=order.__getitem__),
+        )
+
+    def __enter__(self) -> Scanning:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+
+def _files(site_dir: Path) -> list[str]:
+    """The site's files, in the order of their paths' parts."""
+    paths = sorted(path for path in site_dir.rglob("*") if path.is_file())
+    return [path.relative_to(site_dir).as_posix() for path in paths]
+
+
+def _scan(site_dir: Path, names: list[str], secrets: list[Secret], attached: set[str]) -> Scan:
     guard = Guard(secrets)
     lines = _Lines()
-    attached = set(attached)
     result = Scan()
-    for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
-        name = path.relative_to(site_dir).as_posix()
-        raw = path.read_bytes()
+    for name in names:
+        raw = (site_dir / name).read_bytes()
         texts = readings(raw)
         if raw and name in attached and not _words(texts, lines):
             result.unread.append(name)

@@ -171,3 +171,25 @@ def test_the_first_stage_rules_out_a_file_that_cannot_hold_any_withheld_text():
     assert may_hold(held, "<td>41,237.500</td>")
     # A key too short to rule anything out: every file is read word by word.
     assert may_hold(guard.Guard([secret("\u0418\u0432\u0430\u043d")]), "nothing")
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+def test_a_scan_split_between_processes_finds_what_one_process_finds(tmp_path, processes):
+    secrets = [secret("tender evaluation scores"), secret("£41,237.50")]
+    for n in range(10):
+        folder = tmp_path / ("a-b" if n % 2 else "a") / str(n)
+        folder.mkdir(parents=True)
+        leaked = [
+            "",
+            "the tender evaluation scores",
+            "£41,237.50",
+            "41237.5 tender evaluation scores",
+        ]
+        (folder / "page.html").write_text(f"<p>Page {n} {leaked[n % 4]}</p>", encoding="utf-8")
+        (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    attached = [f"a/{n}/image.png" for n in range(0, 10, 2)]
+    alone = guard.scan(tmp_path, secrets, attached)
+    with guard.Scanning(tmp_path, secrets, attached, processes=processes) as scanning:
+        split = scanning.result()
+    assert len(alone.leaks) == 9 and len(alone.unread) == 5
+    assert split == alone
