@@ -14,9 +14,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,13 @@ UNUSED_FILES = (
     "pagefind-component-ui.css",
     "pagefind-highlight.js",
 )
+
+
+# The first element of a page that Pagefind indexes. What comes before it on our pages (the
+# header, the search form and the navigation, three quarters of a decision page) is the same on
+# every page and holds nothing Pagefind reads, unless it carries a Pagefind attribute itself.
+_BODY = re.compile(rb"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s>=/]")
+_ATTRIBUTE = re.compile(rb"data-pagefind-(?!ignore)")
 
 
 class SearchIndexError(Exception):
@@ -113,24 +122,26 @@ def build_index(site_dir: Path, language: str = "en") -> SearchIndex:
     shutil.rmtree(output, ignore_errors=True)
     if not site_dir.is_dir():
         raise SearchIndexError(f"{site_dir}: error: no built site to index")
-    # Pagefind's command rather than its Python service: the service answered before it had
-    # finished writing, now and then leaving pagefind-entry.json empty.
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pagefind",
-            "--site",
-            str(site_dir),
-            "--output-path",
-            str(output),
-            "--force-language",
-            language,
-            "--silent",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    with tempfile.TemporaryDirectory(prefix="pagefind-") as copies:
+        indexed = site_dir if not _copy_indexed(site_dir, Path(copies)) else Path(copies)
+        # Pagefind's command rather than its Python service: the service answered before it had
+        # finished writing, now and then leaving pagefind-entry.json empty.
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pagefind",
+                "--site",
+                str(indexed),
+                "--output-path",
+                str(output),
+                "--force-language",
+                language,
+                "--silent",
+            ],
+            capture_output=True,
+            text=True,
+        )
     if run.returncode:
         said = " ".join((run.stderr or run.stdout or f"exit status {run.returncode}").split())
         raise SearchIndexError(f"{site_dir}: error: Pagefind could not index the site: {said}")
@@ -146,3 +157,23 @@ def build_index(site_dir: Path, language: str = "en") -> SearchIndex:
         files=len(files),
         bytes=sum(path.stat().st_size for path in files),
     )
+
+
+def _copy_indexed(site_dir: Path, into: Path) -> bool:
+    """Copy into `into`, at the same paths, the pages Pagefind indexes (those with a
+    data-pagefind-body), each from its first indexed element on: Pagefind then reads a quarter
+    of each page and gives the same index. False when no page has one (Pagefind then indexes
+    whole pages, so the site is indexed as it is)."""
+    copied = False
+    for page in site_dir.rglob("*.html"):
+        html = page.read_bytes()
+        body = _BODY.search(html)
+        if body is None:
+            continue
+        if not _ATTRIBUTE.search(html, 0, body.start()):
+            html = b"<!doctype html><html><body>" + html[body.start() :]
+        copy = into / page.relative_to(site_dir)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(html)
+        copied = True
+    return copied

@@ -131,6 +131,34 @@ def test_index_is_reproducible(site, tmp_path):
     )
 
 
+def test_the_index_is_pagefinds_own_index_of_the_whole_pages(site, tmp_path):
+    """Pagefind is given each page from its first indexed element on (the header and navigation
+    are the same on every page): the index must be the one it makes of the whole pages."""
+    import subprocess
+    import sys
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    shutil.rmtree(copy / "pagefind")
+    subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(copy), "--output-path",
+         str(copy / "pagefind"), "--force-language", "en", "--silent"],
+        check=True,
+    )  # fmt: skip
+    search._sort_filters(copy / "pagefind")
+    own = {
+        name: data
+        for name, data in site_bytes(copy / "pagefind").items()
+        if Path(name).name not in search.UNUSED_FILES
+    }
+    ours = site_bytes(site / "pagefind")
+    assert {name: data for name, data in ours.items() if name in own} == own
+    # The rest are the files for searching by facets alone, made from the index.
+    assert all(
+        Path(name).name.startswith("facets") or "rows" in name for name in set(ours) - set(own)
+    )
+
+
 def read_listing(folder: Path) -> list[dict]:
     """facets.json and its rows files read back, as search.js reads them: each page in order,
     its row and the values it has of each facet."""
