@@ -15,7 +15,9 @@ For each number of decisions (1,000, 2,000 and 10,000 unless told), writes the s
 Then prints the times side by side with the ratios (targets: the build at most 1.3x plain, the
 search index at most 1.5x Pagefind), the time per decision and peak memory of each size (target:
 time per decision at the largest size within 1.2x of the smallest, peak memory under 3 GB), and
-the mean and largest HTML size of the decision pages. Times are CPU seconds (user + system, the
+the mean and largest HTML size of the decision pages. The build's ratio is given in CPU time and
+in wall time: plain MkDocs works on one core, while our build also uses the others (Pagefind's
+threads, the guard's processes). Times are CPU seconds (user + system, the
 command and every process it starts), which other work on a shared machine disturbs far less than
 wall time (shown too); peak memory is the largest resident size of the command or any process it
 started (and, apart, of Pagefind alone indexing the same site).
@@ -278,7 +280,7 @@ def main() -> None:
 
     print("CPU seconds (wall seconds), the best of", args.repeat, "run(s), measured side by side")
     print(
-        f"{'records':>8} {'transparency build':>19} {'plain + search':>15} {'ratio':>6}"
+        f"{'records':>8} {'transparency build':>19} {'plain + search':>15} {'ratio':>6} {'wall':>5}"
         f"  {'search index':>15} {'Pagefind':>15} {'ratio':>6}"
         f"  {'ms/decision':>11} {'plain':>6} {'peak memory':>11} {'plain':>7} {'Pagefind':>8}"
         f"  {'page mean':>9} {'largest':>8}"
@@ -296,23 +298,24 @@ def main() -> None:
                 f"{megabytes(whole.peak)}",
                 flush=True,
             )
-            rows.append((n, whole, 0.0, 0.0, 0))
+            rows.append((n, whole, 0.0, 0.0, 0, 0.0))
             continue
         plain_config = write_plain(source, plain_source)
         plain = build(plain_config, work / f"site-plain-{n}", args.repeat)
         ours_index, pagefind = index(published, args.repeat)
         sizes = decision_page_sizes(published)
         ratio, search_ratio = whole.cpu / plain.cpu, ours_index.cpu / pagefind.cpu
+        wall_ratio = whole.wall / plain.wall
         mean, largest = statistics.mean(sizes), max(sizes)
         print(
-            f"{n:>8,} {whole!s:>19} {plain!s:>15} {ratio:>5.2f}x  {ours_index!s:>15} "
-            f"{pagefind!s:>15} {search_ratio:>5.2f}x  {whole.cpu / n * 1000:>11.1f} "
-            f"{plain.cpu / n * 1000:>6.1f} {megabytes(whole.peak):>11} {megabytes(plain.peak):>7}"
-            f" {megabytes(pagefind.peak):>8}"
+            f"{n:>8,} {whole!s:>19} {plain!s:>15} {ratio:>5.2f}x {wall_ratio:>4.2f}x  "
+            f"{ours_index!s:>15} {pagefind!s:>15} {search_ratio:>5.2f}x  "
+            f"{whole.cpu / n * 1000:>11.1f} {plain.cpu / n * 1000:>6.1f} "
+            f"{megabytes(whole.peak):>11} {megabytes(plain.peak):>7} {megabytes(pagefind.peak):>8}"
             f"  {mean / 1024:>6.1f} KB {largest / 1024:>5.1f} KB",
             flush=True,
         )
-        rows.append((n, whole, ratio, search_ratio, largest))
+        rows.append((n, whole, ratio, search_ratio, largest, wall_ratio))
         if args.profile and n == args.records[-1]:
             profile_build(with_search(source, on=True), work / f"site-profile-{n}", args.profile)
     smallest, largest_run = rows[0], rows[-1]
@@ -323,8 +326,11 @@ def main() -> None:
         f"{megabytes(max(r[1].peak for r in rows))} (target under {megabytes(MEMORY_TARGET)})"
     )
     verdicts = {
-        f"transparency build at most {RATIO_TARGET}x plain Material with its search": all(
-            r[2] <= RATIO_TARGET for r in rows
+        f"transparency build at most {RATIO_TARGET}x plain Material with its search, in CPU time "
+        "(the work done, on every core)": all(r[2] <= RATIO_TARGET for r in rows),
+        f"transparency build at most {RATIO_TARGET}x plain Material with its search, in wall time "
+        "(what staff and CI wait; plain MkDocs uses one core, our build every core)": all(
+            r[5] <= RATIO_TARGET for r in rows
         ),
         f"search index at most {SEARCH_TARGET}x Pagefind's own command": all(
             r[3] <= SEARCH_TARGET for r in rows
