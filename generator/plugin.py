@@ -124,6 +124,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
     # The records' errors, one line each, when `mkdocs serve` shows them instead of the site.
     errors: list[str]
 
+    # Pagefind, fed the pages as they are written during a whole build (not the live preview's).
+    indexer: search.Indexer | None = None
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
@@ -291,24 +294,52 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         ours["transparency_nav_cache"] = self.nav_cache
         return context
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self._stop_indexing()
+        if self.settings.search:
+            try:
+                self.indexer = search.Indexer(config.theme.get("language") or "en")
+            except search.SearchIndexError as exc:
+                raise PluginError(str(exc))
+
+    def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        if self.indexer is not None:
+            try:
+                self.indexer.add(page.file.dest_uri, output)
+            except search.SearchIndexError as exc:
+                raise PluginError(str(exc))
+        return output
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        indexer, self.indexer = self.indexer, None
         if self.errors:
+            if indexer is not None:
+                indexer.close()
             # Served at its address and, as the 404 page, at every other one.
             page = render.render("serve-errors.html", lines=self.errors)
             for name in ("index.html", "404.html"):
                 Path(config.site_dir, name).write_text(page, encoding="utf-8")
             return
         # Also after each rebuild of `mkdocs serve`, into the folder it serves.
-        if self.settings.search:
+        if indexer is not None:
             try:
-                index = search.build_index(
-                    Path(config.site_dir), config.theme.get("language") or "en"
-                )
+                index = indexer.finish(Path(config.site_dir))
             except search.SearchIndexError as exc:
                 raise PluginError(str(exc))
             log.info(
                 f"search index: {index.pages} pages, {index.files} files, {index.bytes // 1024} KB"
             )
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_indexing()
+
+    def on_shutdown(self) -> None:
+        self._stop_indexing()
+
+    def _stop_indexing(self) -> None:
+        if self.indexer is not None:
+            self.indexer.close()
+            self.indexer = None
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         for name in ("decisions_dir", "funding_dir", "toolkit_dir"):

@@ -7,23 +7,30 @@ is withheld from the pages can reach the index. The templates say what is indexe
 has (data-pagefind-filter) and what a result shows (data-pagefind-meta, -sort, -weight).
 A search by facets alone is answered from smaller files written beside the index
 (generator/searchfacets.py).
+
+A build feeds each page to Pagefind's service as it is written (Indexer), so Pagefind indexes
+on another core while the next pages are made; the live preview's index is fed from the built
+site's files (build_index). Pagefind is given each page from its first indexed element on: the
+header and navigation before it are the same on every page.
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
-import sys
-import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import cbor2
+from pagefind.service import get_executable
 
 from . import searchfacets
 
@@ -117,34 +124,13 @@ def _sort_filters(output: Path) -> None:
 def build_index(site_dir: Path, language: str = "en") -> SearchIndex:
     """Index the built site in site_dir into site_dir/pagefind/, replacing any earlier index."""
     site_dir = Path(site_dir).resolve()
-    output = site_dir / BUNDLE
-    # A fresh folder each time: chunks of an earlier build must not linger beside the new ones.
-    shutil.rmtree(output, ignore_errors=True)
     if not site_dir.is_dir():
         raise SearchIndexError(f"{site_dir}: error: no built site to index")
-    with tempfile.TemporaryDirectory(prefix="pagefind-") as copies:
-        indexed = site_dir if not _copy_indexed(site_dir, Path(copies)) else Path(copies)
-        # Pagefind's command rather than its Python service: the service answered before it had
-        # finished writing, now and then leaving pagefind-entry.json empty.
-        run = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pagefind",
-                "--site",
-                str(indexed),
-                "--output-path",
-                str(output),
-                "--force-language",
-                language,
-                "--silent",
-            ],
-            capture_output=True,
-            text=True,
-        )
-    if run.returncode:
-        said = " ".join((run.stderr or run.stdout or f"exit status {run.returncode}").split())
-        raise SearchIndexError(f"{site_dir}: error: Pagefind could not index the site: {said}")
+    return Indexer(language).finish(site_dir)
+
+
+def _finish(output: Path, language: str) -> SearchIndex:
+    """Pagefind's files put in order, its unused ones removed, and the facets' files added."""
     _sort_filters(output)
     for name in UNUSED_FILES:
         (output / name).unlink(missing_ok=True)
@@ -159,21 +145,162 @@ def build_index(site_dir: Path, language: str = "en") -> SearchIndex:
     )
 
 
-def _copy_indexed(site_dir: Path, into: Path) -> bool:
-    """Copy into `into`, at the same paths, the pages Pagefind indexes (those with a
-    data-pagefind-body), each from its first indexed element on: Pagefind then reads a quarter
-    of each page and gives the same index. False when no page has one (Pagefind then indexes
-    whole pages, so the site is indexed as it is)."""
-    copied = False
-    for page in site_dir.rglob("*.html"):
-        html = page.read_bytes()
-        body = _BODY.search(html)
-        if body is None:
-            continue
-        if not _ATTRIBUTE.search(html, 0, body.start()):
-            html = b"<!doctype html><html><body>" + html[body.start() :]
-        copy = into / page.relative_to(site_dir)
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        copy.write_bytes(html)
-        copied = True
-    return copied
+def _indexed_part(html: bytes) -> bytes | None:
+    """What Pagefind reads of a page: from its first indexed element on (the whole page when
+    something before that carries a Pagefind attribute); None for a page it does not index."""
+    body = _BODY.search(html)
+    if body is None:
+        return None
+    if _ATTRIBUTE.search(html, 0, body.start()):
+        return html
+    return b"<!doctype html><html><body>" + html[body.start() :]
+
+
+class Indexer:
+    """Pagefind's service (`pagefind --service`), fed each page as the build writes it.
+
+    The service indexes a page while the build makes the next, on another core; finish() then
+    asks it for the index's files and writes them. Requests are written without waiting for their
+    answers, which a thread reads as they come (the service's protocol: base64 JSON messages,
+    each followed by a comma). Pages are indexed in the order they are given, so the same site
+    gives the same index.
+    """
+
+    def __init__(self, language: str = "en"):
+        self.language = language
+        self.pages: set[str] = set()  # the paths of the pages given to Pagefind
+        self._seen: set[str] = set()  # and of every page looked at
+        self._answers: dict[int, dict[str, Any]] = {}
+        self._awaited: set[int] = set()  # the requests whose answers are kept (not a page's)
+        self._problems: list[str] = []
+        self._arrived = threading.Condition()
+        self._sent = 0
+        executable = get_executable()
+        if executable is None:
+            raise SearchIndexError(
+                "error: Pagefind's program is not installed: pip install pagefind[extended]"
+            )
+        try:
+            self._service = subprocess.Popen(
+                [str(executable), "--service"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as exc:
+            raise SearchIndexError(f"error: Pagefind could not start: {exc}") from None
+        assert self._service.stdout is not None and self._service.stdin is not None
+        self._requests: IO[bytes] = self._service.stdin
+        threading.Thread(target=self._read, args=(self._service.stdout,), daemon=True).start()
+        answer = self._wait(
+            self._send({"type": "NewIndex", "config": {"force_language": language}})
+        )
+        self._index = answer["index_id"]
+
+    def add(self, path: str, html: str, *, whole: bool = False) -> None:
+        """Index a page written at this path in the site ("decisions/2024/x/index.html"), if it
+        is a page Pagefind indexes (any, when whole)."""
+        self._seen.add(path)
+        indexed = html.encode("utf-8") if whole else _indexed_part(html.encode("utf-8"))
+        if indexed is None:
+            return
+        self.pages.add(path)
+        self._send(
+            {
+                "type": "AddFile",
+                "index_id": self._index,
+                # As Pagefind's own command addresses a page from its path.
+                "url": "/" + path.removesuffix("index.html"),
+                "file_path": None,
+                "file_contents": indexed.decode("utf-8"),
+            },
+            answered=False,
+        )
+
+    def finish(self, site_dir: Path) -> SearchIndex:
+        """Write the index into site_dir/pagefind/, replacing any earlier one (a fresh folder:
+        chunks of an earlier index must not linger beside the new ones)."""
+        output = Path(site_dir).resolve() / BUNDLE
+        try:
+            # The pages not given yet: those of a site indexed after it was built, or an HTML
+            # file of the docs the build copied as it is.
+            pages = [
+                (path, page)
+                for page in sorted(Path(site_dir).rglob("*.html"))
+                if not (path := page.relative_to(site_dir).as_posix()).startswith(BUNDLE + "/")
+            ]
+            for path, page in pages:
+                if path not in self._seen:
+                    self.add(path, page.read_text(encoding="utf-8", errors="replace"))
+            if not self.pages:
+                # No page says what to index: as Pagefind's own command, every page, whole.
+                for path, page in pages:
+                    text = page.read_text(encoding="utf-8", errors="replace")
+                    self.add(path, text, whole=True)
+            files = self._wait(self._send({"type": "GetFiles", "index_id": self._index}))["files"]
+        finally:
+            self.close()
+        shutil.rmtree(output, ignore_errors=True)
+        for file in files:
+            path = output / file["path"]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(base64.b64decode(file["content"]))
+        return _finish(output, self.language)
+
+    def close(self) -> None:
+        if self._service.poll() is None:
+            self._service.kill()
+        self._service.wait()
+
+    def _send(self, payload: dict[str, Any], *, answered: bool = True) -> int:
+        self._sent += 1
+        if answered:
+            self._awaited.add(self._sent)
+        message = {"message_id": self._sent, "payload": payload}
+        try:
+            self._requests.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+            self._requests.flush()
+        except OSError:
+            self._fail("Pagefind stopped")
+        return self._sent
+
+    def _wait(self, number: int) -> dict[str, Any]:
+        with self._arrived:
+            while number not in self._answers and not self._problems:
+                if not self._arrived.wait(timeout=1) and self._service.poll() is not None:
+                    self._problems.append("Pagefind stopped")
+            if self._problems:
+                self._fail("; ".join(self._problems))
+            return self._answers.pop(number)
+
+    def _fail(self, said: str) -> None:
+        self.close()
+        raise SearchIndexError(f"error: Pagefind could not index the site: {said}")
+
+    def _read(self, answers: IO[bytes]) -> None:
+        # The index's files come back as one message of many megabytes, read in pieces.
+        pieces: list[bytes] = []
+        while chunk := os.read(answers.fileno(), 1 << 20):
+            *ended, rest = chunk.split(b",")
+            for number, message in enumerate(ended):
+                self._answered(b"".join([*pieces, message]) if number == 0 else message)
+                pieces = []
+            pieces.append(rest)
+        with self._arrived:
+            self._arrived.notify_all()
+
+    def _answered(self, message: bytes) -> None:
+        try:
+            answer = json.loads(base64.b64decode(message))
+            number, payload = answer.get("message_id"), answer["payload"]
+            kind = payload["type"]
+        except (ValueError, TypeError, KeyError, AttributeError):  # base64's, JSON's: ValueError
+            number, kind = None, "Error"
+            payload = {"message": f"an answer Pagefind should not give: {message[:60]!r}"}
+        with self._arrived:
+            if kind == "Error":
+                self._problems.append(" ".join(str(payload.get("message")).split()))
+            elif number in self._awaited:
+                self._awaited.discard(number)
+                self._answers[number] = payload
+            self._arrived.notify_all()

@@ -683,3 +683,26 @@ def test_the_build_publishes_the_records_and_derives_the_registers_once(tmp_path
     result = transparency(folder, monkeypatch, "build")
     assert result.exit_code == 0, result.output
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    "service",
+    ["exit 3", "head -c 40 > /dev/null; printf 'bm90IGpzb24=,'; sleep 5"],
+    ids=["stops at once", "answers nonsense"],
+)
+def test_pagefind_failing_is_one_line_and_leaves_the_site(tmp_path, monkeypatch, service):
+    """Pagefind's service indexes the pages as the build writes them: if it stops or talks
+    nonsense, the build says so in one line and publishes nothing."""
+    from generator import search
+
+    folder = copy_site(tmp_path / "source")
+    before = previous_site(folder)
+    fake = tmp_path / "pagefind"
+    fake.write_text(f"#!/bin/sh\n{service}\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(search, "get_executable", lambda: fake)
+    result = transparency(folder, monkeypatch, "build")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert re.search(r"^.*error: Pagefind could not index the site: \S.*$", result.output, re.M)
+    assert tree_hash(folder / "site") == before
