@@ -40,9 +40,11 @@ class SearchIndexer:
     no save should wait for. From a save until its pages are all written and indexed the site has
     no search index, rather than one that finds the records as they were."""
 
-    def __init__(self, site_dir: Path, language: str):
+    def __init__(self, site_dir: Path, language: str, order: Callable[[], list[str]]):
         self.site_dir = site_dir
         self.language = language
+        # The order the last full build gave Pagefind the pages in: the same index, numbered alike.
+        self.order = order
         self.lock = threading.Lock()
         self.wanted = False
         self.holds = 0  # saves whose pages are still being written
@@ -81,7 +83,7 @@ class SearchIndexer:
             for old in self.site_dir.glob(".preview-*"):
                 shutil.rmtree(old, ignore_errors=True)
             try:
-                index = search.build_index(self.site_dir, self.language)
+                index = search.build_index(self.site_dir, self.language, order=self.order())
             except Exception as exc:  # a save meanwhile took the folder away: indexed again below
                 index = None
                 failure = str(exc)
@@ -108,6 +110,7 @@ class LivePreview:
             SearchIndexer(
                 Path(plugin.site_config.site_dir),
                 plugin.site_config.theme.get("language") or "en",
+                lambda: list(plugin.indexed),
             )
             if plugin.settings.search
             else None

@@ -124,8 +124,10 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
     # The records' errors, one line each, when `mkdocs serve` shows them instead of the site.
     errors: list[str]
 
-    # Pagefind, fed the pages as they are written during a whole build (not the live preview's).
+    # Pagefind, fed the pages as they are written during a whole build (not the live preview's),
+    # and the order it was given them in, for the live preview to index the site again alike.
     indexer: search.Indexer | None = None
+    indexed: list[str] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -326,6 +328,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
                 index = indexer.finish(Path(config.site_dir))
             except search.SearchIndexError as exc:
                 raise PluginError(str(exc))
+            self.indexed = indexer.pages
             log.info(
                 f"search index: {index.pages} pages, {index.files} files, {index.bytes // 1024} KB"
             )

@@ -24,10 +24,10 @@ import os
 import re
 import shutil
 import subprocess
-import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from threading import Condition, Thread
+from typing import IO, Any, Sequence
 
 import cbor2
 from pagefind.service import get_executable
@@ -121,12 +121,16 @@ def _sort_filters(output: Path) -> None:
     )
 
 
-def build_index(site_dir: Path, language: str = "en") -> SearchIndex:
-    """Index the built site in site_dir into site_dir/pagefind/, replacing any earlier index."""
+def build_index(site_dir: Path, language: str = "en", *, order: Sequence[str] = ()) -> SearchIndex:
+    """Index the built site in site_dir into site_dir/pagefind/, replacing any earlier index.
+
+    `order` is the pages' paths in the order a build gave them to Pagefind (Indexer.pages): the
+    site indexed again then gets the same index as the build (Pagefind numbers its pages in the
+    order it is given them), the rest of the pages after them in the order of their paths."""
     site_dir = Path(site_dir).resolve()
     if not site_dir.is_dir():
         raise SearchIndexError(f"{site_dir}: error: no built site to index")
-    return Indexer(language).finish(site_dir)
+    return Indexer(language).finish(site_dir, order=order)
 
 
 def _finish(output: Path, language: str) -> SearchIndex:
@@ -168,12 +172,12 @@ class Indexer:
 
     def __init__(self, language: str = "en"):
         self.language = language
-        self.pages: set[str] = set()  # the paths of the pages given to Pagefind
+        self.pages: list[str] = []  # the paths of the pages given to Pagefind, in order
         self._seen: set[str] = set()  # and of every page looked at
         self._answers: dict[int, dict[str, Any]] = {}
         self._awaited: set[int] = set()  # the requests whose answers are kept (not a page's)
         self._problems: list[str] = []
-        self._arrived = threading.Condition()
+        self._arrived = Condition()
         self._sent = 0
         executable = get_executable()
         if executable is None:
@@ -191,7 +195,8 @@ class Indexer:
             raise SearchIndexError(f"error: Pagefind could not start: {exc}") from None
         assert self._service.stdout is not None and self._service.stdin is not None
         self._requests: IO[bytes] = self._service.stdin
-        threading.Thread(target=self._read, args=(self._service.stdout,), daemon=True).start()
+        self._reader = Thread(target=self._read, args=(self._service.stdout,), daemon=True)
+        self._reader.start()
         answer = self._wait(
             self._send({"type": "NewIndex", "config": {"force_language": language}})
         )
@@ -204,7 +209,7 @@ class Indexer:
         indexed = html.encode("utf-8") if whole else _indexed_part(html.encode("utf-8"))
         if indexed is None:
             return
-        self.pages.add(path)
+        self.pages.append(path)
         self._send(
             {
                 "type": "AddFile",
@@ -217,24 +222,26 @@ class Indexer:
             answered=False,
         )
 
-    def finish(self, site_dir: Path) -> SearchIndex:
+    def finish(self, site_dir: Path, *, order: Sequence[str] = ()) -> SearchIndex:
         """Write the index into site_dir/pagefind/, replacing any earlier one (a fresh folder:
-        chunks of an earlier index must not linger beside the new ones)."""
+        chunks of an earlier index must not linger beside the new ones). Pages of the site not
+        given yet are given first in `order` (see build_index), then in the order of their
+        paths."""
         output = Path(site_dir).resolve() / BUNDLE
         try:
             # The pages not given yet: those of a site indexed after it was built, or an HTML
             # file of the docs the build copied as it is.
-            pages = [
-                (path, page)
+            pages = {
+                path: page
                 for page in sorted(Path(site_dir).rglob("*.html"))
                 if not (path := page.relative_to(site_dir).as_posix()).startswith(BUNDLE + "/")
-            ]
-            for path, page in pages:
-                if path not in self._seen:
-                    self.add(path, page.read_text(encoding="utf-8", errors="replace"))
+            }
+            for path in [*order, *pages]:
+                if path in pages and path not in self._seen:
+                    self.add(path, pages[path].read_text(encoding="utf-8", errors="replace"))
             if not self.pages:
                 # No page says what to index: as Pagefind's own command, every page, whole.
-                for path, page in pages:
+                for path, page in pages.items():
                     text = page.read_text(encoding="utf-8", errors="replace")
                     self.add(path, text, whole=True)
             files = self._wait(self._send({"type": "GetFiles", "index_id": self._index}))["files"]
@@ -267,7 +274,9 @@ class Indexer:
     def _wait(self, number: int) -> dict[str, Any]:
         with self._arrived:
             while number not in self._answers and not self._problems:
-                if not self._arrived.wait(timeout=1) and self._service.poll() is not None:
+                if not self._arrived.wait(timeout=1) and (
+                    self._service.poll() is not None or not self._reader.is_alive()
+                ):
                     self._problems.append("Pagefind stopped")
             if self._problems:
                 self._fail("; ".join(self._problems))
