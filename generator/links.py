@@ -184,13 +184,21 @@ class _Pages:
 
     def read(self, name: str) -> _Page:
         text = (self.root / name).read_text("utf-8", errors="replace")
-        first, *pieces = text.split("\n<")
-        for piece in set(pieces).difference(self.pieces):
-            self.pieces[piece] = _piece("<" + piece)
-        found = [_piece(first), *map(self.pieces.__getitem__, pieces)]
+        # The page's own text, its <article>, is on no other page: it is read as one piece.
+        start, end = text.find("<article"), text.rfind("</article>")
+        if 0 <= start < end:
+            found = [*self._theme(text[:start]), _piece(text[start:end]), *self._theme(text[end:])]
+        else:
+            found = self._theme(text)
         if len(self.pieces) > KEPT_PIECES:
             self.pieces.clear()
         return _Page(name, text, [] if any(map(_OPEN, found)) else found)
+
+    def _theme(self, text: str) -> list[_Piece]:
+        first, *pieces = text.split("\n<")
+        for piece in set(pieces).difference(self.pieces):
+            self.pieces[piece] = _piece("<" + piece)
+        return [_piece(first), *map(self.pieces.__getitem__, pieces)]
 
     def ids_of(self, name: str) -> set[str]:
         """The ids in a page: read again, unless it is the page being checked."""
