@@ -138,6 +138,7 @@ _LINKS, _IDS, _OPEN = attrgetter("links"), attrgetter("ids"), attrgetter("open")
 
 
 def _piece(text: str) -> _Piece:
+    """The links and ids in a piece of a page, read as _LINK and _ID read a whole page."""
     if "=" not in text:  # no attribute: no link, no id
         return _NOTHING
     links = _LINK_IN_PIECE.findall(text)
@@ -171,9 +172,10 @@ class _Pages:
     """The built site's HTML pages.
 
     The theme repeats its header, navigation and footer on every page: a page is read in pieces,
-    each from a line that starts with a tag, and a piece read before, on any page, is not scanned
-    again. Only inside a quoted value can a link or id go on past the "<" that starts the next
-    piece: a page with a value still open at the end of a piece is read whole.
+    each starting at a tag (its own text, its <article>, as one piece, and the theme's from each
+    line that starts with a tag), and a piece of the theme read before, on any page, is not
+    scanned again. Only inside a quoted value can a link or id go on past the "<" that starts the
+    next piece: a page with a value still open at the end of a piece is read whole.
     """
 
     def __init__(self, root: Path):
@@ -259,8 +261,8 @@ def _climbs(link: str) -> tuple[int, str] | None:
     climbed = 0
     while link.startswith("../", 3 * climbed):
         climbed += 1
-    rest = link[3 * climbed :]
-    if not rest or rest[0] in "#?/":
+    rest = link[3 * climbed :]  # empty when it names the folder it climbs to
+    if rest.startswith(("#", "?", "/")):
         return None
     return climbed, rest
 

@@ -136,3 +136,16 @@ def test_pieces_dropped_to_keep_memory_down_give_the_same_result(tmp_path, monke
     monkeypatch.setattr(links, "KEPT_PIECES", 0)
     assert broken_at(tmp_path) == expected
     assert [file for file, *_ in expected] == ["d/a/index.html", "d/c/index.html"]
+
+
+def test_a_link_to_a_folder_above_is_judged_from_each_folder(tmp_path):
+    write(
+        tmp_path,
+        {
+            "x/index.html": "",
+            "x/a/index.html": '<a href="../">up</a> <a href="../../x/">x</a>',
+            "y/a/index.html": '<a href="../">up</a> <a href="../../x/">x</a>',
+            "y/b/c/index.html": '<a href="../../">up</a>',
+        },
+    )
+    assert sorted(broken(tmp_path)) == [("y/a/index.html", "../"), ("y/b/c/index.html", "../../")]
