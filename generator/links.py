@@ -35,9 +35,10 @@ _LINK_AT = r"<[a-zA-Z][^<>]*?\s(?:href|src)"
 _ID_AT = r"\s(?:id|name)"
 _LINK, _LINK_IN_PIECE = _attribute(_LINK_AT), _attribute(_LINK_AT, in_piece=True)
 _ID, _ID_IN_PIECE = _attribute(_ID_AT), _attribute(_ID_AT, in_piece=True)
-# Pieces of HTML kept to be known again on later pages: the theme repeats its own on every page,
-# but most of a page's own text is on no other page, so they are dropped now and then.
-KEPT_PIECES = 1 << 16
+# Pieces of HTML kept to be known again on later pages: the theme repeats most of its own on
+# every page, but a page's head (its title and description) is its own, so they are dropped now
+# and then, to keep memory down.
+KEPT_PIECES = 1 << 12
 # Schemes that leave the site or are not addresses at all.
 _ELSEWHERE = ("mailto:", "tel:", "data:", "sms:", "ftp:")
 
