@@ -40,9 +40,10 @@ class SearchIndexer:
     no save should wait for. From a save until its pages are all written and indexed the site has
     no search index, rather than one that finds the records as they were."""
 
-    def __init__(self, site_dir: Path, language: str):
+    def __init__(self, site_dir: Path, language: str, part_size: int):
         self.site_dir = site_dir
         self.language = language
+        self.part_size = part_size
         self.lock = threading.Lock()
         self.wanted = False
         self.holds = 0  # saves whose pages are still being written
@@ -81,7 +82,7 @@ class SearchIndexer:
             for old in self.site_dir.glob(".preview-*"):
                 shutil.rmtree(old, ignore_errors=True)
             try:
-                index = search.build_index(self.site_dir, self.language)
+                index = search.build_index(self.site_dir, self.language, part_size=self.part_size)
             except Exception as exc:  # a save meanwhile took the folder away: indexed again below
                 index = None
                 failure = str(exc)
@@ -108,6 +109,7 @@ class LivePreview:
             SearchIndexer(
                 Path(plugin.site_config.site_dir),
                 plugin.site_config.theme.get("language") or "en",
+                plugin.settings.search_part_size,
             )
             if plugin.settings.search
             else None

@@ -302,7 +302,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         if self.settings.search:
             try:
                 index = search.build_index(
-                    Path(config.site_dir), config.theme.get("language") or "en"
+                    Path(config.site_dir),
+                    config.theme.get("language") or "en",
+                    part_size=self.settings.search_part_size,
                 )
             except search.SearchIndexError as exc:
                 raise PluginError(str(exc))
