@@ -22,6 +22,7 @@ from mkdocs.commands.build import _populate_page, get_context
 from mkdocs.structure.files import File, InclusionLevel
 
 from . import exports, pages, preview, search
+from .settings import Settings
 
 log = logging.getLogger("mkdocs.plugins.transparency")
 
@@ -40,10 +41,10 @@ class SearchIndexer:
     no save should wait for. From a save until its pages are all written and indexed the site has
     no search index, rather than one that finds the records as they were."""
 
-    def __init__(self, site_dir: Path, language: str, part_size: int):
+    def __init__(self, site_dir: Path, language: str, settings: Settings):
         self.site_dir = site_dir
         self.language = language
-        self.part_size = part_size
+        self.settings = settings
         self.lock = threading.Lock()
         self.wanted = False
         self.holds = 0  # saves whose pages are still being written
@@ -82,7 +83,12 @@ class SearchIndexer:
             for old in self.site_dir.glob(".preview-*"):
                 shutil.rmtree(old, ignore_errors=True)
             try:
-                index = search.build_index(self.site_dir, self.language, part_size=self.part_size)
+                index = search.build_index(
+                    self.site_dir,
+                    self.language,
+                    parts_above=self.settings.search_parts_above,
+                    part_size=self.settings.search_part_size,
+                )
             except Exception as exc:  # a save meanwhile took the folder away: indexed again below
                 index = None
                 failure = str(exc)
@@ -109,7 +115,7 @@ class LivePreview:
             SearchIndexer(
                 Path(plugin.site_config.site_dir),
                 plugin.site_config.theme.get("language") or "en",
-                plugin.settings.search_part_size,
+                plugin.settings,
             )
             if plugin.settings.search
             else None

@@ -304,6 +304,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
                 index = search.build_index(
                     Path(config.site_dir),
                     config.theme.get("language") or "en",
+                    parts_above=self.settings.search_parts_above,
                     part_size=self.settings.search_part_size,
                 )
             except search.SearchIndexError as exc:

@@ -9,12 +9,13 @@ A search by facets alone is answered from smaller files written beside the index
 (generator/searchfacets.py).
 
 Pagefind holds the words of every page it indexes in memory until it writes the index (about
-240 KB a decision page, whatever options it is given), so one index of 50,000 decisions would
-need 12 GB. A site with more decisions than the search_part_size option is indexed in parts, one
-Pagefind run each: the first part in pagefind/ and the others in pagefind/part-2/ and on, each
-of whole years of decisions, newest first, the first also holding the other pages searched
-(funding tables, toolkit documents). pagefind-entry.json then lists the other parts, which
-assets/search.js merges into the first with Pagefind's mergeIndex.
+230 KB a decision page, whatever options it is given), so one index of 50,000 decisions would
+need 12 GB. A site with more decisions than the search_parts_above option is indexed in parts
+of at most search_part_size decisions, one Pagefind run each: the first part in pagefind/ and
+the others in pagefind/part-2/ and on, each of whole years of decisions, newest first, the first
+also holding the other pages searched (funding tables, toolkit documents). pagefind-entry.json
+then lists the other parts, which assets/search.js merges into the first with Pagefind's
+mergeIndex.
 """
 
 from __future__ import annotations
@@ -178,12 +179,13 @@ def _glob_path(path: str) -> str:
     return "".join(f"\\{char}" if char in _GLOB_SPECIAL else char for char in path)
 
 
-def parts(site_dir: Path, output: Path, part_size: int) -> list[Part]:
-    """The indexes the site is searched with: one for every page, or parts of whole years."""
+def parts(site_dir: Path, output: Path, *, above: int, size: int) -> list[Part]:
+    """The indexes the site is searched with: one for every page, or, with more than `above`
+    decisions, parts of whole years of at most `size` decisions."""
     years = _decision_years(site_dir)
-    if sum(count for _, count in years) <= part_size:
+    if sum(count for _, count in years) <= above:
         return [Part(output)]
-    groups = _year_groups(years, part_size)
+    groups = _year_groups(years, size)
     others = [_glob_path(path) for path in _other_pages(site_dir, {year for year, _ in years})]
     found = []
     for number, group in enumerate(groups, start=1):
@@ -228,17 +230,21 @@ def _entry(folder: Path) -> Any:
 
 
 def build_index(
-    site_dir: Path, language: str = "en", *, part_size: int = Settings.search_part_size
+    site_dir: Path,
+    language: str = "en",
+    *,
+    parts_above: int = Settings.search_parts_above,
+    part_size: int = Settings.search_part_size,
 ) -> SearchIndex:
     """Index the built site in site_dir into site_dir/pagefind/, replacing any earlier index;
-    in parts when it has more than part_size decisions."""
+    in parts when it has more than parts_above decisions."""
     site_dir = Path(site_dir).resolve()
     output = site_dir / BUNDLE
     # A fresh folder each time: chunks of an earlier build must not linger beside the new ones.
     shutil.rmtree(output, ignore_errors=True)
     if not site_dir.is_dir():
         raise SearchIndexError(f"{site_dir}: error: no built site to index")
-    indexes = parts(site_dir, output, part_size)
+    indexes = parts(site_dir, output, above=parts_above, size=part_size)
     orders = []
     for part in indexes:
         _run_pagefind(site_dir, part, language)

@@ -491,14 +491,14 @@ def test_search_with_results_passes_axe(browser, served, width):
 
 @pytest.fixture(scope="module")
 def parted(tmp_path_factory) -> Path:
-    """The fixture site with at most one decision a search index: 2021's decision with the
-    funding and toolkit pages in the first part, 2020's four decisions in the second."""
+    """The fixture site indexed in parts of at most one decision (whole years): 2021's decision
+    with the funding and toolkit pages in the first part, 2020's four decisions in the second."""
     source = copy_site(tmp_path_factory.mktemp("parted") / "source")
     config = source / "mkdocs.yml"
     config.write_text(
         config.read_text().replace(
             "      reference_prefix: FIX\n",
-            "      reference_prefix: FIX\n      search_part_size: 1\n",
+            "      reference_prefix: FIX\n      search_parts_above: 4\n      search_part_size: 1\n",
         )
     )
     result = build_site(source, source.parent / "site")
@@ -539,13 +539,13 @@ def test_a_site_above_the_part_size_is_indexed_in_parts_of_whole_years(parted, s
     # Each part is reproducible, as one index is.
     copy = bundle.parent.parent / "copy"
     shutil.copytree(parted, copy)
-    assert search.build_index(copy, part_size=1).pages == len(INDEXED)
+    assert search.build_index(copy, parts_above=4, part_size=1).pages == len(INDEXED)
     assert site_bytes(copy / "pagefind") == site_bytes(bundle)
 
 
-def test_a_site_at_the_part_size_has_one_index(site, tmp_path):
+def test_a_site_up_to_parts_above_has_one_index(site, tmp_path):
     copy = shutil.copytree(site, tmp_path / "site")
-    search.build_index(copy, part_size=5)
+    search.build_index(copy, parts_above=5, part_size=1)
     assert site_bytes(copy / "pagefind") == site_bytes(site / "pagefind")
 
 
