@@ -144,7 +144,7 @@ def _decision_years(site_dir: Path) -> list[tuple[str, int]]:
     return [(year, sum(1 for _ in (folder / year).glob("*/index.html"))) for year in years]
 
 
-def _year_groups(years: list[tuple[str, int]], size: int) -> list[list[str]]:
+def _packed(years: list[tuple[str, int]], size: int) -> list[list[str]]:
     """Consecutive years, newest first, in groups of at most size decisions (a year with more
     is a group of its own): a part's pages sorted by date all follow the newer part's."""
     groups: list[list[str]] = []
@@ -157,6 +157,20 @@ def _year_groups(years: list[tuple[str, int]], size: int) -> list[list[str]]:
             groups.append([year])
             total = count
     return groups
+
+
+def _year_groups(years: list[tuple[str, int]], size: int) -> list[list[str]]:
+    """As few groups as size allows, as even as whole years allow: each part scores its pages
+    for relevance against its own, which a much smaller part would skew."""
+    fewest = len(_packed(years, size))
+    low, high = 1, max(size, 1)
+    while low < high:
+        middle = (low + high) // 2
+        if len(_packed(years, middle)) <= fewest:
+            high = middle
+        else:
+            low = middle + 1
+    return _packed(years, high)
 
 
 def _other_pages(site_dir: Path, years: set[str]) -> list[str]:

@@ -549,6 +549,32 @@ def test_a_site_up_to_parts_above_has_one_index(site, tmp_path):
     assert site_bytes(copy / "pagefind") == site_bytes(site / "pagefind")
 
 
+def test_parts_are_whole_years_newest_first_as_even_as_they_allow(tmp_path):
+    for year, count in {"2025": 4, "2024": 1, "2023": 1, "2022": 4, "2021": 7}.items():
+        for n in range(count):
+            page = tmp_path / "decisions" / year / f"d-{n}" / "index.html"
+            page.parent.mkdir(parents=True)
+            page.write_text("<div data-pagefind-body></div>")
+    (tmp_path / "decisions" / "2021" / "index.html").write_text("<p>the year's register</p>")
+    (tmp_path / "funding" / "a(b)").mkdir(parents=True)
+    (tmp_path / "funding" / "a(b)" / "index.html").write_text("<div data-pagefind-body></div>")
+    (tmp_path / "registers").mkdir()
+    (tmp_path / "registers" / "index.html").write_text("<p>every decision</p>")
+    output = tmp_path / "pagefind"
+    assert search.parts(tmp_path, output, above=17, size=6) == [search.Part(output)]
+    # Packed greedily, 2025 to 2023 (6) then 2022 (4): as even, 2025 and 2024, then 2023 and
+    # 2022; 2021, more than 6, is a part of its own. The first part also holds the other pages
+    # searched, their paths escaped for Pagefind's glob; the registers are left out.
+    assert search.parts(tmp_path, output, above=16, size=6) == [
+        search.Part(
+            output,
+            r"{decisions/2025/*/index.html,decisions/2024/*/index.html,funding/a\(b\)/index.html}",
+        ),
+        search.Part(output / "part-2", "{decisions/2023/*/index.html,decisions/2022/*/index.html}"),
+        search.Part(output / "part-3", "decisions/2021/*/index.html"),
+    ]
+
+
 def search_outcome(driver, url: str) -> dict:
     """What a visitor sees of a search: the summary, the results' links and each facet's
     values with their counts."""
