@@ -22,6 +22,7 @@ from mkdocs.commands.build import _populate_page, get_context
 from mkdocs.structure.files import File, InclusionLevel
 
 from . import exports, pages, preview, search
+from .settings import Settings
 
 log = logging.getLogger("mkdocs.plugins.transparency")
 
@@ -40,9 +41,12 @@ class SearchIndexer:
     no save should wait for. From a save until its pages are all written and indexed the site has
     no search index, rather than one that finds the records as they were."""
 
-    def __init__(self, site_dir: Path, language: str, order: Callable[[], list[str]]):
+    def __init__(
+        self, site_dir: Path, language: str, settings: Settings, order: Callable[[], list[str]]
+    ):
         self.site_dir = site_dir
         self.language = language
+        self.settings = settings
         # The order the last full build gave Pagefind the pages in: the same index, numbered alike.
         self.order = order
         self.lock = threading.Lock()
@@ -83,7 +87,13 @@ class SearchIndexer:
             for old in self.site_dir.glob(".preview-*"):
                 shutil.rmtree(old, ignore_errors=True)
             try:
-                index = search.build_index(self.site_dir, self.language, order=self.order())
+                index = search.build_index(
+                    self.site_dir,
+                    self.language,
+                    order=self.order(),
+                    parts_above=self.settings.search_parts_above,
+                    part_size=self.settings.search_part_size,
+                )
             except Exception as exc:  # a save meanwhile took the folder away: indexed again below
                 index = None
                 failure = str(exc)
@@ -110,6 +120,7 @@ class LivePreview:
             SearchIndexer(
                 Path(plugin.site_config.site_dir),
                 plugin.site_config.theme.get("language") or "en",
+                plugin.settings,
                 lambda: list(plugin.indexed),
             )
             if plugin.settings.search

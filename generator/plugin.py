@@ -298,7 +298,12 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self._stop_indexing()
-        if self.settings.search:
+        # A site searched in parts is indexed a part at a time once it is built (search.py).
+        if (
+            self.settings.search
+            and not self.errors
+            and len(self.publication.decisions) <= self.settings.search_parts_above
+        ):
             try:
                 self.indexer = search.Indexer(config.theme.get("language") or "en")
             except search.SearchIndexError as exc:
@@ -323,12 +328,18 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
                 Path(config.site_dir, name).write_text(page, encoding="utf-8")
             return
         # Also after each rebuild of `mkdocs serve`, into the folder it serves.
-        if indexer is not None:
+        if self.settings.search:
             try:
-                index = indexer.finish(Path(config.site_dir))
+                index = search.build_index(
+                    Path(config.site_dir),
+                    config.theme.get("language") or "en",
+                    parts_above=self.settings.search_parts_above,
+                    part_size=self.settings.search_part_size,
+                    indexer=indexer,
+                )
             except search.SearchIndexError as exc:
                 raise PluginError(str(exc))
-            self.indexed = indexer.pages
+            self.indexed = indexer.pages if indexer is not None else []
             log.info(
                 f"search index: {index.pages} pages, {index.files} files, {index.bytes // 1024} KB"
             )

@@ -10,8 +10,18 @@ A search by facets alone is answered from smaller files written beside the index
 
 A build feeds each page to Pagefind's service as it is written (Indexer), so Pagefind indexes
 on another core while the next pages are made; the live preview's index is fed from the built
-site's files (build_index). Pagefind is given each page from its first indexed element on: the
-header and navigation before it are the same on every page.
+site's files. Pagefind is given each page from its first indexed element on: the header and
+navigation before it are the same on every page.
+
+Pagefind holds the words of every page it indexes in memory until it writes the index (about
+230 KB a decision page, whatever options it is given), so one index of 50,000 decisions would
+need 12 GB. A site with more decisions than the search_parts_above option is indexed in parts
+of at most search_part_size decisions, one run of Pagefind's command each (which frees its
+memory when it ends): the first part in pagefind/ and
+the others in pagefind/part-2/ and on, each of whole years of decisions, newest first, the first
+also holding the other pages searched (funding tables, toolkit documents). pagefind-entry.json
+then lists the other parts, which assets/search.js merges into the first with Pagefind's
+mergeIndex.
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Condition, Thread
@@ -33,6 +44,7 @@ import cbor2
 from pagefind.service import get_executable
 
 from . import searchfacets
+from .settings import Settings
 
 BUNDLE = "pagefind"
 # Pagefind also writes its own ready-made interfaces; the site has its own on Pagefind's JS API
@@ -47,6 +59,13 @@ UNUSED_FILES = (
     "pagefind-component-ui.css",
     "pagefind-highlight.js",
 )
+# A part merged into the first is searched with the first part's script and wasm.
+MERGED_UNUSED_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
+PART_FOLDER = "part-{}"
+# Where decision pages are published: decisions/<year>/<reference>/ (model.Decision.url).
+DECISIONS = "decisions"
+# Characters with a meaning in Pagefind's globs (Wax patterns), escaped in a page's path.
+_GLOB_SPECIAL = frozenset("\\*?$:<>()[]{},!")
 
 
 # The first element of a page that Pagefind indexes. What comes before it on our pages (the
@@ -65,6 +84,15 @@ class SearchIndex:
     pages: int
     files: int
     bytes: int
+
+
+@dataclass(frozen=True)
+class Part:
+    """One Pagefind index: the folder it is written to and the pages it reads (a glob over the
+    site), or every page of the site when glob is empty."""
+
+    folder: Path
+    glob: str = ""
 
 
 # Pagefind's binary files: gzip of this signature followed by CBOR.
@@ -121,32 +149,181 @@ def _sort_filters(output: Path) -> None:
     )
 
 
-def build_index(site_dir: Path, language: str = "en", *, order: Sequence[str] = ()) -> SearchIndex:
-    """Index the built site in site_dir into site_dir/pagefind/, replacing any earlier index.
+def _decision_years(site_dir: Path) -> list[tuple[str, int]]:
+    """Each year of decisions published, newest first, with how many decision pages it has."""
+    folder = site_dir / DECISIONS
+    if not folder.is_dir():
+        return []
+    years = sorted(
+        (path.name for path in folder.iterdir() if path.is_dir() and path.name.isdigit()),
+        reverse=True,
+    )
+    return [(year, sum(1 for _ in (folder / year).glob("*/index.html"))) for year in years]
 
-    `order` is the pages' paths in the order a build gave them to Pagefind (Indexer.pages): the
-    site indexed again then gets the same index as the build (Pagefind numbers its pages in the
-    order it is given them), the rest of the pages after them in the order of their paths."""
+
+def _packed(years: list[tuple[str, int]], size: int) -> list[list[str]]:
+    """Consecutive years, newest first, in groups of at most size decisions (a year with more
+    is a group of its own): a part's pages sorted by date all follow the newer part's."""
+    groups: list[list[str]] = []
+    total = 0
+    for year, count in years:
+        if groups and total + count <= size:
+            groups[-1].append(year)
+            total += count
+        else:
+            groups.append([year])
+            total = count
+    return groups
+
+
+def _year_groups(years: list[tuple[str, int]], size: int) -> list[list[str]]:
+    """As few groups as size allows, as even as whole years allow: each part scores its pages
+    for relevance against its own, which a much smaller part would skew."""
+    fewest = len(_packed(years, size))
+    low, high = 1, max(size, 1)
+    while low < high:
+        middle = (low + high) // 2
+        if len(_packed(years, middle)) <= fewest:
+            high = middle
+        else:
+            low = middle + 1
+    return _packed(years, high)
+
+
+def _other_pages(site_dir: Path, years: set[str]) -> list[str]:
+    """The pages outside the years' folders that may be searched (funding tables, toolkit
+    documents), as paths from the site's root: listings are left out, as Pagefind would leave
+    them, without its reading and holding their text."""
+    found = []
+    for folder, subfolders, files in os.walk(site_dir):
+        here = Path(folder).relative_to(site_dir).as_posix()
+        if here == DECISIONS:
+            subfolders[:] = [name for name in subfolders if name not in years]
+        for name in files:
+            path = Path(folder, name)
+            if name.endswith(".html") and b"data-pagefind-body" in path.read_bytes():
+                found.append(path.relative_to(site_dir).as_posix())
+    return sorted(found)
+
+
+def _glob_path(path: str) -> str:
+    return "".join(f"\\{char}" if char in _GLOB_SPECIAL else char for char in path)
+
+
+def parts(site_dir: Path, output: Path, *, above: int, size: int) -> list[Part]:
+    """The indexes the site is searched with: one for every page, or, with more than `above`
+    decisions, parts of whole years of at most `size` decisions."""
+    years = _decision_years(site_dir)
+    if sum(count for _, count in years) <= above:
+        return [Part(output)]
+    groups = _year_groups(years, size)
+    others = [_glob_path(path) for path in _other_pages(site_dir, {year for year, _ in years})]
+    found = []
+    for number, group in enumerate(groups, start=1):
+        pages = [f"{DECISIONS}/{year}/*/index.html" for year in group]
+        pages += others if number == 1 else []
+        found.append(
+            Part(
+                output if number == 1 else output / PART_FOLDER.format(number),
+                pages[0] if len(pages) == 1 else "{" + ",".join(pages) + "}",
+            )
+        )
+    return found
+
+
+def _run_pagefind(site_dir: Path, part: Part, language: str) -> None:
+    # One part of a large site: Pagefind's command, whose memory is freed when it ends, over
+    # the pages the part's glob names.
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(site_dir),
+            "--output-path",
+            str(part.folder),
+            "--force-language",
+            language,
+            "--silent",
+            *(["--glob", part.glob] if part.glob else []),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if run.returncode:
+        said = " ".join((run.stderr or run.stdout or f"exit status {run.returncode}").split())
+        raise SearchIndexError(f"{site_dir}: error: Pagefind could not index the site: {said}")
+
+
+def _entry(folder: Path) -> Any:
+    return json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+
+
+def build_index(
+    site_dir: Path,
+    language: str = "en",
+    *,
+    order: Sequence[str] = (),
+    parts_above: int = Settings.search_parts_above,
+    part_size: int = Settings.search_part_size,
+    indexer: Indexer | None = None,
+) -> SearchIndex:
+    """Index the built site in site_dir into site_dir/pagefind/, replacing any earlier index (a
+    fresh folder: chunks of an earlier build must not linger beside the new ones); in parts when
+    it has more than parts_above decisions.
+
+    `indexer` is Pagefind's service already given the pages as the build wrote them, used when
+    the site is one index. `order` is the pages' paths in the order a build gave them to it
+    (Indexer.pages): the site indexed again then gets the same index as that build (Pagefind
+    numbers its pages in the order it is given them)."""
     site_dir = Path(site_dir).resolve()
+    output = site_dir / BUNDLE
     if not site_dir.is_dir():
+        if indexer is not None:
+            indexer.close()
         raise SearchIndexError(f"{site_dir}: error: no built site to index")
-    return Indexer(language).finish(site_dir, order=order)
-
-
-def _finish(output: Path, language: str) -> SearchIndex:
-    """Pagefind's files put in order, its unused ones removed, and the facets' files added."""
-    _sort_filters(output)
-    for name in UNUSED_FILES:
-        (output / name).unlink(missing_ok=True)
-    entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
-    meta = _read(output / f"pagefind.{entry['languages'][language]['hash']}.pf_meta")
-    searchfacets.write(output, searchfacets.read_pages(output, meta, _unpacked))
+    indexes = parts(site_dir, output, above=parts_above, size=part_size)
+    if len(indexes) == 1:
+        (indexer or Indexer(language)).write(site_dir, output, order=order)
+        orders = [_tidied(output, output, language)]
+    else:
+        if indexer is not None:
+            indexer.close()
+        shutil.rmtree(output, ignore_errors=True)
+        orders = []
+        for part in indexes:
+            _run_pagefind(site_dir, part, language)
+            orders.append(_tidied(part.folder, output, language))
+        entry = _entry(output)
+        entry["parts"] = [part.folder.name for part in indexes[1:]]
+        (output / "pagefind-entry.json").write_text(
+            json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )
+    searchfacets.write(output, searchfacets.joined(orders))
     files = [path for path in output.rglob("*") if path.is_file()]
     return SearchIndex(
-        pages=sum(index["page_count"] for index in entry["languages"].values()),
+        pages=sum(
+            index["page_count"]
+            for part in indexes
+            for index in _entry(part.folder)["languages"].values()
+        ),
         files=len(files),
         bytes=sum(path.stat().st_size for path in files),
     )
+
+
+def _tidied(folder: Path, output: Path, language: str) -> searchfacets.DateOrder:
+    """One index's files put in order and its unused ones removed; its pages in date order."""
+    _sort_filters(folder)
+    for name in UNUSED_FILES:
+        (folder / name).unlink(missing_ok=True)
+    if folder != output:
+        for pattern in MERGED_UNUSED_FILES:
+            for path in folder.glob(pattern):
+                path.unlink()
+    meta = _read(folder / f"pagefind.{_entry(folder)['languages'][language]['hash']}.pf_meta")
+    return searchfacets.read_pages(folder, meta, _unpacked)
 
 
 def _indexed_part(html: bytes) -> bytes | None:
@@ -163,7 +340,7 @@ def _indexed_part(html: bytes) -> bytes | None:
 class Indexer:
     """Pagefind's service (`pagefind --service`), fed each page as the build writes it.
 
-    The service indexes a page while the build makes the next, on another core; finish() then
+    The service indexes a page while the build makes the next, on another core; write() then
     asks it for the index's files and writes them. Requests are written without waiting for their
     answers, which a thread reads as they come (the service's protocol: base64 JSON messages,
     each followed by a comma). Pages are indexed in the order they are given, so the same site
@@ -222,12 +399,10 @@ class Indexer:
             answered=False,
         )
 
-    def finish(self, site_dir: Path, *, order: Sequence[str] = ()) -> SearchIndex:
-        """Write the index into site_dir/pagefind/, replacing any earlier one (a fresh folder:
-        chunks of an earlier index must not linger beside the new ones). Pages of the site not
-        given yet are given first in `order` (see build_index), then in the order of their
-        paths."""
-        output = Path(site_dir).resolve() / BUNDLE
+    def write(self, site_dir: Path, output: Path, *, order: Sequence[str] = ()) -> None:
+        """Write the index into output, replacing any earlier one, and end the service. Pages of
+        the site not given yet are given first in `order` (see build_index), then in the order of
+        their paths."""
         try:
             # The pages not given yet: those of a site indexed after it was built, or an HTML
             # file of the docs the build copied as it is.
@@ -252,7 +427,6 @@ class Indexer:
             path = output / file["path"]
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(base64.b64decode(file["content"]))
-        return _finish(output, self.language)
 
     def close(self) -> None:
         if self._service.poll() is None:

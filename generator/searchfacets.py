@@ -65,6 +65,17 @@ def read_pages(output: Path, meta: list[Any], unpacked: Callable[[Path], bytes])
     return DateOrder(pages[:dated] + sorted(pages[dated:], key=lambda page: page.url), dated)
 
 
+def joined(orders: list[DateOrder]) -> DateOrder:
+    """The pages of an index in parts (generator/search.py), each part's in date order and the
+    newer years in the earlier part: their dated pages one part after another, then the rest."""
+    undated = [page for order in orders for page in order.pages[order.dated :]]
+    return DateOrder(
+        [page for order in orders for page in order.pages[: order.dated]]
+        + sorted(undated, key=lambda page: page.url),
+        sum(order.dated for order in orders),
+    )
+
+
 def _code(index: int, width: int) -> str:
     digits = []
     for _ in range(width):

@@ -74,6 +74,11 @@ class Settings:
     contracts_threshold: float = 10_000
     publication_days: int = 28
     search: bool = True
+    # Pagefind keeps the words of every page it indexes in memory at once (about 230 KB a
+    # decision: 2.3 GB at 10,000): a site with more than search_parts_above decisions is indexed
+    # in parts, each of whole years and at most search_part_size decisions, that search merges.
+    search_parts_above: int = 10_000
+    search_part_size: int = 5_000
     # A record larger than this is refused: no real notice is, and one would slow every build.
     record_size_limit: int = 1_000_000
     # A build for staff: registers flag gaps (a contract with no document) the public build omits.

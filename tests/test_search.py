@@ -535,3 +535,137 @@ def test_search_with_results_passes_axe(browser, served, width):
     )
     violations = run_axe(browser)
     assert violations == [], format_violations(violations)
+
+
+# --- An index in parts ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def parted(tmp_path_factory) -> Path:
+    """The fixture site indexed in parts of at most one decision (whole years): 2021's decision
+    with the funding and toolkit pages in the first part, 2020's four decisions in the second."""
+    source = copy_site(tmp_path_factory.mktemp("parted") / "source")
+    config = source / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "      reference_prefix: FIX\n",
+            "      reference_prefix: FIX\n      search_parts_above: 4\n      search_part_size: 1\n",
+        )
+    )
+    result = build_site(source, source.parent / "site")
+    assert result.returncode == 0, result.stderr
+    return source.parent / "site"
+
+
+def part_urls(folder: Path) -> set[str]:
+    texts = site_files(folder)
+    return {
+        json.loads(text.removeprefix("pagefind_dcd"))["url"]
+        for path, text in texts.items()
+        if path.suffix == ".pf_fragment" and path.parent.parent == folder
+    }
+
+
+def test_a_site_above_the_part_size_is_indexed_in_parts_of_whole_years(parted, site):
+    bundle = parted / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    assert entry["parts"] == ["part-2"]
+    assert part_urls(bundle) == {
+        "/decisions/2021/fix-2021-001/",
+        "/funding/streams/",
+        "/toolkit/cycle/analyse/",
+    }
+    assert part_urls(bundle / "part-2") == {u for u in INDEXED if u.startswith("/decisions/2020/")}
+    # A merged part is searched with the first part's script and wasm.
+    merged = json.loads((bundle / "part-2" / "pagefind-entry.json").read_text())
+    assert {path.name for path in (bundle / "part-2").iterdir()} == {
+        "pagefind-entry.json",
+        f"pagefind.{merged['languages']['en']['hash']}.pf_meta",
+        "fragment",
+        "index",
+        "filter",
+    }
+    # The search by facets alone reads the same listing as from one index.
+    assert read_listing(bundle) == read_listing(site / "pagefind")
+    # Each part is reproducible, as one index is.
+    copy = bundle.parent.parent / "copy"
+    shutil.copytree(parted, copy)
+    assert search.build_index(copy, parts_above=4, part_size=1).pages == len(INDEXED)
+    assert site_bytes(copy / "pagefind") == site_bytes(bundle)
+
+
+def test_a_site_up_to_parts_above_has_one_index(site, tmp_path):
+    copy = shutil.copytree(site, tmp_path / "site")
+    search.build_index(copy, parts_above=5, part_size=1)
+    assert not (copy / "pagefind" / "part-2").exists()
+    assert "parts" not in json.loads((copy / "pagefind" / "pagefind-entry.json").read_text())
+    assert described(copy / "pagefind") == described(site / "pagefind")
+
+
+def test_parts_are_whole_years_newest_first_as_even_as_they_allow(tmp_path):
+    for year, count in {"2025": 4, "2024": 1, "2023": 1, "2022": 4, "2021": 7}.items():
+        for n in range(count):
+            page = tmp_path / "decisions" / year / f"d-{n}" / "index.html"
+            page.parent.mkdir(parents=True)
+            page.write_text("<div data-pagefind-body></div>")
+    (tmp_path / "decisions" / "2021" / "index.html").write_text("<p>the year's register</p>")
+    (tmp_path / "funding" / "a(b)").mkdir(parents=True)
+    (tmp_path / "funding" / "a(b)" / "index.html").write_text("<div data-pagefind-body></div>")
+    (tmp_path / "registers").mkdir()
+    (tmp_path / "registers" / "index.html").write_text("<p>every decision</p>")
+    output = tmp_path / "pagefind"
+    assert search.parts(tmp_path, output, above=17, size=6) == [search.Part(output)]
+    # Packed greedily, 2025 to 2023 (6) then 2022 (4): as even, 2025 and 2024, then 2023 and
+    # 2022; 2021, more than 6, is a part of its own. The first part also holds the other pages
+    # searched, their paths escaped for Pagefind's glob; the registers are left out.
+    assert search.parts(tmp_path, output, above=16, size=6) == [
+        search.Part(
+            output,
+            r"{decisions/2025/*/index.html,decisions/2024/*/index.html,funding/a\(b\)/index.html}",
+        ),
+        search.Part(output / "part-2", "{decisions/2023/*/index.html,decisions/2022/*/index.html}"),
+        search.Part(output / "part-3", "decisions/2021/*/index.html"),
+    ]
+
+
+def search_outcome(driver, url: str) -> dict:
+    """What a visitor sees of a search: the summary, the results' links and each facet's
+    values with their counts."""
+    results = open_search(driver, url)
+    return {
+        "summary": driver.find_element(By.CSS_SELECTOR, ".tr-search__summary").text,
+        "links": [result["href"] for result in results],
+        "facets": driver.execute_script("""
+            return [...document.querySelectorAll('select[data-tr-facet]')].map(
+              select => [...select.options].map(option => option.text))"""),
+    }
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?q=fund&sort=newest",
+        "?q=fund&sort=oldest",
+        "?q=contract&sort=newest&status=Approved",
+        "?q=victim&sort=oldest&year=2020",
+        "?q=&decision-maker=Chief%20Executive",
+    ],
+)
+def test_search_across_parts_finds_and_orders_as_one_index(browser, served, parted, query):
+    single = search_outcome(browser, served + query)
+    assert single["links"]
+    with serve(parted, FIXTURE_BASE_PATH) as base:
+        assert search_outcome(browser, base + query) == single
+        if query.startswith("?q=&"):
+            assert not [r for r in base.log if "pagefind/part-2/" in r.path]
+        else:
+            assert [r for r in base.log if "pagefind/part-2/" in r.path]
+
+
+def test_search_by_relevance_across_parts_finds_the_same_pages(browser, served, parted):
+    single = search_outcome(browser, served + "?q=fund")
+    with serve(parted, FIXTURE_BASE_PATH) as base:
+        found = search_outcome(browser, base + "?q=fund")
+    assert found["summary"] == single["summary"]
+    assert sorted(found["links"]) == sorted(single["links"])
+    assert {link.split("/")[-3] for link in found["links"]} >= {"2021", "2020"}

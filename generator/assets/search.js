@@ -6,12 +6,16 @@
 // nothing more. A search by facets alone is a listing in date order, answered without Pagefind from
 // pagefind/facets.json (every page's facets, in date order) and the rows files that hold what a
 // result shows (generator/searchfacets.py); facets.json also gives the values the filters offer.
+// A large site's index is in parts (generator/search.py), listed in pagefind-entry.json and merged
+// into the first with Pagefind's mergeIndex.
 
 const PAGE_SIZE = 10;
 const SORTS = { newest: { date: "desc" }, oldest: { date: "asc" } };
 const DEBOUNCE_MS = 200;
 // The letters facets.json writes a page's facet value in (searchfacets.ALPHABET).
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+// A facet Pagefind gives every page of a part (its mergeFilter), numbered from 0 for the first.
+const PART = "tr-part";
 
 const box = document.querySelector("[data-tr-search]");
 if (box) setUp(box);
@@ -40,9 +44,21 @@ function setUp(box) {
 
   // Pagefind's result URLs start from baseUrl: the site's own path keeps them under a sub-path.
   const load = () =>
-    (pagefind ??= import(new URL("pagefind/pagefind.js", siteRoot).href).then(async (pf) => {
-      await pf.options({ baseUrl: siteRoot.pathname });
-      return pf;
+    (pagefind ??= Promise.all([
+      import(new URL("pagefind/pagefind.js", siteRoot).href),
+      // Checked with the server each time, as Pagefind does: a rebuild may change the parts.
+      fetch(new URL("pagefind/pagefind-entry.json", siteRoot), { cache: "no-cache" }).then((r) => r.json()),
+    ]).then(async ([pf, entry]) => {
+      const parts = entry.parts ?? [];
+      const options = (n) => ({
+        baseUrl: siteRoot.pathname,
+        ...(parts.length ? { mergeFilter: { [PART]: String(n) } } : {}),
+      });
+      await pf.options(options(0));
+      await Promise.all(
+        parts.map((part, n) => pf.mergeIndex(new URL(`pagefind/${part}/`, siteRoot).pathname, options(n + 1))),
+      );
+      return { pf, parts: parts.length + 1 };
     }));
   const loadListing = () =>
     (listing ??= fetch(new URL("pagefind/facets.json", siteRoot))
@@ -107,11 +123,11 @@ function setUp(box) {
     }
     let counts;
     if (term) {
-      const pf = await load();
+      const { pf, parts } = await load();
       if (ticket !== run) return;
       // Pagefind counts a facet's values only once it has that facet's file (every page's value).
       if (refine.open) await pf.filters();
-      const result = await pf.search(term, { filters, sort: SORTS[sort.value] });
+      const result = await searchWords(pf, parts, term, filters, sort.value);
       if (ticket !== run) return;
       [found, shown, counts] = [result.results, (r) => r.data(), result.filters];
     } else {
@@ -184,6 +200,26 @@ function setUp(box) {
     open();
     search();
   }
+}
+
+// Pagefind merges the results of an index's parts by score, and sorted by date a result's score is
+// its place in its own part. The parts hold whole years, newest first, so sorted results are each
+// part's in turn, newest part first (last for oldest first), with the parts' counts added up.
+async function searchWords(pf, parts, term, filters, order) {
+  if (!SORTS[order] || parts === 1) return pf.search(term, { filters, sort: SORTS[order] });
+  const found = [];
+  for (let n = 0; n < parts; n++) {
+    found.push(await pf.search(term, { filters: { ...filters, [PART]: String(n) }, sort: SORTS[order] }));
+  }
+  if (order === "oldest") found.reverse();
+  const counts = {};
+  for (const { filters: each } of found) {
+    for (const [name, values] of Object.entries(each)) {
+      counts[name] ??= {};
+      for (const [value, count] of Object.entries(values)) counts[name][value] = (counts[name][value] ?? 0) + count;
+    }
+  }
+  return { results: found.flatMap((result) => result.results), filters: counts };
 }
 
 // facets.json read into the listing: which pages have the chosen values, newest first, how many of
