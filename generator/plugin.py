@@ -18,11 +18,11 @@ from mkdocs.config.base import ConfigErrors, ConfigWarnings, ValidationError
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
-from mkdocs.structure.toc import AnchorLink, get_toc
+from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from . import check, load, pages, render, search, sitedir, sitefiles, written
@@ -58,6 +58,15 @@ def _generated(config: MkDocsConfig, added: AddedFile) -> File:
         )
     file.edit_uri = added.edit_uri
     return file
+
+
+def _write_into(site_dir: str, path: str, content: bytes) -> Path:
+    """A file written straight into the site, which MkDocs then leaves in place: it copies a file
+    onto itself as nothing (the way its plugins write into site_dir)."""
+    target = Path(site_dir, path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+    return target
 
 
 def _add_to_toc(page: MkDocsPage, anchor: str, title: str) -> None:
@@ -99,6 +108,21 @@ def _escape_title(page: MkDocsPage) -> None:
         page.title = Markup(page.title)
     if "description" in page.meta:
         page.meta["description"] = _escaped(str(page.meta["description"]))
+
+
+def _generated_toc(generated: pages.Page, content: str) -> TableOfContents:
+    """A generated page's contents list: its sections, under its h1 as on a written page (Material
+    lists the entries under it and points its skip link at it: no entry, no skip link)."""
+    entries: list[_TocToken] = [
+        {"level": entry.level, "id": entry.id, "name": _escaped(entry.title), "children": []}
+        for entry in generated.toc
+    ]
+    title = _H1_ID.search(content)
+    return get_toc(
+        [{"level": 1, "id": title[1], "name": _escaped(generated.title), "children": entries}]
+        if title
+        else entries
+    )
 
 
 class TransparencyPlugin(BasePlugin[TransparencyConfig]):
@@ -205,6 +229,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             self.specified,
             [FoundFile(file.src_uri, _source(file)) for file in files],
             config.site_url or "",
+            write=lambda path, content: _write_into(config.site_dir, path, content),
         )
         if site.problems:
             self._stop(site.problems, "the site's pages")
@@ -221,34 +246,11 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str:
         _escape_title(page)
-        generated = self.pages.get(page.file.src_uri)
-        if generated is not None:
-            content = generated.html(self.publication)
-            entries: list[_TocToken] = [
-                {
-                    "level": entry.level,
-                    "id": entry.id,
-                    "name": _escaped(entry.title),
-                    "children": [],
-                }
-                for entry in generated.toc
-            ]
-            # The page's h1 heads its table of contents, as on a written page: Material lists the
-            # entries under it and points its skip link at it (no toc entry, no skip link).
-            title = _H1_ID.search(content)
-            page.toc = get_toc(
-                [
-                    {
-                        "level": 1,
-                        "id": title[1],
-                        "name": _escaped(generated.title),
-                        "children": entries,
-                    }
-                ]
-                if title
-                else entries
-            )
-            return content
+        if page.file.src_uri in self.pages:
+            # MkDocs holds every page's content from here until it writes the last page: a
+            # generated page's HTML is made when it is written (on_page_context), and dropped
+            # after (on_post_page), so a build holds one at a time, not 50,000.
+            return ""
         written_page = written.complete(
             self.publication,
             page.file.src_uri,
@@ -281,10 +283,15 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         env.globals["transparency_publisher"] = self.settings.publisher
         return env
 
+    # First, so that other plugins reading the page (search) find its content and contents list.
+    @event_priority(100)
     def on_page_context(
         self, context: TemplateContext, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            page.content = generated.html(self.publication)
+            page.toc = _generated_toc(generated, page.content)
         # MkDocs types the context as its own keys; the templates under overrides/ read ours.
         ours = cast(dict[str, Any], context)
         ours["transparency_jsonld"] = pages.head_json(generated) if generated else ""
@@ -315,6 +322,8 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
                 self.indexer.add(page.file.dest_uri, output)
             except search.SearchIndexError as exc:
                 raise PluginError(str(exc))
+        if page.file.src_uri in self.pages:
+            page.content, page.toc = None, get_toc([])  # made again if it is written again
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

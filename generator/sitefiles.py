@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from . import exports, pages, statutory
 from .addresses import document_path, served_address
@@ -39,7 +39,7 @@ class AddedFile:
     """A file the generator adds to the site: written from `content`, or copied from `source`."""
 
     src_uri: str
-    content: str | bytes | None = None
+    content: str | None = None
     source: Path | None = None
     in_nav: bool = True
     edit_uri: str | None = None
@@ -73,9 +73,15 @@ def plan(
     specified: SpecifiedInformation | None,
     found: list[FoundFile],
     site_url: str,
+    *,
+    write: Callable[[str, bytes], Path],
 ) -> SiteFiles:
     """The files of the built site: the found files less those left out, then the generated
-    pages, the documents, the open data files and the assets, in that order."""
+    pages, the documents, the open data files and the assets, in that order.
+
+    Each open data file is written (by `write`, which says where it put it) as soon as it is
+    made: together they grow with the number of decisions, too much to hold until the builder
+    copies its files."""
     left_out = _left_out(publication, found)
     kept = [file.src_uri for file in found if file.src_uri not in left_out]
     generated = _site_pages(publication, registers, specified, site_url)
@@ -86,7 +92,7 @@ def plan(
     added += _documents(publication)
     # The open data files are files of the site the builder knows, so a page may link to them.
     added += [
-        AddedFile(path, content=content)
+        AddedFile(path, source=write(path, content))
         for path, content in exports.site_exports(publication, registers, site_url)
     ]
     added += _assets()

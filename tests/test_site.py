@@ -627,6 +627,63 @@ def test_shared_navigation_is_what_material_renders_for_each_page(site, tmp_path
         )
 
 
+def test_generated_html_and_open_data_are_held_only_while_written(tmp_path, monkeypatch):
+    # MkDocs renders every page before it writes any and keeps each page's content until the
+    # build ends: holding the generated pages' HTML that long cost gigabytes at 50,000 decisions.
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator.plugin import TransparencyPlugin
+
+    held: dict[str, int] = {}
+    files_held: list[str] = []
+    on_env = TransparencyPlugin.on_env
+
+    def between_the_passes(self, env, *, config, files):
+        # Every page has been read and none written yet: what each would hold while all are read.
+        for uri in self.pages:
+            held[uri] = len(files.get_file_from_path(uri).page.content or "")
+        # Nor are the open data files held until MkDocs copies its files (MkDocs has no public
+        # way to ask whether a file's content is in memory).
+        files_held.extend(
+            file.src_uri
+            for file in files
+            if not file.is_documentation_page() and file._content is not None
+        )
+        return on_env(self, env, config=config, files=files)
+
+    monkeypatch.setattr(TransparencyPlugin, "on_env", between_the_passes)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", conftest.SOURCE_DATE_EPOCH)
+    config = load_config(
+        config_file=str(FIXTURE_SITE / "mkdocs.yml"), site_dir=str(tmp_path / "site")
+    )
+    build(config)
+    plugin = config.plugins["transparency"]
+    decision = "decisions/2020/fix-2020-001/index.md"
+    assert decision in held
+    assert held == dict.fromkeys(plugin.pages, 0)
+    assert files_held == []
+    assert all(plugin.files.get_file_from_path(uri).page.content is None for uri in plugin.pages)
+    written = _parsed(tmp_path / "site" / "decisions/2020/fix-2020-001/index.html")
+    assert written.find(id="summary") is not None
+
+
+def test_other_plugins_read_a_generated_pages_content_and_contents(tmp_path):
+    # The content is made as the page is written: a plugin listed first and reading it then
+    # (Material's search) must still find it, with the page's contents list.
+    source = copy_site(tmp_path / "source")
+    config_file = source / "mkdocs.yml"
+    config_file.write_text(
+        config_file.read_text().replace("plugins:\n", "plugins:\n  - search\n", 1)
+    )
+    result = build_site(source, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    index = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text())
+    entries = {entry["location"]: entry for entry in index["docs"]}
+    assert "Summary" in entries["decisions/2020/fix-2020-001/#summary"]["title"]
+    assert entries["decisions/2020/fix-2020-001/"]["text"]
+
+
 def test_nav_check_recognises_decision_pages():
     assert DECISION_PAGE.search("decisions/2020/fix-2020-001/")
     assert not DECISION_PAGE.search("decisions/2020/")
