@@ -73,11 +73,6 @@ def _any_case(names: Sequence[str]) -> str:
 
 
 _INLINE_TAG = re.compile(rf"</?(?:{_any_case(_INLINE_TAGS)})(?:\s[^<>]*)?/?>")
-_TAG = re.compile(
-    r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|"
-    r"time|u|var|wbr)(?:\s[^<>]*)?/?>",
-    re.I,
-)
 _TAG = re.compile(r"<[!/?]?[a-zA-Z][^<>]*>|<!--.*?-->", re.S)
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\[nrtbf]|\\([\"\\/])")
 # Between the text of a page and the values of its attributes, so no match spans the two.
