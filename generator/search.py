@@ -71,8 +71,8 @@ _GLOB_SPECIAL = frozenset("\\*?$:<>()[]{},!")
 # The first element of a page that Pagefind indexes. What comes before it on our pages (the
 # header, the search form and the navigation, three quarters of a decision page) is the same on
 # every page and holds nothing Pagefind reads, unless it carries a Pagefind attribute itself.
-_BODY = re.compile(rb"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s>=/]")
-_ATTRIBUTE = re.compile(rb"data-pagefind-(?!ignore)")
+_BODY = re.compile(r"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s>=/]")
+_ATTRIBUTE = re.compile(r"data-pagefind-(?!ignore)")
 
 
 class SearchIndexError(Exception):
@@ -326,7 +326,7 @@ def _tidied(folder: Path, output: Path, language: str) -> searchfacets.DateOrder
     return searchfacets.read_pages(folder, meta, _unpacked)
 
 
-def _indexed_part(html: bytes) -> bytes | None:
+def _indexed_part(html: str) -> str | None:
     """What Pagefind reads of a page: from its first indexed element on (the whole page when
     something before that carries a Pagefind attribute); None for a page it does not index."""
     body = _BODY.search(html)
@@ -334,7 +334,7 @@ def _indexed_part(html: bytes) -> bytes | None:
         return None
     if _ATTRIBUTE.search(html, 0, body.start()):
         return html
-    return b"<!doctype html><html><body>" + html[body.start() :]
+    return "<!doctype html><html><body>" + html[body.start() :]
 
 
 class Indexer:
@@ -383,7 +383,7 @@ class Indexer:
         """Index a page written at this path in the site ("decisions/2024/x/index.html"), if it
         is a page Pagefind indexes (any, when whole)."""
         self._seen.add(path)
-        indexed = html.encode("utf-8") if whole else _indexed_part(html.encode("utf-8"))
+        indexed = html if whole else _indexed_part(html)
         if indexed is None:
             return
         self.pages.append(path)
@@ -394,7 +394,7 @@ class Indexer:
                 # As Pagefind's own command addresses a page from its path.
                 "url": "/" + path.removesuffix("index.html"),
                 "file_path": None,
-                "file_contents": indexed.decode("utf-8"),
+                "file_contents": indexed,
             },
             answered=False,
         )
