@@ -40,7 +40,14 @@ import ahocorasick
 from . import filetext
 from .publication import Publication
 from .render import markdown_to_html
-from .textmatch import FOLDED_MINIMUM, folded_key, foldings, is_distinctive_figure, words
+from .textmatch import (
+    FOLDED_MINIMUM,
+    folded,
+    folded_key,
+    foldings,
+    is_distinctive_figure,
+    words,
+)
 
 # Eight words in the same order are specific enough that they come from the withheld text,
 # and short enough to catch a single sentence copied out of it.
@@ -321,7 +328,8 @@ class Guard:
         if self._read_all:
             return True
         for text in texts:
-            joined, spaced = foldings(text)
+            # The spaced folding only serves figures withheld on their own.
+            joined, spaced = foldings(text) if self._figures is not None else (folded(text), "")
             for automaton, folding in ((self._folded, joined), (self._figures, spaced)):
                 if automaton is not None and next(automaton.iter(folding), None) is not None:
                     return True
