@@ -31,6 +31,7 @@ import os
 import re
 from collections import defaultdict
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -390,8 +391,9 @@ class Scanning:
         *,
         processes: int | None = None,
     ):
-        self._names = names = _files(site_dir)
+        names = _files(site_dir)
         secrets, attached = list(secrets), set(attached)
+        self._work = (site_dir, names, secrets, attached)
         processes = processes or len(os.sched_getaffinity(0))
         self._pool: ProcessPoolExecutor | None = None
         self._parts: list[Future[Scan]] = []
@@ -408,15 +410,16 @@ class Scanning:
                 self._pool.submit(_scan, site_dir, names[part::processes], secrets, attached)
                 for part in range(processes)
             ]
-        else:
-            self._alone = (site_dir, names, secrets, attached)
 
     def result(self) -> Scan:
         if self._pool is None:
-            return _scan(*self._alone)
-        parts = [part.result() for part in self._parts]
+            return _scan(*self._work)
+        try:
+            parts = [part.result() for part in self._parts]
+        except BrokenProcessPool:  # a part's process died (killed, out of memory): all here
+            return _scan(*self._work)
         # In the files' order, as one process gives them; a file's leaks all come from one part.
-        order = {name: number for number, name in enumerate(self._names)}
+        order = {name: number for number, name in enumerate(self._work[1])}
         return Scan(
             leaks=sorted(
                 (leak for part in parts for leak in part.leaks), key=lambda leak: order[leak.file]

@@ -3,6 +3,8 @@ words in order, however many texts there are (generator/guard.py)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
@@ -193,3 +195,26 @@ def test_a_scan_split_between_processes_finds_what_one_process_finds(tmp_path, p
         split = scanning.result()
     assert len(alone.leaks) == 9 and len(alone.unread) == 5
     assert split == alone
+
+
+_PARENT = os.getpid()
+_SCAN = guard._scan
+
+
+def _dying_scan(*work):
+    """guard._scan, except in a process of the pool, which dies as one killed for memory."""
+    if os.getpid() != _PARENT:
+        os._exit(9)
+    return _SCAN(*work)
+
+
+def test_a_part_whose_process_dies_is_scanned_here(tmp_path, monkeypatch):
+    secrets = [secret("tender evaluation scores")]
+    for n in range(6):
+        leak = "the tender evaluation scores" if n % 2 else "nothing"
+        (tmp_path / f"page-{n}.html").write_text(f"<p>{leak}</p>", encoding="utf-8")
+    alone = guard.scan(tmp_path, secrets)
+    monkeypatch.setattr(guard, "_scan", _dying_scan)
+    with guard.Scanning(tmp_path, secrets, processes=2) as scanning:
+        assert scanning.result() == alone
+    assert len(alone.leaks) == 3
