@@ -316,6 +316,8 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             except search.SearchIndexError as exc:
                 raise PluginError(str(exc))
 
+    # Last, so that Pagefind indexes the page as it is written, whatever other plugins change.
+    @event_priority(-100)
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         if self.indexer is not None:
             try:
