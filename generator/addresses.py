@@ -50,10 +50,25 @@ def relative_url(target: str, page_url: str) -> str:
     """
     path, _, fragment = target.partition("#")
     base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
-    rel = posixpath.relpath("/" + path, "/" + base)
+    rel = _relative_path(path, base)
     if path.endswith("/") and not rel.endswith("/"):
         rel += "/"
     return rel + (f"#{fragment}" if fragment else "")
+
+
+def _relative_path(path: str, base: str) -> str:
+    """posixpath.relpath("/" + path, "/" + base), without its cost where neither has a "." or
+    ".." part: a register links to thousands of pages."""
+    to = [part for part in path.split("/") if part]
+    start = [part for part in base.split("/") if part]
+    if {".", ".."} & {*to, *start}:
+        return posixpath.relpath("/" + path, "/" + base)
+    shared = 0
+    for a, b in zip(to, start):
+        if a != b:
+            break
+        shared += 1
+    return "/".join([".."] * (len(start) - shared) + to[shared:]) or "."
 
 
 def absolute_url(site_url: str, path: str) -> str:

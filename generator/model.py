@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any, overload
 
@@ -183,11 +184,12 @@ class Decision:
     def year(self) -> int:
         return self.date.year
 
-    @property
+    # Asked for on every page and register row that links to the decision: made once.
+    @cached_property
     def slug(self) -> str:
         return slugify(self.reference)
 
-    @property
+    @cached_property
     def url(self) -> str:
         """Path of the decision page, relative to the site root."""
         return f"decisions/{self.year}/{self.slug}/"

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 
 from .model import WITHHELD_STATUS, Decision, FundingRow, FundingTable, ToolkitDocument, Withholding
@@ -62,20 +63,35 @@ class Publication:
     streams: dict[str, tuple[FundingTable, FundingRow]] = field(default_factory=dict)
     spend: dict[str, list[StreamSpend]] = field(default_factory=dict)
 
+    # Each year's and each category's decisions, newest first, gathered in one pass when first
+    # asked for: every listing page asks, and a register may hold 100,000 decisions.
+    @cached_property
+    def _by_year(self) -> dict[int, list[Decision]]:
+        grouped: dict[int, list[Decision]] = defaultdict(list)
+        for d in self.decisions:
+            grouped[d.year].append(d)
+        return grouped
+
+    @cached_property
+    def _by_category(self) -> dict[str | None, list[Decision]]:
+        grouped: dict[str | None, list[Decision]] = defaultdict(list)
+        for d in self.decisions:
+            grouped[d.category].append(d)
+        return grouped
+
     @property
     def years(self) -> list[int]:
-        return sorted({d.year for d in self.decisions}, reverse=True)
+        return sorted(self._by_year, reverse=True)
 
     @property
     def categories(self) -> list[str]:
-        used = {d.category for d in self.decisions if d.category}
-        return [c for c in self.settings.categories if c in used]
+        return [c for c in self.settings.categories if self._by_category.get(c)]
 
     def in_year(self, year: int) -> list[Decision]:
-        return [d for d in self.decisions if d.year == year]
+        return list(self._by_year.get(year, ()))
 
     def in_category(self, category: str) -> list[Decision]:
-        return [d for d in self.decisions if d.category == category]
+        return list(self._by_category.get(category, ()))
 
     def latest(self, n: int | None = None) -> list[Decision]:
         return self.decisions[: n or self.settings.latest]

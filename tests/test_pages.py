@@ -13,6 +13,8 @@ import pytest
 from browser import DESKTOP, PHONE, browser, load, serve, set_viewport  # noqa: F401 - `browser` is a fixture
 from bs4 import BeautifulSoup
 from conftest import FIXTURE_BASE_PATH, REPO, build_site, copy_site
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 NOTICES = Path(__file__).parent / "fixtures" / "notices"
 # Where the example's and the notices' mkdocs.yml publish them.
@@ -563,3 +565,27 @@ def test_a_decision_pages_headings_are_its_contents_list_in_order(example_pages)
         ]
         assert headings == listed, name
         assert ("#summary", "Summary") in headings
+
+
+_SEGMENTS = st.sampled_from(["decisions", "2020", "x-2020-001", "a b", "é", "", ".", ".."])
+_SITE_PATHS = st.builds(
+    lambda parts, slash: "/".join(parts) + slash,
+    st.lists(_SEGMENTS, max_size=5),
+    st.sampled_from(["", "/"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(target=_SITE_PATHS, page=_SITE_PATHS, fragment=st.sampled_from(["", "#money"]))
+def test_relative_links_agree_with_posix_relpath(target, page, fragment):
+    """Links between pages are worked out without posixpath.relpath, for speed: they must lead
+    where relpath's would, whatever the path ('.', '..', empty parts)."""
+    import posixpath
+
+    from generator.addresses import relative_url
+
+    base = page if page.endswith("/") or not page else posixpath.dirname(page) + "/"
+    expected = posixpath.relpath("/" + target, "/" + base)
+    if target.endswith("/") and not expected.endswith("/"):
+        expected += "/"
+    assert relative_url(target + fragment, page) == expected + fragment
