@@ -4,15 +4,19 @@ with the configuration, files, navigation and templates of the last full build.
 MkDocs's server rebuilds the whole site on any change and holds every request while it does. This
 takes its place for what the preview can do page by page: the decision pages showing a saved
 record are rendered while requests wait (a second or so at 10,000 decisions), then the browsers
-reload; the lists, registers and open data files holding it follow in the background, each page
-marked as updating meanwhile and each data file absent, and the browsers reload again.
+reload; the lists, registers and open data files holding it follow in the background (the lists
+and registers shared with a copy of the process, on another core), each page marked as updating
+meanwhile and each data file absent, and the browsers reload again.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
+import select
 import shutil
+import signal
 import tempfile
 import threading
 from pathlib import Path
@@ -25,6 +29,17 @@ from . import exports, pages, preview, search
 from .settings import Settings
 
 log = logging.getLogger("mkdocs.plugins.transparency")
+
+# How long the preview waits for the pages it shared with another process before it renders
+# them itself: far longer than the largest register takes.
+SHARE_TIMEOUT = 300
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def write(path: Path, content: bytes) -> None:
@@ -232,7 +247,7 @@ class LivePreview:
                 decision_pages=False,
             ):
                 plugin.pages[spec.src_uri] = spec
-            self._render(update.listing_pages)
+            self._render_shared(update.listing_pages)
             wanted = set(update.data_files)
             for name, content in exports.site_exports(
                 update.publication, update.registers, site_url, only=wanted
@@ -246,6 +261,56 @@ class LivePreview:
         if self.search is not None:
             self.search.release()
         self._ask_for_reload()
+
+    def _render_shared(self, uris: tuple[str, ...]) -> None:
+        """Render these pages, sharing them with a copy of this process on another core: the
+        registers of a large site take a second or more each. The copy writes its pages and
+        ends; should it fail or hang, its pages are rendered here."""
+        site_dir = Path(self.plugin.site_config.site_dir)
+        files = self.plugin.files
+        known = self._known(uris)
+        if len(known) < 2 or len(os.sched_getaffinity(0)) < 2:
+            self._render(known)
+            return
+        # The pages as last written tell how long each takes: the largest go first, each to
+        # the share with less so far.
+        theirs: list[str] = []
+        ours: list[str] = []
+        size = {uri: _size(site_dir / files.get_file_from_path(uri).dest_uri) for uri in known}
+        for uri in sorted(known, key=lambda uri: (-size[uri], uri)):
+            share = min((theirs, ours), key=lambda pages: sum(size[page] for page in pages))
+            share.append(uri)
+        ended, done = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(ended)
+            os.close(done)
+            self._render(known)
+            return
+        if pid == 0:  # the copy: it renders, says so, and ends without running anything else
+            os.close(ended)
+            gc.disable()  # a collection would touch, and so copy, every object of the site
+            said = b"0"
+            try:
+                self._render(theirs)
+                said = b"1"
+            finally:
+                os.write(done, said)
+                os._exit(0)
+        os.close(done)
+        rendered = b""
+        try:
+            self._render(ours)
+            if select.select([ended], [], [], SHARE_TIMEOUT)[0]:
+                rendered = os.read(ended, 1)  # nothing if the copy died before it could say
+        finally:
+            os.close(ended)
+            if rendered != b"1":
+                os.kill(pid, signal.SIGKILL)  # a copy that failed or hangs ends now
+            os.waitpid(pid, 0)
+        if rendered != b"1":
+            self._render(theirs)
 
     def _known(self, uris: list[str] | tuple[str, ...]) -> list[str]:
         # The home page is the office's own index.md, which a site may not have.

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from types import SimpleNamespace
 from xml.etree import ElementTree
@@ -397,5 +398,51 @@ def test_between_the_steps_every_page_showing_the_record_is_new_or_says_it_is_co
     full = tmp_path / "full"
     build_in_process(site, full)
     assert site_text(served).keys() == site_text(full).keys()
+    stale = [name for name, text in site_text(full).items() if site_text(served)[name] != text]
+    assert stale == []
+
+
+_PARENT = os.getpid()
+
+
+@pytest.mark.parametrize("failure", ["dies", "raises", "hangs"])
+def test_pages_the_process_sharing_the_work_did_not_render_are_rendered_here(
+    tmp_path, monkeypatch, failure
+):
+    """The lists and registers are shared with a copy of the serving process, on another core;
+    a copy that dies, fails or hangs leaves its pages to the server, which renders them."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    monkeypatch.setattr(livepreview.threading, "Thread", Deferred)
+    monkeypatch.setattr(livepreview.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(livepreview, "SHARE_TIMEOUT", 2)
+    render = livepreview.LivePreview._render
+    shared = []
+
+    def failing(self, uris):
+        if os.getpid() != _PARENT:
+            if failure == "dies":
+                os._exit(9)
+            if failure == "raises":
+                raise RuntimeError("a template error in the copy")
+            time.sleep(60)
+        shared.append(list(uris))
+        render(self, uris)
+
+    monkeypatch.setattr(livepreview.LivePreview, "_render", failing)
+    Deferred.started.clear()
+    site = copy_site(tmp_path / "source")
+    served = tmp_path / "served"
+    plugin = build_in_process(site, served)
+    server = SimpleNamespace(_rebuild_cond=threading.Condition(), _want_rebuild=False)
+    builder = livepreview.LivePreview(plugin, server, [].append)
+    save_title_and_summary(site)
+    builder()
+    following = Deferred.started.pop(0)
+    following.target(*following.args)
+    # The saved record's page; the server's share of the lists and registers; then the copy's.
+    _, ours, theirs = shared
+    assert ours and theirs and not set(ours) & set(theirs)
+    full = tmp_path / "full"
+    build_in_process(site, full)
     stale = [name for name, text in site_text(full).items() if site_text(served)[name] != text]
     assert stale == []
