@@ -25,6 +25,7 @@ import gzip
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -222,6 +223,15 @@ def kb(size: float) -> str:
     return f"{size / 1024:,.1f} KB"
 
 
+def _index_files(site_dir: Path) -> dict[str, bytes]:
+    folder = site_dir / "pagefind"
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=10_000)
@@ -239,11 +249,16 @@ def main() -> None:
     config = yaml.load((source / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     base_path = urlsplit(config.get("site_url") or "/").path or "/"
     build_seconds = build(source, site_dir)
-    before = {p: p.read_bytes() for p in sorted((site_dir / "pagefind").rglob("*")) if p.is_file()}
+    # Built twice: the index, fed to Pagefind as the pages are written, must come out the same.
+    again = WORK / "site-again"
+    build(source, again)
+    identical = _index_files(again) == _index_files(site_dir)
+    # The second copy indexed again from its built pages, alone: the time that takes. The
+    # searches below are of the first, as published.
     started = time.perf_counter()
-    index = search.build_index(site_dir)
+    index = search.build_index(again)
     index_seconds = time.perf_counter() - started
-    after = {p: p.read_bytes() for p in sorted((site_dir / "pagefind").rglob("*")) if p.is_file()}
+    shutil.rmtree(again)
 
     page, reference, word = decision_page(site_dir)
     year = page.split("/")[1]
@@ -279,7 +294,8 @@ def main() -> None:
     print(f"Synthetic corpus: {args.records:,} records, {index.pages:,} pages indexed")
     print(
         f"Build with Pagefind: {build_seconds:.0f} s (indexing alone {index_seconds:.1f} s); "
-        f"index {index.files:,} files, {kb(index.bytes)}; two runs identical: {before == after}"
+        f"index {index.files:,} files, {kb(index.bytes)}; two builds' indexes identical: "
+        f"{identical}"
     )
     print()
     print(

@@ -11,12 +11,9 @@ meanwhile and each data file absent, and the browsers reload again.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
-import select
 import shutil
-import signal
 import tempfile
 import threading
 from pathlib import Path
@@ -25,14 +22,14 @@ from typing import Any, Callable
 from mkdocs.commands.build import _populate_page, get_context
 from mkdocs.structure.files import File, InclusionLevel
 
-from . import exports, pages, preview, search
+from . import exports, forked, pages, preview, search
 from .settings import Settings
 
 log = logging.getLogger("mkdocs.plugins.transparency")
 
 # How long the preview waits for the pages it shared with another process before it renders
 # them itself: far longer than the largest register takes.
-SHARE_TIMEOUT = 300
+SHARE_TIMEOUT = 120
 
 
 def _size(path: Path) -> int:
@@ -264,12 +261,12 @@ class LivePreview:
 
     def _render_shared(self, uris: tuple[str, ...]) -> None:
         """Render these pages, sharing them with a copy of this process on another core: the
-        registers of a large site take a second or more each. The copy writes its pages and
-        ends; should it fail or hang, its pages are rendered here."""
+        registers of a large site take a second or more each. Should the copy fail or hang, its
+        pages are rendered here."""
         site_dir = Path(self.plugin.site_config.site_dir)
         files = self.plugin.files
         known = self._known(uris)
-        if len(known) < 2 or len(os.sched_getaffinity(0)) < 2:
+        if len(known) < 2 or forked.cores() < 2:
             self._render(known)
             return
         # The pages as last written tell how long each takes: the largest go first, each to
@@ -280,36 +277,16 @@ class LivePreview:
         for uri in sorted(known, key=lambda uri: (-size[uri], uri)):
             share = min((theirs, ours), key=lambda pages: sum(size[page] for page in pages))
             share.append(uri)
-        ended, done = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(ended)
-            os.close(done)
+        copy = forked.Copy.start(lambda: self._render(theirs))
+        if copy is None:
             self._render(known)
             return
-        if pid == 0:  # the copy: it renders, says so, and ends without running anything else
-            os.close(ended)
-            gc.disable()  # a collection would touch, and so copy, every object of the site
-            said = b"0"
-            try:
-                self._render(theirs)
-                said = b"1"
-            finally:
-                os.write(done, said)
-                os._exit(0)
-        os.close(done)
-        rendered = b""
         try:
             self._render(ours)
-            if select.select([ended], [], [], SHARE_TIMEOUT)[0]:
-                rendered = os.read(ended, 1)  # nothing if the copy died before it could say
-        finally:
-            os.close(ended)
-            if rendered != b"1":
-                os.kill(pid, signal.SIGKILL)  # a copy that failed or hangs ends now
-            os.waitpid(pid, 0)
-        if rendered != b"1":
+        except BaseException:
+            copy.stop()
+            raise
+        if not copy.wait(SHARE_TIMEOUT):
             self._render(theirs)
 
     def _known(self, uris: list[str] | tuple[str, ...]) -> list[str]:

@@ -32,6 +32,7 @@ from .livepreview import LivePreview
 from .publication import Publication
 from .schema import field_name
 from .settings import Settings, check_options
+from .sharedpages import SharedPages
 from .sitefiles import AddedFile, FoundFile
 
 if TYPE_CHECKING:
@@ -152,6 +153,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
     # and the order it was given them in, for the live preview to index the site again alike.
     indexer: search.Indexer | None = None
     indexed: list[str] = []
+    # During a whole build of a large site, the generated pages' HTML made by a copy of the build
+    # too (sharedpages.py); the live preview renders its pages alone.
+    shared: SharedPages | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -281,6 +285,17 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         env.auto_reload = False
         # The office the footer of every page, 404 included, names and gives the contacts of.
         env.globals["transparency_publisher"] = self.settings.publisher
+        self._stop_sharing()
+        if not self.errors and SharedPages.wanted(len(self.pages)):
+            # The order MkDocs will render them in: a copy of the build renders from the last.
+            self.shared = SharedPages(
+                [
+                    self.pages[file.src_uri]
+                    for file in files.documentation_pages()
+                    if file.src_uri in self.pages
+                ],
+                self.publication,
+            )
         return env
 
     # First, so that other plugins reading the page (search) find its content and contents list.
@@ -290,7 +305,11 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
     ) -> TemplateContext:
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
-            page.content = generated.html(self.publication)
+            page.content = (
+                self.shared.html(generated)
+                if self.shared is not None
+                else generated.html(self.publication)
+            )
             page.toc = _generated_toc(generated, page.content)
         # MkDocs types the context as its own keys; the templates under overrides/ read ours.
         ours = cast(dict[str, Any], context)
@@ -329,6 +348,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._stop_sharing()
         indexer, self.indexer = self.indexer, None
         if self.errors:
             if indexer is not None:
@@ -356,10 +376,17 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             )
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._stop_sharing()
         self._stop_indexing()
 
     def on_shutdown(self) -> None:
+        self._stop_sharing()
         self._stop_indexing()
+
+    def _stop_sharing(self) -> None:
+        if self.shared is not None:
+            self.shared.close()
+            self.shared = None
 
     def _stop_indexing(self) -> None:
         if self.indexer is not None:

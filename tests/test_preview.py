@@ -413,7 +413,7 @@ def test_pages_the_process_sharing_the_work_did_not_render_are_rendered_here(
     a copy that dies, fails or hangs leaves its pages to the server, which renders them."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
     monkeypatch.setattr(livepreview.threading, "Thread", Deferred)
-    monkeypatch.setattr(livepreview.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(livepreview.forked, "cores", lambda: 2)
     monkeypatch.setattr(livepreview, "SHARE_TIMEOUT", 2)
     render = livepreview.LivePreview._render
     shared = []

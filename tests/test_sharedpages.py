@@ -1,0 +1,101 @@
+"""A large site's generated pages are rendered by the build and a forked copy of it, from either
+end (generator/sharedpages.py): the site must be the same byte for byte whichever process made
+each page, and whether or not the copy lives to make any."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import SOURCE_DATE_EPOCH, copy_site
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from generator import pages, sharedpages
+
+_PARENT = os.getpid()
+
+
+def built(site: Path, site_dir: Path) -> dict[str, str]:
+    config = load_config(config_file=str(site / "mkdocs.yml"), site_dir=str(site_dir))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return {
+        path.relative_to(site_dir).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(site_dir.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    return copy_site(tmp_path / "source")
+
+
+@pytest.fixture
+def alone(site, tmp_path):
+    """The site as the build alone renders it: the fixture is far too small to share."""
+    assert not sharedpages.SharedPages.wanted(40)
+    return built(site, tmp_path / "alone")
+
+
+def rendered_here(monkeypatch) -> list[str]:
+    """The generated pages this process renders (not those the copy makes), as they are."""
+    here: list[str] = []
+    render = pages.Page.html
+
+    def counted(self, publication):
+        if os.getpid() == _PARENT:
+            here.append(self.src_uri)
+        return render(self, publication)
+
+    monkeypatch.setattr(pages.Page, "html", counted)
+    return here
+
+
+def shared_pages(monkeypatch) -> list[pages.Page]:
+    """The pages a build shares with a copy of itself, as it plans them."""
+    planned: list[pages.Page] = []
+    share = sharedpages.SharedPages.__init__
+
+    def sharing(self, generated, publication):
+        planned.extend(generated)
+        share(self, generated, publication)
+
+    monkeypatch.setattr(sharedpages.SharedPages, "__init__", sharing)
+    return planned
+
+
+def test_pages_the_copy_renders_are_the_pages_the_build_would(site, alone, tmp_path, monkeypatch):
+    monkeypatch.setattr(sharedpages, "SHARED_ABOVE", 0)
+    monkeypatch.setattr(sharedpages.forked, "cores", lambda: 2)
+    here, planned = rendered_here(monkeypatch), shared_pages(monkeypatch)
+    assert built(site, tmp_path / "shared") == alone
+    # The copy made pages (on this small site, often all of them before the build asks).
+    assert len(planned) > 10 and len(here) < len(planned)
+    assert not list(Path(tempfile.gettempdir()).glob("transparency-pages-*"))
+
+
+@pytest.mark.parametrize("failure", ["dies", "raises"])
+def test_a_copy_that_fails_leaves_its_pages_to_the_build(
+    site, alone, tmp_path, monkeypatch, failure
+):
+    monkeypatch.setattr(sharedpages, "SHARED_ABOVE", 0)
+    monkeypatch.setattr(sharedpages.forked, "cores", lambda: 2)
+
+    def failing(self):
+        if failure == "dies":
+            os._exit(9)
+        raise RuntimeError("a template error in the copy")
+
+    monkeypatch.setattr(sharedpages.SharedPages, "_from_the_end", failing)
+    here, planned = rendered_here(monkeypatch), shared_pages(monkeypatch)
+    assert built(site, tmp_path / "shared") == alone
+    assert len(planned) > 10 and sorted(here) == sorted(page.src_uri for page in planned)
