@@ -10,6 +10,7 @@ fails or dies only leaves more pages to the build.
 from __future__ import annotations
 
 import mmap
+import os
 import shutil
 import struct
 import tempfile
@@ -62,6 +63,9 @@ class SharedPages:
         shutil.rmtree(self._folder, ignore_errors=True)
 
     def _from_the_end(self) -> None:
+        # Pagefind's service indexes the pages the build writes on the same other core; the
+        # build waits for it when it falls behind, but not for this copy, which gives way.
+        os.nice(19)
         for number in range(len(self._pages) - 1, -1, -1):
             if number <= _POSITION.unpack(self._asked)[0]:
                 return
