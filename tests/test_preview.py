@@ -346,9 +346,9 @@ def site_text(site_dir: Path) -> dict[str, bytes]:
     }
 
 
-def test_between_the_steps_every_page_showing_the_record_is_new_or_says_it_is_coming(
-    tmp_path, monkeypatch
-):
+def saved_in_process(tmp_path: Path, monkeypatch, full_builds: list[object]):
+    """The fixture site served in process, its record saved, and the update's first step done:
+    the site's folder, the served folder, the server and the preview's builder."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
     monkeypatch.setattr(livepreview.threading, "Thread", Deferred)
     Deferred.started.clear()
@@ -356,10 +356,17 @@ def test_between_the_steps_every_page_showing_the_record_is_new_or_says_it_is_co
     served = tmp_path / "served"
     plugin = build_in_process(site, served)
     server = SimpleNamespace(_rebuild_cond=threading.Condition(), _want_rebuild=False)
-    full_builds = []
     builder = livepreview.LivePreview(plugin, server, full_builds.append)
     save_title_and_summary(site)
     builder()
+    return site, served, server, builder
+
+
+def test_between_the_steps_every_page_showing_the_record_is_new_or_says_it_is_coming(
+    tmp_path, monkeypatch
+):
+    full_builds: list[object] = []
+    site, served, server, builder = saved_in_process(tmp_path, monkeypatch, full_builds)
     assert full_builds == [] and len(Deferred.started) == 1
 
     def page(address: str) -> BeautifulSoup:
@@ -411,8 +418,6 @@ def test_pages_the_process_sharing_the_work_did_not_render_are_rendered_here(
 ):
     """The lists and registers are shared with a copy of the serving process, on another core;
     a copy that dies, fails or hangs leaves its pages to the server, which renders them."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-    monkeypatch.setattr(livepreview.threading, "Thread", Deferred)
     monkeypatch.setattr(livepreview.forked, "cores", lambda: 2)
     monkeypatch.setattr(livepreview, "SHARE_TIMEOUT", 2)
     render = livepreview.LivePreview._render
@@ -429,14 +434,7 @@ def test_pages_the_process_sharing_the_work_did_not_render_are_rendered_here(
         render(self, uris)
 
     monkeypatch.setattr(livepreview.LivePreview, "_render", failing)
-    Deferred.started.clear()
-    site = copy_site(tmp_path / "source")
-    served = tmp_path / "served"
-    plugin = build_in_process(site, served)
-    server = SimpleNamespace(_rebuild_cond=threading.Condition(), _want_rebuild=False)
-    builder = livepreview.LivePreview(plugin, server, [].append)
-    save_title_and_summary(site)
-    builder()
+    site, served, _, _ = saved_in_process(tmp_path, monkeypatch, [])
     following = Deferred.started.pop(0)
     following.target(*following.args)
     # The saved record's page; the server's share of the lists and registers; then the copy's.
