@@ -8,6 +8,7 @@ anything else. Whoever started it can wait for it, with a limit, and stop it.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import os
 import select
@@ -17,6 +18,23 @@ from typing import Callable
 
 def cores() -> int:
     return len(os.sched_getaffinity(0))
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def end_with(parent: int) -> None:
+    """Have this forked process killed when `parent`, the build that made it, dies: a build
+    killed midway (out of memory, a cancelled CI job) must not leave its copies running or
+    waiting for work for ever. Linux only (prctl); elsewhere they end when their work does."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(
+            ctypes.c_int(_PR_SET_PDEATHSIG), ctypes.c_ulong(signal.SIGKILL)
+        )
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it died before that was in place
+        os._exit(0)
 
 
 class Copy:
@@ -29,6 +47,7 @@ class Copy:
 
     @staticmethod
     def start(work: Callable[[], None]) -> Copy | None:
+        parent = os.getpid()
         said, say = os.pipe()
         try:
             pid = os.fork()
@@ -37,15 +56,19 @@ class Copy:
             os.close(say)
             return None
         if pid == 0:
-            os.close(said)
-            gc.disable()  # a collection would touch, and so copy, every object of the site
+            # Whatever happens here, the copy ends here: it must never go on with the build.
             done = b"0"
             try:
+                os.close(said)
+                end_with(parent)
+                gc.disable()  # a collection would touch, and so copy, every object of the site
                 work()
                 done = b"1"
             finally:
-                os.write(say, done)
-                os._exit(0)
+                try:
+                    os.write(say, done)
+                finally:
+                    os._exit(0)
         os.close(say)
         return Copy(pid, said)
 

@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import ahocorasick
 
-from . import filetext
+from . import filetext, forked
 from .publication import Publication
 from .render import markdown_to_html
 from .textmatch import (
@@ -401,7 +401,10 @@ class Scanning:
             try:
                 # fork: the parts start at once, sharing what this process has loaded.
                 self._pool = ProcessPoolExecutor(
-                    processes, mp_context=multiprocessing.get_context("fork")
+                    processes,
+                    mp_context=multiprocessing.get_context("fork"),
+                    initializer=forked.end_with,
+                    initargs=(os.getpid(),),
                 )
             except (OSError, NotImplementedError):  # no semaphores here: one process does it all
                 self._pool = None

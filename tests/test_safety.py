@@ -804,6 +804,18 @@ def test_the_swap_is_one_exchange(tmp_path, monkeypatch):
     ).read_text() == "new"
 
 
+def processes_in(folder: Path) -> list[int]:
+    """The processes working in a folder (Linux: /proc/<pid>/cwd)."""
+    found = []
+    for process in Path("/proc").iterdir():
+        try:
+            if process.name.isdigit() and Path(os.readlink(process / "cwd")) == folder:
+                found.append(int(process.name))
+        except OSError:  # ended meanwhile, or not ours to read
+            pass
+    return found
+
+
 def test_a_build_killed_at_any_moment_leaves_one_complete_site(tmp_path):
     env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, NO_MKDOCS_2_WARNING="1")
     command = [sys.executable, "-c", "from generator.cli import main; main()", "build"]
@@ -831,6 +843,12 @@ def test_a_build_killed_at_any_moment_leaves_one_complete_site(tmp_path):
         assert tree_hash(folder / "site") in (old, new), (
             f"a half-published site after a kill at {delay} s"
         )
+    # Nor any of its processes (the guard's, a copy rendering pages) left running or waiting.
+    for _ in range(100):
+        if not processes_in(folder):
+            break
+        time.sleep(0.1)
+    assert processes_in(folder) == []
     assert subprocess.run(command, cwd=folder, env=env, capture_output=True).returncode == 0
     assert tree_hash(folder / "site") == new
     assert [p.name for p in folder.iterdir() if p.name.startswith(".site-")] == []

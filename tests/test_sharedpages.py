@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -99,3 +103,38 @@ def test_a_copy_that_fails_leaves_its_pages_to_the_build(
     here, planned = rendered_here(monkeypatch), shared_pages(monkeypatch)
     assert built(site, tmp_path / "shared") == alone
     assert len(planned) > 10 and sorted(here) == sorted(page.src_uri for page in planned)
+
+
+ORPHANS = """
+import os, signal, sys, time
+from pathlib import Path
+from generator import forked, guard
+
+site = Path(sys.argv[1])
+for n in range(8):
+    (site / f"page-{n}.html").write_text("<p>nothing withheld</p>", encoding="utf-8")
+scanning = guard.Scanning(site, [], processes=2)
+scanning.result()  # the pool's processes now wait for more work
+copy = forked.Copy.start(lambda: time.sleep(60))
+print(*scanning._pool._processes, copy.pid, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_build_killed_leaves_none_of_its_processes_behind(tmp_path):
+    """Killed midway (out of memory, a cancelled job), the build takes with it the guard's
+    processes, which would otherwise wait for work for ever, and any copy rendering pages."""
+    said = tmp_path / "pids"
+    with said.open("w") as out:  # a file, not a pipe: processes left behind would hold a pipe
+        run = subprocess.run([sys.executable, "-c", ORPHANS, str(tmp_path)], stdout=out)
+    assert run.returncode == -signal.SIGKILL
+    left = [int(pid) for pid in said.read_text().split()]
+    assert len(left) == 3
+    for _ in range(100):
+        if not [pid for pid in left if Path(f"/proc/{pid}").exists()]:
+            break
+        time.sleep(0.1)
+    alive = [pid for pid in left if Path(f"/proc/{pid}").exists()]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert alive == []
