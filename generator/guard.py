@@ -34,7 +34,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import ahocorasick
 
@@ -309,7 +309,7 @@ class Guard:
                 by_words[spelt(secret.words)].append(secret)
                 key, figure = folded_key(secret.words)
                 keys[figure].add(key)
-        self._automaton = _automaton({key: found for key, found in by_words.items()})
+        self._automaton = _automaton(by_words)
         # A key too short to rule out anything (a text in a script other than Latin folds to
         # nothing) leaves every file to be read word by word.
         self._read_all = any(len(key) < FOLDED_MINIMUM for key in keys[False] | keys[True])
@@ -348,7 +348,7 @@ class Guard:
         return list(found.values())
 
 
-def _automaton(keys: dict[str, Any]) -> ahocorasick.Automaton | None:
+def _automaton(keys: Mapping[str, Any]) -> ahocorasick.Automaton | None:
     if not keys:
         return None
     automaton = ahocorasick.Automaton()
@@ -394,7 +394,7 @@ class Scanning:
         names = _files(site_dir)
         secrets, attached = list(secrets), set(attached)
         self._work = (site_dir, names, secrets, attached)
-        processes = processes or len(os.sched_getaffinity(0))
+        processes = processes or forked.cores()
         self._pool: ProcessPoolExecutor | None = None
         self._parts: list[Future[Scan]] = []
         if processes > 1 and len(names) > processes:

@@ -349,16 +349,15 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._stop_sharing()
-        indexer, self.indexer = self.indexer, None
         if self.errors:
-            if indexer is not None:
-                indexer.close()
+            self._stop_indexing()
             # Served at its address and, as the 404 page, at every other one.
             page = render.render("serve-errors.html", lines=self.errors)
             for name in ("index.html", "404.html"):
                 Path(config.site_dir, name).write_text(page, encoding="utf-8")
             return
         # Also after each rebuild of `mkdocs serve`, into the folder it serves.
+        indexer, self.indexer = self.indexer, None
         if self.settings.search:
             try:
                 index = search.build_index(

@@ -60,6 +60,7 @@ class SharedPages:
     def close(self) -> None:
         if self._copy is not None:
             self._copy.stop()
+        self._asked.close()
         shutil.rmtree(self._folder, ignore_errors=True)
 
     def _from_the_end(self) -> None:

@@ -91,7 +91,7 @@ def foldings(text: str) -> tuple[str, str]:
 
 def folded_key(text_words: Sequence[str]) -> tuple[str, bool]:
     """What the folding of any text holding these words (as words() gives them) in this order
-    must hold, and whether it is one figure, to be looked for in spaced() instead.
+    must hold, and whether it is one figure, to be looked for in the spaced folding instead.
 
     The folding of a text is the folding of its words run together, except that a figure's
     trailing zeros (41,237.50 is the word 41237.5) stay in it: so the words are cut after each
