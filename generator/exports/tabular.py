@@ -48,6 +48,17 @@ def json_text(data: object) -> str:
 
 
 def json_bytes(data: object) -> bytes:
+    """A JSON file. When its last key holds the file's items (the decisions, releases, grants),
+    each item is written on a line of its own: line-oriented tools, a diff between two versions
+    of the file and the publication guard (which reads a large file a part at a time, cut at line
+    breaks) can all take it a line at a time. Still one valid JSON value."""
+    if isinstance(data, dict) and data:
+        key = next(reversed(data))
+        items = data[key]
+        if isinstance(items, list) and items:
+            head = json_text({**data, key: []})  # ends with the empty list and the closing brace
+            lines = ",\n".join(map(json_text, items))
+            return f"{head[:-3]}[\n{lines}\n]}}\n".encode("utf-8")
     return (json_text(data) + "\n").encode("utf-8")
 
 
