@@ -24,6 +24,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+_GZIP, _PDF, _ZIP = b"\x1f\x8b", b"%PDF-", b"PK\x03\x04"
 _XML_TAG = re.compile(rb"<[^>]*>")
 # Tags that end a paragraph, cell or line, or stand for a space: elsewhere a tag joins what is
 # either side of it, since formatting splits one word into several runs.
@@ -39,16 +40,23 @@ _OFFICE_TEXT = re.compile(
 
 def extract(data: bytes) -> str | None:
     """The readable text of a file's bytes, or None when the guard cannot read it."""
-    if data[:2] == b"\x1f\x8b":
+    if data.startswith(_GZIP):
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error):
             return None
-    if data.startswith(b"%PDF-"):
+    if data.startswith(_PDF):
         return _pdf(data)
-    if data.startswith(b"PK\x03\x04"):
+    if data.startswith(_ZIP):
         return _office(data)
     return _plain(data)
+
+
+def may_be_utf8(start: bytes) -> bool:
+    """Whether a file that begins with these bytes is read as UTF-8 text if it is UTF-8 throughout
+    and holds no NUL byte: it is not compressed, a PDF, an office document, or text with a byte
+    order mark. Such a file can be read a line at a time."""
+    return not start.startswith((_GZIP, _PDF, _ZIP, *(bom for bom, _ in _BOMS)))
 
 
 def _plain(data: bytes) -> str | None:

@@ -20,6 +20,11 @@ are the same), and a second automaton of every withheld text's words finds all o
 once. A leak is reported from that exact match alone; the first stage only spares the work of it
 where a text cannot be (tests/test_guard.py holds this for any text). The cost grows with the
 size of the site, not with the number of withheld texts times the files.
+
+A text file larger than PART_BYTES is read a part at a time, cut at line breaks where no markup
+is left open, each part matched with the last words of the one before it: its memory stays that
+of one part however large the file (the open data files hold every decision, one to a line), and
+tests/test_guard.py holds that the parts read, and leak, as the whole file does.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
 
 import ahocorasick
 
@@ -86,9 +91,14 @@ _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\[nrtbf]|\\([\"\\/])")
 # Between the text of a page and the values of its attributes, so no match spans the two.
 _BREAK = "\x00"
 # Distinct lines whose words are kept for the rest of the scan: a site's repeated lines (its
-# navigation, header and footer) are far fewer; past this the kept lines are dropped and
-# collected again, so memory stays bounded however large the site.
+# navigation, header and footer) are far fewer; past this many, or this many characters, the kept
+# lines are dropped and collected again, so memory stays bounded however large the site.
 KEPT_LINES = 1 << 17
+KEPT_CHARACTERS = 1 << 24
+# A text file larger than this is read a part at a time, each part of about this many bytes and
+# cut at a line break, so the guard's memory does not grow with the largest file (decisions.json
+# holds every decision: 32 MB at 10,000, and reading a file takes about nine times its size).
+PART_BYTES = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -122,11 +132,29 @@ def _json_unescape(match: re.Match[str]) -> str:
 def reader_text(text: str) -> str:
     """What a reader sees of HTML: tags dropped, entities decoded, and once more for HTML that
     was itself escaped (a feed's content, a JSON string)."""
+    return _shown(text)[0]
+
+
+def _shown(text: str) -> tuple[str, bool]:
+    """reader_text(text), and whether the text leaves no tag or comment open at any step of it:
+    only then is the reading of a file cut after this text the reading of the whole file, cut."""
+    closed = True
     for _ in range(2):
         if "<" not in text and "&" not in text:
             break
-        text = html.unescape(_TAG.sub(" ", _INLINE_TAG.sub("", text)))
-    return text
+        joined = _INLINE_TAG.sub("", text)
+        closed = closed and _closed(text) and _closed(joined)
+        text = html.unescape(_TAG.sub(" ", joined))
+    return text, closed
+
+
+def _closed(text: str) -> bool:
+    """Whether no tag or comment of a text could run on into text after it: a tag is "<" and
+    more up to ">" with neither "<" nor ">" in between, a comment "<!--" up to "-->"."""
+    tag, comment = text.rfind("<"), text.rfind("<!--")
+    return (tag < 0 or text.find(">", tag) >= 0) and (
+        comment < 0 or text.find("-->", comment + 4) >= 0
+    )
 
 
 def spelt(words: Iterable[str]) -> str:
@@ -140,6 +168,7 @@ class _Lines:
 
     def __init__(self) -> None:
         self.kept: dict[str, str] = {}
+        self.characters = 0
 
     def words(self, text: str) -> str:
         """words(text), space-separated: no word spans a line break, so a line at a time."""
@@ -147,9 +176,11 @@ class _Lines:
         kept = self.kept
         for line in set(lines).difference(kept):
             kept[line] = " ".join(words(line))
+            self.characters += len(line)
         found = " ".join(filter(None, map(kept.__getitem__, lines)))
-        if len(kept) > KEPT_LINES:
+        if len(kept) > KEPT_LINES or self.characters > KEPT_CHARACTERS:
             kept.clear()
+            self.characters = 0
         return found
 
 
@@ -158,13 +189,83 @@ def readings(raw: bytes) -> list[str]:
     as written (comments, attribute values and tag-like text kept); none for a file whose text
     cannot be read."""
     text = filetext.extract(raw)
-    if text is None:
-        return []
+    return [] if text is None else _readings(text)[0]
+
+
+def _readings(text: str) -> tuple[list[str], bool]:
+    """readings() of a file's text, and whether it leaves no markup open (_shown)."""
     text = _JSON_ESCAPE.sub(_json_unescape, text)
-    shown = reader_text(text)
+    shown, closed = _shown(text)
     if shown == text:  # no markup: the source is what a reader sees
-        return [text]
-    return [shown, html.unescape(text)]
+        return [text], closed
+    return [shown, html.unescape(text)], closed
+
+
+class _NotInParts(Exception):
+    """A file read a part at a time turned out not to be UTF-8 text: it is read whole."""
+
+
+def _pieces(file: BinaryIO) -> Iterator[bytes]:
+    """A file's bytes, about PART_BYTES at a time, each piece ending at a line break (the last at
+    the file's end). A line break's byte is never part of another UTF-8 character."""
+    held: list[bytes] = []
+    while block := file.read(PART_BYTES):
+        cut = block.rfind(b"\n") + 1
+        if cut:
+            yield b"".join([*held, block[:cut]])
+            held = [block[cut:]]
+        else:
+            held.append(block)
+    if rest := b"".join(held):
+        yield rest
+
+
+def _file_readings(path: Path, digest: Any, *, whole: bool = False) -> Iterator[list[str]]:
+    """The readings of a file (readings()): of a text file larger than PART_BYTES, a part at a
+    time, each ending at a line break where no markup is left open, so that each part's readings
+    are the whole file's, cut there. Every byte read goes into digest (a hashlib object), if any.
+    Raises _NotInParts when a file read in parts is not UTF-8 text after all."""
+    with path.open("rb") as file:
+        if (
+            whole
+            or os.fstat(file.fileno()).st_size <= PART_BYTES
+            or not filetext.may_be_utf8(file.read(8))
+        ):
+            file.seek(0)
+            raw = file.read()
+            if digest is not None:
+                digest.update(raw)
+            yield readings(raw)
+            return
+        file.seek(0)
+        carry = ""
+        for piece in _pieces(file):
+            if digest is not None:
+                digest.update(piece)
+            try:
+                text = carry + piece.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _NotInParts from None
+            if "\0" in text:  # UTF-16 or UTF-32 text without a byte order mark
+                raise _NotInParts
+            texts, closed = _readings(text)
+            if closed:
+                yield texts
+            carry = "" if closed else text
+        if carry:
+            yield _readings(carry)[0]
+
+
+def _tail(text: str, count: int) -> str:
+    """The last lines of a text that hold at least `count` of its words (all of it if fewer):
+    a run of count + 1 words that goes on into the text after it begins in them."""
+    start = len(text)
+    held = 0
+    while held < count and start > 0:
+        line = text.rfind("\n", 0, start - 1) + 1
+        held += len(words(text[line:start]))
+        start = line
+    return text[start:]
 
 
 def public_words(raw: bytes, lines: _Lines | None = None) -> str:
@@ -310,6 +411,9 @@ class Guard:
                 key, figure = folded_key(secret.words)
                 keys[figure].add(key)
         self._automaton = _automaton(by_words)
+        # The most words a secret has: a file read in parts is matched across each cut by
+        # carrying this many words less one into the next part.
+        self.longest = max((len(key.split()) for key in by_words), default=0)
         # A key too short to rule out anything (a text in a script other than Latin folds to
         # nothing) leaves every file to be read word by word.
         self._read_all = any(len(key) < FOLDED_MINIMUM for key in keys[False] | keys[True])
@@ -336,16 +440,17 @@ class Guard:
                     return True
         return False
 
-    def find(self, public: str, digest: str = "") -> list[Secret]:
-        """The secrets in a file, given its words as spelt() and (to find files withheld whole)
-        its SHA-256."""
-        found: dict[str, Secret] = {
-            secret.what: secret for secret in self._by_digest.get(digest, ())
-        }
+    def find(self, public: str) -> list[Secret]:
+        """The secrets in a file, given its words as spelt()."""
+        found: dict[str, Secret] = {}
         if self._automaton is not None:
             for _, secrets in self._automaton.iter(public):
                 found.update((secret.what, secret) for secret in secrets)
         return list(found.values())
+
+    def withheld_whole(self, digest: str) -> list[Secret]:
+        """The files withheld whole that a file with this SHA-256 is."""
+        return list(self._by_digest.get(digest, ()))
 
 
 def _automaton(keys: Mapping[str, Any]) -> ahocorasick.Automaton | None:
@@ -449,12 +554,45 @@ def _scan(site_dir: Path, names: list[str], secrets: list[Secret], attached: set
     lines = _Lines()
     result = Scan()
     for name in names:
-        raw = (site_dir / name).read_bytes()
-        texts = readings(raw)
-        if raw and name in attached and not _words(texts, lines):
+        path = site_dir / name
+        try:
+            found, read = _look(guard, lines, name, path, attached=name in attached)
+        except _NotInParts:
+            found, read = _look(guard, lines, name, path, attached=name in attached, whole=True)
+        if not read:
             result.unread.append(name)
-        digest = hashlib.sha256(raw).hexdigest() if guard.by_digest else ""
-        if digest or guard.may_hold([name, *texts]):
-            public = spelt([*words(name), _BREAK, _words(texts, lines)])
-            result.leaks += [Leak(name, secret) for secret in guard.find(public, digest)]
+        result.leaks += [Leak(name, secret) for secret in found]
     return result
+
+
+def _look(
+    guard: Guard, lines: _Lines, name: str, path: Path, *, attached: bool, whole: bool = False
+) -> tuple[list[Secret], bool]:
+    """The secrets in one file, and (for a file attached from staff's sources) whether its text
+    could be read: an empty file counts as read.
+
+    A file read in parts is matched as if whole: each part's readings begin with the last lines
+    of the part before them that hold the words a secret could start with, so a secret cut in
+    two is found too.
+    """
+    digest = hashlib.sha256() if guard.by_digest else None
+    found: dict[str, Secret] = {}
+    read = not attached or path.stat().st_size == 0
+    before: list[str] = []
+    for texts in _file_readings(path, digest, whole=whole):
+        if before:
+            if len(texts) == 1:
+                texts = texts * 2
+            if len(before) == 1:
+                before = before * 2
+            tails = [_tail(text, guard.longest - 1) for text in before]
+            texts = list(dict.fromkeys(tail + text for tail, text in zip(tails, texts)))
+        if not read:
+            read = bool(_words(texts, lines))
+        if guard.may_hold([name, *texts]):
+            public = spelt([*words(name), _BREAK, _words(texts, lines)])
+            found.update((secret.what, secret) for secret in guard.find(public))
+        before = texts
+    if digest is not None:
+        found = {s.what: s for s in guard.withheld_whole(digest.hexdigest())} | found
+    return list(found.values()), read

@@ -70,10 +70,14 @@ def test_lines_kept_between_files_give_the_same_leaks_when_dropped(tmp_path, mon
     assert sorted(kept) == [f"page-{n}.html" for n in (0, 3, 6, 9)]
 
 
+@pytest.mark.parametrize("part_bytes", [guard.PART_BYTES, 4])
 @pytest.mark.parametrize("digest_only", [True, False])
-def test_a_file_withheld_whole_is_found_by_its_bytes(tmp_path, digest_only):
+def test_a_file_withheld_whole_is_found_by_its_bytes(
+    tmp_path, monkeypatch, digest_only, part_bytes
+):
     import hashlib
 
+    monkeypatch.setattr(guard, "PART_BYTES", part_bytes)
     data = b"\x89PNG not really an image"
     withheld = guard.Secret(
         "the withheld file 'x.png'", "content/x.png", digest=hashlib.sha256(data).hexdigest()
@@ -218,3 +222,104 @@ def test_a_part_whose_process_dies_is_scanned_here(tmp_path, monkeypatch):
     with guard.Scanning(tmp_path, secrets, processes=2) as scanning:
         assert scanning.result() == alone
     assert len(alone.leaks) == 3
+
+
+# Lines of built files, and the markup, entities and escapes that can run over a line break.
+_LINE_PIECES = (
+    *_PIECES,
+    "\n",
+    "\n",
+    "\n",
+    '{"title":"',
+    '"},\n',
+    "<a\nhref='x'>",
+    "<!-- a\n-->",
+    "&lt;em&gt;",
+    "&lt;/em&gt;",
+    "&lt;b\n",
+    "&lt;",
+    "&lt;!--",
+    "--&gt;",
+    "&gt;",
+)
+
+
+def _leaks_in(folder, secrets) -> set[tuple[str, str]]:
+    return {(leak.file, leak.secret.what) for leak in guard.scan(folder, secrets).leaks}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(_LINE_PIECES), max_size=60),
+    part_bytes=st.integers(1, 40),
+    size=st.integers(1, 9),
+)
+@example(pieces=["tender", "&lt;b\n", "Evaluation", "&gt;", "SCORES"], part_bytes=8, size=2)
+@example(pieces=["tender", "<a\nhref='x'>", "SCORES", "\n", "tender"], part_bytes=5, size=3)
+@example(
+    pieces=["&lt;", "tender", "&lt;em&gt;", "\n", "Evaluation", "&gt;", "SCORES"],
+    part_bytes=3,
+    size=2,
+)
+@example(pieces=["<!--", ">", "\n", "tender", "<p>", "SCORES", "-->"], part_bytes=3, size=2)
+def test_a_file_read_in_parts_gives_the_leaks_of_the_whole_file(pieces, part_bytes, size):
+    """Cut into parts at line breaks, a file is read as it is whole: every run of words of it
+    (as the whole file reads, or as its lines read apart) is found in the same files."""
+    import tempfile
+    from pathlib import Path
+    from unittest import mock
+
+    def runs(text: str) -> set[tuple[str, ...]]:
+        split = text.split()
+        return {tuple(split[at : at + size]) for at in range(len(split))}
+
+    raw = "".join(pieces).encode("utf-8")
+    held = set().union(*map(runs, guard.public_words(raw).split("\x00")))
+    # Runs of the words of each line alone too: what a file cut wrongly would be read as.
+    lines = set().union(*(runs(" ".join(words(line))) for line in raw.decode().split("\n")))
+    secrets = [guard.Secret(f"the text {list(run)}", "X.yaml", run) for run in held | lines]
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "page.html").write_bytes(raw)
+        (Path(folder) / "data.json").write_bytes(raw.replace(b"<", b"\\u003c"))
+        whole = _leaks_in(Path(folder), secrets)
+        with mock.patch.object(guard, "PART_BYTES", part_bytes):
+            assert _leaks_in(Path(folder), secrets) == whole
+            # Each part reads as its share of the whole file: as a reader sees it, and as written.
+            parts = list(guard._file_readings(Path(folder) / "page.html", None))
+        readings = guard.readings(raw) or [""]
+        assert "".join(part[0] for part in parts) == readings[0]
+        assert "".join(part[-1] for part in parts) == readings[-1]
+    assert {what for file, what in whole if file == "page.html"} >= {
+        f"the text {list(run)}" for run in held
+    }
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        "caf\u00e9 tender evaluation scores\n".encode("cp1252"),
+        "line\ntender evaluation scores\n".encode("utf-16-le"),
+        "x\n" * 8 + "tender evaluation scores\n\x00",
+    ],
+    ids=["windows-1252", "utf-16 without a byte order mark", "a NUL byte"],
+)
+def test_a_large_file_that_is_not_utf8_is_read_whole(tmp_path, monkeypatch, encoded):
+    raw = encoded if isinstance(encoded, bytes) else encoded.encode("utf-8")
+    (tmp_path / "notes.txt").write_bytes(raw)
+    whole = guard.scan(tmp_path, [secret("tender evaluation scores")])
+    monkeypatch.setattr(guard, "PART_BYTES", 4)
+    assert guard.scan(tmp_path, [secret("tender evaluation scores")]) == whole
+
+
+def test_a_large_file_is_read_in_parts_that_end_where_no_markup_is_open(tmp_path, monkeypatch):
+    """A leak of a multi-line tag's words ex<em\n>empt is found however the file is cut; and a
+    file is never held whole."""
+    monkeypatch.setattr(guard, "PART_BYTES", 64)
+    line = "<p>Nothing withheld on this line of the register.</p>\n"
+    page = line * 40 + "<p>The tender ex<em\n>empt</em> scores</p>\n" + line * 40
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    parts = list(guard._file_readings(tmp_path / "page.html", None))
+    assert len(parts) > 40
+    assert max(len(part[0]) for part in parts) < 200
+    leaks = guard.scan(tmp_path, [secret("tender exempt scores")]).leaks
+    assert [leak.file for leak in leaks] == ["page.html"]
