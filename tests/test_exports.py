@@ -341,6 +341,24 @@ def test_each_decision_object_is_a_valid_record(site):
         assert not list(validator.iter_errors(record)), item["reference"]
 
 
+@pytest.mark.parametrize(
+    "path, key",
+    [
+        ("data/decisions.json", "decisions"),
+        ("data/ocds.json", "releases"),
+        ("data/360giving.json", "grants"),
+    ],
+)
+def test_a_json_file_holds_one_item_to_a_line(site, path, key):
+    """So a line tool, a diff between two versions, and the guard reading the file in parts take
+    it an item at a time."""
+    lines = (site / path).read_text("utf-8").split("\n")
+    items = read_json(site, path)[key]
+    assert len(items) > 1 and lines[-2:] == ["]}", ""]
+    assert [json.loads(line.removesuffix(",")) for line in lines[1:-2]] == items
+    assert json.loads(lines[0] + "]}") == {**read_json(site, path), key: []}
+
+
 def test_amounts_are_exact_plain_numbers(site):
     raw = (site / "data/decisions.json").read_text("utf-8")
     assert '"amount":30000.5,' in raw and '"amount":10000.01,' in raw and '"amount":9999.99,' in raw
