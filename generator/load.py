@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import re
 from pathlib import Path
@@ -353,6 +354,19 @@ def load(settings: Settings, only: Iterable[Path] | None = None) -> Records:
     `only` limits which files' problems are reported: the rest are still read, since
     cross-file rules (unique references, related decisions) need the whole repository.
     """
+    # Loading makes millions of objects and no cyclic garbage (a collection after it finds a few
+    # hundred objects): the collector, run again and again as they are made, would walk all the
+    # records made so far each time, a quarter of the load's time at 10,000 records.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(settings, only)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(settings: Settings, only: Iterable[Path] | None) -> Records:
     records = Records(settings)
     files_dir = settings.path("files_dir")
     decision_files = [
