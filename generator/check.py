@@ -40,6 +40,12 @@ def check(settings: Settings, only: Iterable[Path] | None = None) -> Prepared:
     and the problems of the files it would publish to the records' diagnostics.
 
     `only` limits which files' problems are kept, as for load.load."""
+    # What is made here lives as long as the records, and holds no cyclic garbage either.
+    with load.without_collector():
+        return _check(settings, only)
+
+
+def _check(settings: Settings, only: Iterable[Path] | None) -> Prepared:
     records = load.load(settings)
     prepared = prepare(records)
     records.diagnostics.extend(prepared.warnings)

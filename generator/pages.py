@@ -64,7 +64,8 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
     in_nav: bool = True
     edit_uri: str | None = None
-    description: str = ""
+    # Made when MkDocs reads the page, not when the pages are planned: validation plans them too.
+    description: str | Callable[[], str] = ""
     toc: tuple[TocEntry, ...] = ()
     structured_data: Callable[[], dict[str, Any]] | None = None
 
@@ -74,7 +75,8 @@ class Page:
 
     def front_matter(self) -> str:
         """The Markdown file MkDocs reads for the page: its title and description, nothing else."""
-        front: dict[str, Any] = {"title": self.title, "description": self.description}
+        description = self.description() if callable(self.description) else self.description
+        front: dict[str, Any] = {"title": self.title, "description": description}
         if not self.toc:  # a register table needs the width more than a one-line contents list
             front["hide"] = ["toc"]
         return f"---\n{json.dumps(front)}\n---\n"
@@ -209,7 +211,7 @@ def decision_page(
         },
         in_nav=False,
         edit_uri=os.path.relpath(decision.source, docs_dir).replace(os.sep, "/"),
-        description=render.plain_text(decision.summary)[:300],
+        description=lambda: render.plain_text(decision.summary)[:300],
         toc=sections,
         structured_data=lambda: decision_structured_data(decision, publication, site_url),
     )
@@ -316,7 +318,7 @@ def open_data_page(publication: Publication, registers: Registers, site_url: str
             "dictionary": dictionary.decision_dictionary(),
             "funding_columns": dictionary.funding_columns(),
             "left_out": threesixtygiving.grants_left_out(registers.grants),
-            "grant_count": len(threesixtygiving.grants(publication, registers.grants, site_url)),
+            "grant_count": len(threesixtygiving.awarded(registers.grants)),
             "contract_count": len(ocds.contract_awards(publication)),
             "decisions_csv": decisions.DECISIONS_CSV,
             "decisions_json": decisions.DECISIONS_JSON,

@@ -101,15 +101,16 @@ def _grant_dates(decision: Decision) -> tuple[dt.date | None, dt.date | None]:
     return None, None
 
 
-def grants(publication: Publication, rows: list[GrantRow], site_url: str) -> list[dict[str, Any]]:
-    """One 360Giving grant per recipient of every awarded grant, from the grants register's rows."""
-    return [_grant(publication, row, site_url) for row in rows if grant_left_out(row) is None]
+def awarded(rows: list[GrantRow]) -> list[GrantRow]:
+    """The rows of the grants register that are 360Giving grants: one per recipient of every
+    awarded grant."""
+    return [row for row in rows if grant_left_out(row) is None]
 
 
 def grants_360(publication: Publication, rows: list[GrantRow], site_url: str) -> bytes | None:
     """The 360Giving grant package; None when there is no grant, as the standard needs one."""
-    awarded = grants(publication, rows, site_url)
-    if not awarded:
+    made = [_grant(publication, row, site_url) for row in awarded(rows)]
+    if not made:
         return None
     publisher = publication.settings.publisher
     package: dict[str, Any] = {
@@ -129,7 +130,7 @@ def grants_360(publication: Publication, rows: list[GrantRow], site_url: str) ->
             downloadURL=absolute_url(site_url, GRANTS_360),
             accessURL=absolute_url(site_url, OPEN_DATA_PAGE),
         )
-    package["grants"] = awarded
+    package["grants"] = made
     return json_bytes(package)
 
 
