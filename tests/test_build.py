@@ -728,3 +728,35 @@ def test_records_are_loaded_without_the_collector_which_is_left_as_it_was(monkey
     finally:
         gc.enable()
     assert seen == [False] and records.decisions and not records.diagnostics.errors
+
+
+def test_generated_pages_outside_the_navigation_are_not_converted_from_markdown(
+    tmp_path, monkeypatch
+):
+    """Their source is front matter alone: MkDocs would set up a Markdown converter with every
+    extension for each decision page, to convert nothing."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.structure.pages import Page
+
+    converted: list[str] = []
+    render = Page.render
+    monkeypatch.setattr(
+        Page,
+        "render",
+        lambda page, *args: converted.append(page.file.src_uri) or render(page, *args),
+    )
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    site = copy_site(tmp_path / "source")
+    config = load_config(config_file=str(site / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    decision_pages = [
+        path for path in converted if re.fullmatch(r"decisions/\d{4}/[^/]+/index\.md", path)
+    ]
+    assert "index.md" in converted and "decisions/2020/index.md" in converted
+    assert decision_pages == [], decision_pages
+    assert (tmp_path / "site/decisions/2020/fix-2020-001/index.html").is_file()
