@@ -26,6 +26,8 @@ from browser import (  # noqa: F401 - `browser` is a fixture
     set_viewport,
 )
 from conftest import CANARIES, FIXTURE_BASE_PATH, build_site, copy_site, site_files
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
@@ -204,6 +206,41 @@ def read_listing(folder: Path) -> list[dict]:
         for at, number in facet["more"]:
             pages[at]["filters"][name].append(facet["values"][number - 1])
     return pages
+
+
+_PAGE_PIECES = (
+    "<html><body>",
+    "<nav>",
+    "</nav>",
+    "<article data-pagefind-body>",
+    "<div\ndata-pagefind-body=''>",
+    "<p data-pagefind-ignore>",
+    "<span data-pagefind-meta='title'>",
+    "data-pagefind-body",
+    " data-pagefind-body ",
+    "<data-pagefind-body>",
+    "<a title='>' data-pagefind-body>",
+    "<",
+    ">",
+    "text",
+    "\n",
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PAGE_PIECES), max_size=25))
+def test_pagefind_is_given_a_page_from_its_first_indexed_element(pieces):
+    """As the definition says: from the first tag with data-pagefind-body on, the whole page if
+    an attribute of Pagefind's but data-pagefind-ignore comes before it, nothing without one."""
+    html = "".join(pieces)
+    body = re.search(r"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s>=/]", html)
+    if body is None:
+        expected = None
+    elif re.search(r"data-pagefind-(?!ignore)", html[: body.start()]):
+        expected = html
+    else:
+        expected = "<!doctype html><html><body>" + html[body.start() :]
+    assert search._indexed_part(html) == expected
 
 
 def test_facets_file_lists_every_page_newest_first_with_its_facets(site, fragments):
