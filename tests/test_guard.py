@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from generator import guard
+from generator import guard, textmatch
 from generator.textmatch import words
 
 
@@ -323,3 +323,28 @@ def test_a_large_file_is_read_in_parts_that_end_where_no_markup_is_open(tmp_path
     assert max(len(part[0]) for part in parts) < 200
     leaks = guard.scan(tmp_path, [secret("tender exempt scores")]).leaks
     assert [leak.file for leak in leaks] == ["page.html"]
+
+
+def test_the_characters_whose_case_folding_holds_ascii_are_all_listed():
+    """A text without any of them is folded without case folding, which is the same."""
+    import sys
+
+    found = {
+        chr(code)
+        for code in range(128, sys.maxunicode + 1)
+        if not 0xD800 <= code < 0xE000 and not chr(code).casefold().encode("ascii", "ignore") == b""
+    }
+    assert found == set(textmatch.FOLDS_TO_ASCII)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*_PIECES, *textmatch.FOLDS_TO_ASCII, "\u00e9", "\u2019", "\u00a3"])
+    ).map("".join)
+)
+def test_folding_is_the_case_folded_ascii_of_the_normalised_text(text):
+    import unicodedata
+
+    normalised = unicodedata.normalize("NFKC", textmatch._INVISIBLE.sub("", text)).casefold()
+    assert textmatch.folded(text) == "".join(c for c in normalised if c.isascii() and c.isalnum())
