@@ -220,7 +220,9 @@ def _pieces(file: BinaryIO) -> Iterator[bytes]:
         yield rest
 
 
-def _file_readings(path: Path, digest: Any, *, whole: bool = False) -> Iterator[list[str]]:
+def _file_readings(
+    path: Path, digest: hashlib._Hash | None, *, whole: bool = False
+) -> Iterator[list[str]]:
     """The readings of a file (readings()): of a text file larger than PART_BYTES, a part at a
     time, each ending at a line break where no markup is left open, so that each part's readings
     are the whole file's, cut there. Every byte read goes into digest (a hashlib object), if any.

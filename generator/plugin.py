@@ -131,7 +131,8 @@ class GeneratedPage(MkDocsPage):
     alone and its HTML is made when it is written (on_page_context): MkDocs would otherwise set
     up a Markdown converter with every extension for each one, to convert nothing (8 s of a
     10,000-decision build). Set as the file's page in on_nav, as Material's blog plugin sets
-    its own."""
+    its own. Its present_anchor_ids stay None, so MkDocs does not check links to its anchors
+    against an empty page: the links check (links.py) checks them against the written one."""
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         self.content = ""

@@ -110,7 +110,9 @@ def decisions_csv(records: list[dict[str, Any]]) -> bytes:
 
 
 def decisions_json(publication: Publication, records: list[dict[str, Any]]) -> bytes:
-    return json_bytes({**envelope(publication.settings.publisher), "decisions": records})
+    return json_bytes(
+        {**envelope(publication.settings.publisher), "decisions": records}, items="decisions"
+    )
 
 
 def record_json(publication: Publication, record: dict[str, Any]) -> bytes:

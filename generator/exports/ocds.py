@@ -179,7 +179,7 @@ def ocds_package(publication: Publication, site_url: str) -> bytes | None:
     if site_url:
         package["publicationPolicy"] = absolute_url(site_url, OPEN_DATA_PAGE)
     package["releases"] = [_release(publication, decision, site_url) for decision in awards]
-    return json_bytes(package)
+    return json_bytes(package, items="releases")
 
 
 # What each key of the file means, for the Open data page.

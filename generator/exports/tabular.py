@@ -47,18 +47,16 @@ def json_text(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_jsonable)
 
 
-def json_bytes(data: object) -> bytes:
-    """A JSON file. When its last key holds the file's items (the decisions, releases, grants),
-    each item is written on a line of its own: line-oriented tools, a diff between two versions
-    of the file and the publication guard (which reads a large file a part at a time, cut at line
-    breaks) can all take it a line at a time. Still one valid JSON value."""
-    if isinstance(data, dict) and data:
-        key = next(reversed(data))
-        items = data[key]
-        if isinstance(items, list) and items:
-            head = json_text({**data, key: []})  # ends with the empty list and the closing brace
-            lines = ",\n".join(map(json_text, items))
-            return f"{head[:-3]}[\n{lines}\n]}}\n".encode("utf-8")
+def json_bytes(data: object, *, items: str | None = None) -> bytes:
+    """A JSON file. `items` names the key holding the file's items (the decisions, releases,
+    grants): it is written last, each item on a line of its own, so that line-oriented tools, a
+    diff between two versions of the file and the publication guard (which reads a large file a
+    part at a time, cut at line breaks) can all take it a line at a time. Still one JSON value."""
+    if items is not None and isinstance(data, dict) and data[items]:
+        others = {key: value for key, value in data.items() if key != items}
+        head = json_text({**others, items: []})  # ends with the empty list and the closing brace
+        lines = ",\n".join(map(json_text, data[items]))
+        return f"{head[:-3]}[\n{lines}\n]}}\n".encode("utf-8")
     return (json_text(data) + "\n").encode("utf-8")
 
 

@@ -131,7 +131,7 @@ def grants_360(publication: Publication, rows: list[GrantRow], site_url: str) ->
             accessURL=absolute_url(site_url, OPEN_DATA_PAGE),
         )
     package["grants"] = made
-    return json_bytes(package)
+    return json_bytes(package, items="grants")
 
 
 # What each key of the file means, for the Open data page.
