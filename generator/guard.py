@@ -87,6 +87,8 @@ def _any_case(names: Sequence[str]) -> str:
 
 _INLINE_TAG = re.compile(rf"</?(?:{_any_case(_INLINE_TAGS)})(?:\s[^<>]*)?/?>")
 _TAG = re.compile(r"<[!/?]?[a-zA-Z][^<>]*>|<!--.*?-->", re.S)
+# The characters after "<" that start one of those tags or comments (_INLINE_TAG's are among them).
+_TAG_STARTS = frozenset("!/?abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\[nrtbf]|\\([\"\\/])")
 # Between the text of a page and the values of its attributes, so no match spans the two.
 _BREAK = "\x00"
@@ -99,6 +101,8 @@ KEPT_CHARACTERS = 1 << 24
 # cut at a line break, so the guard's memory does not grow with the largest file (decisions.json
 # holds every decision: 32 MB at 10,000, and reading a file takes about nine times its size).
 PART_BYTES = 1 << 22
+# A part whose markup stays open is read again with the next; past this many characters, whole.
+CARRIED_CHARACTERS = 4 * PART_BYTES
 
 
 @dataclass(frozen=True)
@@ -150,8 +154,12 @@ def _shown(text: str) -> tuple[str, bool]:
 
 def _closed(text: str) -> bool:
     """Whether no tag or comment of a text could run on into text after it: a tag is "<" and
-    more up to ">" with neither "<" nor ">" in between, a comment "<!--" up to "-->"."""
-    tag, comment = text.rfind("<"), text.rfind("<!--")
+    one of _TAG_STARTS, then more up to ">" with neither "<" nor ">" in between; a comment
+    "<!--" up to "-->". A "<" that starts no tag ("amounts < £10,000") leaves nothing open."""
+    tag = text.rfind("<")
+    while tag >= 0 and text[tag + 1 : tag + 2] not in _TAG_STARTS:
+        tag = text.rfind("<", 0, tag)
+    comment = text.rfind("<!--")
     return (tag < 0 or text.find(">", tag) >= 0) and (
         comment < 0 or text.find("-->", comment + 4) >= 0
     )
@@ -202,7 +210,8 @@ def _readings(text: str) -> tuple[list[str], bool]:
 
 
 class _NotInParts(Exception):
-    """A file read a part at a time turned out not to be UTF-8 text: it is read whole."""
+    """A file read a part at a time turned out not to be UTF-8 text, or not to be cut where no
+    markup is open: it is read whole."""
 
 
 def _pieces(file: BinaryIO) -> Iterator[bytes]:
@@ -226,7 +235,7 @@ def _file_readings(
     """The readings of a file (readings()): of a text file larger than PART_BYTES, a part at a
     time, each ending at a line break where no markup is left open, so that each part's readings
     are the whole file's, cut there. Every byte read goes into digest (a hashlib object), if any.
-    Raises _NotInParts when a file read in parts is not UTF-8 text after all."""
+    Raises _NotInParts when a file read in parts is not UTF-8 text after all, or cannot be cut."""
     with path.open("rb") as file:
         if (
             whole
@@ -253,6 +262,10 @@ def _file_readings(
             texts, closed = _readings(text)
             if closed:
                 yield texts
+            elif len(text) > CARRIED_CHARACTERS:
+                # Markup left open for ever ("see <b" and no ">" after it): cutting the file
+                # would read it again and again as it grows, so it is read whole.
+                raise _NotInParts
             carry = "" if closed else text
         if carry:
             yield _readings(carry)[0]

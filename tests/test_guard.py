@@ -348,3 +348,29 @@ def test_folding_is_the_case_folded_ascii_of_the_normalised_text(text):
 
     normalised = unicodedata.normalize("NFKC", textmatch._INVISIBLE.sub("", text)).casefold()
     assert textmatch.folded(text) == "".join(c for c in normalised if c.isascii() and c.isalnum())
+
+
+def test_a_lone_less_than_sign_leaves_a_file_to_be_read_in_parts(tmp_path, monkeypatch):
+    """ "amounts < £10,000" in a staff text opens no tag: the file is still cut, and a leak after
+    it found."""
+    monkeypatch.setattr(guard, "PART_BYTES", 64)
+    line = "Nothing withheld on this line of the register.\n"
+    data = "Amounts < 10,000 are grants.\n" + line * 40 + "The tender evaluation scores\n"
+    (tmp_path / "data.csv").write_text(data, encoding="utf-8")
+    assert len(list(guard._file_readings(tmp_path / "data.csv", None))) > 20
+    leaks = guard.scan(tmp_path, [secret("tender evaluation scores")]).leaks
+    assert [leak.file for leak in leaks] == ["data.csv"]
+
+
+def test_a_file_whose_markup_never_closes_is_read_whole(tmp_path, monkeypatch):
+    """ "see <b" and no ">" after it: each part would be read again with the next, the whole file
+    over and over as it grows; past a bound the file is read whole, and a leak still found."""
+    monkeypatch.setattr(guard, "PART_BYTES", 64)
+    monkeypatch.setattr(guard, "CARRIED_CHARACTERS", 256)
+    line = "Nothing withheld on this line of the register.\n"
+    data = "See <b\n" + line * 40 + "The tender evaluation scores\n"
+    (tmp_path / "data.csv").write_text(data, encoding="utf-8")
+    with pytest.raises(guard._NotInParts):
+        list(guard._file_readings(tmp_path / "data.csv", None))
+    leaks = guard.scan(tmp_path, [secret("tender evaluation scores")]).leaks
+    assert [leak.file for leak in leaks] == ["data.csv"]
