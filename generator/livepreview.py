@@ -246,10 +246,10 @@ class LivePreview:
                 plugin.pages[spec.src_uri] = spec
             self._render_shared(update.listing_pages)
             wanted = set(update.data_files)
-            for name, content in exports.site_exports(
+            for export in exports.site_exports(
                 update.publication, update.registers, site_url, only=wanted
             ):
-                write(Path(plugin.site_config.site_dir, name), content)
+                write(Path(plugin.site_config.site_dir, export.path), export.make())
             log.info("Preview: the lists, registers and open data files are up to date")
             self.after = True
         except Exception:

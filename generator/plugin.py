@@ -29,6 +29,7 @@ from . import check, load, pages, render, search, sitedir, sitefiles, written
 from .config import TransparencyConfig
 from .diagnostics import Diagnostic, Severity
 from .livepreview import LivePreview
+from .opendata import OpenDataFiles
 from .publication import Publication
 from .schema import field_name
 from .settings import Settings, check_options
@@ -47,9 +48,24 @@ def _source(file: File) -> Path | None:
     return Path(file.abs_src_path) if file.abs_src_path else None
 
 
+class WrittenFile(File):
+    """An open data file, written straight into the site by the plugin (opendata.py), perhaps
+    while MkDocs copies its files: nothing for MkDocs to copy."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+
 def _generated(config: MkDocsConfig, added: AddedFile) -> File:
     inclusion = InclusionLevel.INCLUDED if added.in_nav else InclusionLevel.NOT_IN_NAV
-    if added.source is not None:
+    if added.written:
+        file: File = WrittenFile.generated(
+            config,
+            added.src_uri,
+            abs_src_path=os.path.join(config.site_dir, added.src_uri),
+            inclusion=inclusion,
+        )
+    elif added.source is not None:
         file = File.generated(
             config, added.src_uri, abs_src_path=str(added.source), inclusion=inclusion
         )
@@ -59,15 +75,6 @@ def _generated(config: MkDocsConfig, added: AddedFile) -> File:
         )
     file.edit_uri = added.edit_uri
     return file
-
-
-def _write_into(site_dir: str, path: str, content: bytes) -> Path:
-    """A file written straight into the site, which MkDocs then leaves in place: it copies a file
-    onto itself as nothing (the way its plugins write into site_dir)."""
-    target = Path(site_dir, path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
-    return target
 
 
 def _add_to_toc(page: MkDocsPage, anchor: str, title: str) -> None:
@@ -169,6 +176,8 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
     # During a whole build of a large site, the generated pages' HTML made by a copy of the build
     # too (sharedpages.py); the live preview renders its pages alone.
     shared: SharedPages | None = None
+    # The open data files being written, from on_files until on_post_build.
+    open_data: OpenDataFiles | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -246,7 +255,6 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             self.specified,
             [FoundFile(file.src_uri, _source(file)) for file in files],
             config.site_url or "",
-            write=lambda path, content: _write_into(config.site_dir, path, content),
         )
         if site.problems:
             self._stop(site.problems, "the site's pages")
@@ -257,6 +265,10 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             files.append(_generated(config, added))
         self.pages = site.pages
         self.nav_cache = render.RenderedOnce()
+        self._stop_writing()
+        # A copy of the build on another core writes them while this one renders the pages;
+        # not when serving (a server's threads and a forked copy do not mix).
+        self.open_data = OpenDataFiles(config.site_dir, site.exports, forking=not self.serving)
         return files
 
     def on_page_content(
@@ -368,6 +380,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._stop_sharing()
+        if self.open_data is not None:
+            self.open_data.finish()
+            self.open_data = None
         if self.errors:
             self._stop_indexing()
             # Served at its address and, as the 404 page, at every other one.
@@ -394,12 +409,19 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             )
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._stop_writing()
         self._stop_sharing()
         self._stop_indexing()
 
     def on_shutdown(self) -> None:
+        self._stop_writing()
         self._stop_sharing()
         self._stop_indexing()
+
+    def _stop_writing(self) -> None:
+        if self.open_data is not None:
+            self.open_data.close()
+            self.open_data = None
 
     def _stop_sharing(self) -> None:
         if self.shared is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 from . import exports, pages, statutory
 from .addresses import document_path, served_address
@@ -36,13 +36,15 @@ class FoundFile:
 
 @dataclass(frozen=True)
 class AddedFile:
-    """A file the generator adds to the site: written from `content`, or copied from `source`."""
+    """A file the generator adds to the site: written from `content`, copied from `source`, or,
+    when `written`, written into the built site by the generator itself (an open data file)."""
 
     src_uri: str
     content: str | None = None
     source: Path | None = None
     in_nav: bool = True
     edit_uri: str | None = None
+    written: bool = False
 
 
 @dataclass
@@ -52,6 +54,7 @@ class SiteFiles:
     left_out: list[str] = field(default_factory=list)  # src_uri of each found file not published
     added: list[AddedFile] = field(default_factory=list)
     pages: dict[str, Page] = field(default_factory=dict)  # the generated pages, by src_uri
+    exports: list[exports.Export] = field(default_factory=list)  # the open data files, unwritten
     problems: Diagnostics = field(default_factory=Diagnostics)
 
 
@@ -73,15 +76,11 @@ def plan(
     specified: SpecifiedInformation | None,
     found: list[FoundFile],
     site_url: str,
-    *,
-    write: Callable[[str, bytes], Path],
 ) -> SiteFiles:
     """The files of the built site: the found files less those left out, then the generated
-    pages, the documents, the open data files and the assets, in that order.
-
-    Each open data file is written (by `write`, which says where it put it) as soon as it is
-    made: together they grow with the number of decisions, too much to hold until the builder
-    copies its files."""
+    pages, the documents, the open data files and the assets, in that order. The open data files
+    are listed, not made: the builder writes them into the built site (opendata.py), each as it
+    is made, as together they grow with the number of decisions, too much to hold."""
     left_out = _left_out(publication, found)
     kept = [file.src_uri for file in found if file.src_uri not in left_out]
     generated = _site_pages(publication, registers, specified, site_url)
@@ -90,16 +89,16 @@ def plan(
         return SiteFiles(left_out=sorted(left_out), problems=taken)
     added = [_page_file(page) for page in generated]
     added += _documents(publication)
-    # The open data files are files of the site the builder knows, so a page may link to them.
-    added += [
-        AddedFile(path, source=write(path, content))
-        for path, content in exports.site_exports(publication, registers, site_url)
-    ]
+    # The open data files are files of the site the builder knows, so a page may link to them;
+    # the builder writes them (opendata.py).
+    open_data = exports.site_exports(publication, registers, site_url)
+    added += [AddedFile(export.path, written=True) for export in open_data]
     added += _assets()
     return SiteFiles(
         left_out=[file.src_uri for file in found if file.src_uri in left_out],
         added=added,
         pages={page.src_uri: page for page in generated},
+        exports=open_data,
         problems=_missing_pages(publication, specified, [*kept, *(a.src_uri for a in added)]),
     )
 
@@ -110,8 +109,7 @@ def problems(
     specified: SpecifiedInformation | None,
     found: list[FoundFile],
 ) -> Diagnostics:
-    """The problems plan would stop the build with, for `transparency validate`: the open data
-    files, the slowest to make, are made only when a `page:` is found nowhere else."""
+    """The problems plan would stop the build with, for `transparency validate`."""
     left_out = _left_out(publication, found)
     generated = _site_pages(publication, registers, specified, site_url="")
     taken = _taken(publication, found, left_out, generated)
@@ -120,11 +118,8 @@ def problems(
     published = [file.src_uri for file in found if file.src_uri not in left_out]
     published += [page.src_uri for page in generated]
     published += [added.src_uri for added in (*_documents(publication), *_assets())]
-    missing = _missing_pages(publication, specified, published)
-    if missing:
-        open_data = exports.site_exports(publication, registers, "")
-        missing = _missing_pages(publication, specified, [*published, *(p for p, _ in open_data)])
-    return missing
+    published += [export.path for export in exports.site_exports(publication, registers, "")]
+    return _missing_pages(publication, specified, published)
 
 
 def _site_pages(

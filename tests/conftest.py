@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import shutil
 import subprocess
@@ -10,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
 
 pytest_plugins = ["browser", "pytester"]
 
@@ -53,6 +56,23 @@ def build_site(source: Path, site_dir: Path) -> subprocess.CompletedProcess:
         env=env,
         cwd=source,
     )
+
+
+def built_in_process(source: Path, site_dir: Path, *, command: str = "build") -> dict[str, str]:
+    """Build a site with MkDocs in this process (so that tests may patch the generator), as
+    `mkdocs build` would (or `mkdocs serve` does, with command="serve"); the sha256 of each
+    built file, by its path inside the site."""
+    config = load_config(config_file=str(source / "mkdocs.yml"), site_dir=str(site_dir))
+    config.plugins.on_startup(command=command, dirty=False)
+    try:
+        mkdocs_build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return {
+        path.relative_to(site_dir).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(site_dir.rglob("*"))
+        if path.is_file()
+    }
 
 
 def copy_site(destination: Path, source: Path = FIXTURE_SITE) -> Path:

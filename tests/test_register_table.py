@@ -123,6 +123,7 @@ def test_no_register_download_takes_the_path_of_another_file():
     data/decisions.csv) must not replace it."""
     publication = publish(loader.load(read_settings(FIXTURE_SITE / "mkdocs.yml")))
     paths = [
-        path for path, _ in exports.site_exports(publication, registers.derive(publication), "")
+        export.path
+        for export in exports.site_exports(publication, registers.derive(publication), "")
     ]
     assert len(paths) == len(set(paths))

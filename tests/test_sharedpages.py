@@ -4,7 +4,6 @@ each page, and whether or not the copy lives to make any."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -14,27 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SOURCE_DATE_EPOCH, copy_site
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
+from conftest import SOURCE_DATE_EPOCH, built_in_process, copy_site
 
 from generator import pages, sharedpages
 
 _PARENT = os.getpid()
-
-
-def built(site: Path, site_dir: Path) -> dict[str, str]:
-    config = load_config(config_file=str(site / "mkdocs.yml"), site_dir=str(site_dir))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-    return {
-        path.relative_to(site_dir).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(site_dir.rglob("*"))
-        if path.is_file()
-    }
 
 
 @pytest.fixture
@@ -47,7 +30,7 @@ def site(tmp_path, monkeypatch):
 def alone(site, tmp_path):
     """The site as the build alone renders it: the fixture is far too small to share."""
     assert not sharedpages.SharedPages.wanted(40)
-    return built(site, tmp_path / "alone")
+    return built_in_process(site, tmp_path / "alone")
 
 
 def rendered_here(monkeypatch) -> list[str]:
@@ -81,7 +64,7 @@ def test_pages_the_copy_renders_are_the_pages_the_build_would(site, alone, tmp_p
     monkeypatch.setattr(sharedpages, "SHARED_ABOVE", 0)
     monkeypatch.setattr(sharedpages.forked, "cores", lambda: 2)
     here, planned = rendered_here(monkeypatch), shared_pages(monkeypatch)
-    assert built(site, tmp_path / "shared") == alone
+    assert built_in_process(site, tmp_path / "shared") == alone
     # The copy made pages (on this small site, often all of them before the build asks).
     assert len(planned) > 10 and len(here) < len(planned)
     assert not list(Path(tempfile.gettempdir()).glob("transparency-pages-*"))
@@ -101,7 +84,7 @@ def test_a_copy_that_fails_leaves_its_pages_to_the_build(
 
     monkeypatch.setattr(sharedpages.SharedPages, "_from_the_end", failing)
     here, planned = rendered_here(monkeypatch), shared_pages(monkeypatch)
-    assert built(site, tmp_path / "shared") == alone
+    assert built_in_process(site, tmp_path / "shared") == alone
     assert len(planned) > 10 and sorted(here) == sorted(page.src_uri for page in planned)
 
 

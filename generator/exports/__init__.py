@@ -8,7 +8,8 @@ order, no clock read, every date from a record or from the publication's build d
 
 from __future__ import annotations
 
-from typing import Collection, Iterator
+from functools import cache, partial
+from typing import Collection
 
 from ..addresses import LICENCE_URL
 from ..publication import Publication
@@ -23,16 +24,18 @@ from .decisions import (
     record_json,
 )
 from .envelope import SCHEMA_VERSION
+from .export import Export
 from .feeds import atom_feed, feed_files
 from .funding import FUNDING_CSV, funding_csv
-from .ocds import OCDS, ocds_package
+from .ocds import OCDS, contract_awards, ocds_package
 from .registers import register_csvs
 from .schemas import SCHEMAS, schema_bytes, schema_file
 from .tabular import csv_cell, spreadsheet_safe
-from .threesixtygiving import GRANTS_360, grants_360, grants_left_out
+from .threesixtygiving import GRANTS_360, awarded, grants_360, grants_left_out
 
 __all__ = [
     "LICENCE_URL",
+    "Export",
     "SCHEMA_VERSION",
     "atom_feed",
     "csv_cell",
@@ -49,29 +52,32 @@ def site_exports(
     site_url: str,
     *,
     only: Collection[str] | None = None,
-) -> Iterator[tuple[str, bytes]]:
-    """Every open data file as (path in the site, content), made one at a time; with only, just
-    the files at those paths (what the live preview writes again after a save)."""
+) -> list[Export]:
+    """Every open data file of the site; with only, just the files at those paths (what the
+    live preview writes again after a save)."""
+    # Every decision's export row, made once for the files that hold them, when first needed.
+    records = cache(partial(decision_records, publication, site_url))
 
-    def wanted(path: str) -> bool:
-        return only is None or path in only
+    def record(number: int) -> bytes:
+        return record_json(publication, records()[number])
 
-    records = decision_records(publication, site_url)
-    if wanted(DECISIONS_CSV):
-        yield DECISIONS_CSV, decisions_csv(records)
-    if wanted(DECISIONS_JSON):
-        yield DECISIONS_JSON, decisions_json(publication, records)
-    if wanted(FUNDING_CSV):
-        yield FUNDING_CSV, funding_csv(publication)
-    if wanted(GRANTS_360) and (grants := grants_360(publication, registers.grants, site_url)):
-        yield GRANTS_360, grants
-    if wanted(OCDS) and (contracts := ocds_package(publication, site_url)):
-        yield OCDS, contracts
-    yield from feed_files(publication, site_url, wanted)
-    for name in SCHEMAS:
-        if wanted(schema_file(name)):
-            yield schema_file(name), schema_bytes(name)
-    for decision, record in zip(publication.decisions, records):
-        if wanted(decision.url + RECORD_JSON):
-            yield decision.url + RECORD_JSON, record_json(publication, record)
-    yield from register_csvs(publication, registers, site_url, wanted)
+    found = [
+        Export(DECISIONS_CSV, lambda: decisions_csv(records())),
+        Export(DECISIONS_JSON, lambda: decisions_json(publication, records())),
+        Export(FUNDING_CSV, lambda: funding_csv(publication)),
+    ]
+    # Both standards need at least one grant, or contract, in a file.
+    if awarded(registers.grants):
+        found.append(
+            Export(GRANTS_360, partial(grants_360, publication, registers.grants, site_url))
+        )
+    if contract_awards(publication):
+        found.append(Export(OCDS, partial(ocds_package, publication, site_url)))
+    found += feed_files(publication, site_url)
+    found += [Export(schema_file(name), partial(schema_bytes, name)) for name in SCHEMAS]
+    found += [
+        Export(decision.url + RECORD_JSON, partial(record, number))
+        for number, decision in enumerate(publication.decisions)
+    ]
+    found += register_csvs(publication, registers, site_url)
+    return found if only is None else [export for export in found if export.path in only]

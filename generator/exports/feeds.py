@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable, Iterator
+from functools import partial
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
@@ -13,6 +13,7 @@ from ..model import Decision
 from ..publication import Publication
 from .decisions import RECORD_JSON
 from .envelope import PACKAGE
+from .export import Export
 from .tabular import timestamp
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -102,15 +103,14 @@ def atom_feed(
     return document + b"\n"
 
 
-def feed_files(
-    publication: Publication, site_url: str, wanted: Callable[[str], bool] = lambda path: True
-) -> Iterator[tuple[str, bytes]]:
-    """The feed of all decisions and one per category in use (those wanted)."""
+def feed_files(publication: Publication, site_url: str) -> list[Export]:
+    """The feed of all decisions and one per category in use."""
     name = publication.settings.publisher.name
-    if wanted(FEED):
-        yield (
+    feeds = [
+        Export(
             FEED,
-            atom_feed(
+            partial(
+                atom_feed,
                 publication,
                 site_url,
                 publication.decisions,
@@ -119,12 +119,12 @@ def feed_files(
                 f"{name}: decisions",
             ),
         )
-    for category in publication.categories:
-        if not wanted(category_feed(category)):
-            continue
-        yield (
+    ]
+    feeds += [
+        Export(
             category_feed(category),
-            atom_feed(
+            partial(
+                atom_feed,
                 publication,
                 site_url,
                 publication.in_category(category),
@@ -133,3 +133,6 @@ def feed_files(
                 f"{name}: {render.label(category).lower()} decisions",
             ),
         )
+        for category in publication.categories
+    ]
+    return feeds

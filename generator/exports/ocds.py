@@ -154,12 +154,10 @@ def _release(publication: Publication, decision: Decision, site_url: str) -> dic
     return release
 
 
-def ocds_package(publication: Publication, site_url: str) -> bytes | None:
-    """The Open Contracting release package; None when there is no contract, as the standard needs
-    one."""
+def ocds_package(publication: Publication, site_url: str) -> bytes:
+    """The Open Contracting release package (the standard needs one contract at least: none is
+    made when `contract_awards` finds none)."""
     awards = contract_awards(publication)
-    if not awards:
-        return None
     publisher = publication.settings.publisher
     package: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,

@@ -107,11 +107,10 @@ def awarded(rows: list[GrantRow]) -> list[GrantRow]:
     return [row for row in rows if grant_left_out(row) is None]
 
 
-def grants_360(publication: Publication, rows: list[GrantRow], site_url: str) -> bytes | None:
-    """The 360Giving grant package; None when there is no grant, as the standard needs one."""
+def grants_360(publication: Publication, rows: list[GrantRow], site_url: str) -> bytes:
+    """The 360Giving grant package (the standard needs one grant at least: none is made when
+    `awarded` finds none)."""
     made = [_grant(publication, row, site_url) for row in awarded(rows)]
-    if not made:
-        return None
     publisher = publication.settings.publisher
     package: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
