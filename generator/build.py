@@ -7,6 +7,7 @@ site/ is touched, so a failed build leaves the previous site exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
@@ -26,7 +27,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from . import check, guard, links, sitedir
+from . import check, guard, links, search, sitedir
 from .diagnostics import for_people
 from .publication import Publication
 from .settings import OptionsError, Settings, read_settings
@@ -187,6 +188,7 @@ def _mkdocs(
     """Build the site into config.site_dir; the plugin's on_post_build adds exports and search."""
     if (plugin := config.plugins.get("transparency")) is not None:
         plugin.loaded = prepared  # validated and published at step 1: not a second time
+        plugin.index_later = True  # waited for in _check, while links are checked
     with _mkdocs_errors(config_file, log):
         config.plugins.on_startup(command="build", dirty=False)
         try:
@@ -209,21 +211,36 @@ def _check(
     build_dir: Path,
     site_dir: Path,
     config: MkDocsConfig,
+    config_file: Path,
     publication: Publication,
     progress: Progress,
 ) -> None:
     shown = _display(site_dir)
-    # The guard starts first, in other processes, and reads the site while links are checked.
+    secrets = guard.secrets(publication, _display)
+    attached = links.attached_files(publication, Path(config.docs_dir))
+    # Pagefind may still be finishing the search index (plugin.index_later). Meanwhile the guard
+    # starts, in other processes giving way to Pagefind, and reads the rest of the site while
+    # links are checked; it reads the index once it is written.
     with guard.Scanning(
         build_dir,
-        guard.secrets(publication, _display),
-        links.attached_files(publication, Path(config.docs_dir)),
+        secrets,
+        attached,
+        names=guard.files(build_dir, leaving=search.BUNDLE),
+        giving_way=True,
     ) as scanning:
         with progress.step(3):
-            sources = links.sources(publication, Path(config.docs_dir), _display)
-            broken = links.check(build_dir, publication, config.site_url or "", sources)
+            try:
+                sources = links.sources(publication, Path(config.docs_dir), _display)
+                broken = links.check(
+                    build_dir, publication, config.site_url or "", sources, leaving=search.BUNDLE
+                )
+            finally:
+                _search_index(config, config_file)
         with progress.step(4):
-            scanned = scanning.result()
+            with guard.Scanning(
+                build_dir, secrets, attached, names=guard.files(build_dir, within=search.BUNDLE)
+            ) as scanning_index:
+                scanned = guard.joined(scanning.result(), scanning_index.result())
             progress.notes += [
                 f"warning: {shown}/{name}: the guard cannot read text in this file (an image, or "
                 "an encrypted or damaged document): check by eye that it holds nothing withheld"
@@ -233,6 +250,15 @@ def _check(
     problems += [f"{shown}/{leak.file}: error: {leak.message()}" for leak in scanned.leaks]
     if problems:
         raise BuildFailed(problems)
+
+
+def _search_index(config: MkDocsConfig, config_file: Path) -> None:
+    """Wait for the search index the plugin is writing, if any."""
+    if (plugin := config.plugins.get("transparency")) is not None:
+        try:
+            plugin.finish_search_index()
+        except MkDocsException as exc:
+            raise BuildFailed([f"{config_file}: mkdocs: {' '.join(str(exc).split())}"]) from None
 
 
 def _link_problems(broken: list[links.BrokenLink], shown: str) -> Iterator[str]:
@@ -302,7 +328,7 @@ def build(
                 progress.notes += [
                     f"warning: mkdocs: {w}" for w in log.lines(logging.WARNING) if w not in shown
                 ]
-        _check(build_dir, site_dir, config, publication, progress)
+        _check(build_dir, site_dir, config, config_file, publication, progress)
         pages, files, size = _tree(build_dir)
         with progress.step(5):
             sitedir.ordinary_permissions(build_dir)
@@ -319,6 +345,9 @@ def build(
     finally:
         gc.unfreeze()
         if build_dir is not None:
+            # A build that failed after its pages: its search index may still be being written.
+            with contextlib.suppress(BuildFailed):
+                _search_index(config, config_file)
             shutil.rmtree(build_dir, ignore_errors=True)
     withheld = publication.withheld
     return Summary(

@@ -486,13 +486,23 @@ class Scan:
     unread: list[str] = field(default_factory=list)
 
 
+def joined(*scans: Scan) -> Scan:
+    """The scans of parts of a site as one scan of it, in the order of the files' paths."""
+    return Scan(
+        leaks=sorted(
+            (leak for scan in scans for leak in scan.leaks), key=lambda leak: _order(leak.file)
+        ),
+        unread=sorted((name for scan in scans for name in scan.unread), key=_order),
+    )
+
+
 def scan(site_dir: Path, secrets: Iterable[Secret], attached: Iterable[str] = ()) -> Scan:
     """Every withheld text found in any file of a built site, or in any file's path.
 
     `attached` are the files (inside the site) copied from staff's sources: those whose text
     cannot be read are listed in the result.
     """
-    return _scan(site_dir, _files(site_dir), list(secrets), set(attached))
+    return _scan(site_dir, files(site_dir), list(secrets), set(attached))
 
 
 class Scanning:
@@ -509,9 +519,13 @@ class Scanning:
         secrets: Iterable[Secret],
         attached: Iterable[str] = (),
         *,
+        names: list[str] | None = None,
         processes: int | None = None,
+        giving_way: bool = False,
     ):
-        names = _files(site_dir)
+        """The files named (all the site's by default); with giving_way, the processes yield
+        the cores to others (Pagefind finishing the search index) until these are done."""
+        names = files(site_dir) if names is None else names
         secrets, attached = list(secrets), set(attached)
         self._work = (site_dir, names, secrets, attached)
         processes = processes or forked.cores()
@@ -523,8 +537,8 @@ class Scanning:
                 self._pool = ProcessPoolExecutor(
                     processes,
                     mp_context=multiprocessing.get_context("fork"),
-                    initializer=forked.end_with,
-                    initargs=(os.getpid(),),
+                    initializer=_started,
+                    initargs=(os.getpid(), giving_way),
                 )
             except (OSError, NotImplementedError):  # no semaphores here: one process does it all
                 self._pool = None
@@ -558,10 +572,28 @@ class Scanning:
             self._pool.shutdown(cancel_futures=True)
 
 
-def _files(site_dir: Path) -> list[str]:
-    """The site's files, in the order of their paths' parts."""
-    paths = sorted(path for path in site_dir.rglob("*") if path.is_file())
+def _started(parent: int, giving_way: bool) -> None:
+    forked.end_with(parent)
+    if giving_way:
+        os.nice(19)
+
+
+def files(site_dir: Path, *, within: str | None = None, leaving: str | None = None) -> list[str]:
+    """The site's files, in the order of their paths' parts: those in the folder `within` alone,
+    or all but those in the folder `leaving` (one still being written)."""
+    tops = [site_dir / within] if within else [p for p in site_dir.iterdir() if p.name != leaving]
+    paths = sorted(
+        path
+        for top in tops
+        for path in (top.rglob("*") if top.is_dir() else [top])
+        if path.is_file()
+    )
     return [path.relative_to(site_dir).as_posix() for path in paths]
+
+
+def _order(name: str) -> list[str]:
+    # As paths sort: by their parts.
+    return name.split("/")
 
 
 def _scan(site_dir: Path, names: list[str], secrets: list[Secret], attached: set[str]) -> Scan:

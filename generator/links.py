@@ -107,16 +107,20 @@ class _Site:
         return f"there is no {inside or 'home page'} in the built site"
 
 
-def _scan(root: Path, base: str, site_url: str) -> _Site:
+def _scan(root: Path, base: str, site_url: str, leaving: str | None) -> _Site:
     parts = urlsplit(site_url)
-    return _Site(root, base, (parts.scheme, parts.netloc), set(_files(root)), _Pages(root))
+    files = set(_files(root, leaving=leaving))
+    return _Site(root, base, (parts.scheme, parts.netloc), files, _Pages(root))
 
 
-def _files(folder: str | Path, inside: str = "") -> Iterator[str]:
-    """Every file under a folder (as rglob finds them, without its cost): its path inside."""
+def _files(folder: str | Path, inside: str = "", *, leaving: str | None = None) -> Iterator[str]:
+    """Every file under a folder (as rglob finds them, without its cost) but those in its
+    folder `leaving`: its path inside."""
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
+                if entry.name == leaving:
+                    continue
                 if entry.is_dir(follow_symlinks=False):
                     yield from _files(entry.path, f"{inside}{entry.name}/")
                 elif entry.is_file():
@@ -309,13 +313,20 @@ class _Judge:
 
 
 def check(
-    root: Path, publication: Publication, site_url: str = "", sources: dict[str, str] | None = None
+    root: Path,
+    publication: Publication,
+    site_url: str = "",
+    sources: dict[str, str] | None = None,
+    *,
+    leaving: str | None = None,
 ) -> list[BrokenLink]:
     """Every broken internal link and anchor in the HTML files of a built site.
 
     `sources` maps a built HTML file to the file staff write it from, to say where to fix it.
+    `leaving` is a folder of the site not looked into, as it is still being written: the search
+    index, which no page links into (its script finds its files).
     """
-    site = _scan(root, base_path(site_url), site_url)
+    site = _scan(root, base_path(site_url), site_url, leaving)
     sources = sources or {}
     broken = []
     judge = _Judge(site)

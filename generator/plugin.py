@@ -10,8 +10,10 @@ import logging
 import os
 import posixpath
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 from markupsafe import Markup, escape
 from mkdocs.config.base import ConfigErrors, ConfigWarnings, ValidationError
@@ -178,6 +180,10 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
     shared: SharedPages | None = None
     # The open data files being written, from on_files until on_post_build.
     open_data: OpenDataFiles | None = None
+    # Set by `transparency build`: on_post_build starts the search index and returns, and the
+    # build waits for it with finish_search_index.
+    index_later = False
+    indexing: Future[search.SearchIndex] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -393,20 +399,40 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         # Also after each rebuild of `mkdocs serve`, into the folder it serves.
         indexer, self.indexer = self.indexer, None
         if self.settings.search:
-            try:
-                index = search.build_index(
-                    Path(config.site_dir),
-                    config.theme.get("language") or "en",
-                    parts_above=self.settings.search_parts_above,
-                    part_size=self.settings.search_part_size,
-                    indexer=indexer,
-                )
-            except search.SearchIndexError as exc:
-                raise PluginError(str(exc))
             self.indexed = indexer.pages if indexer is not None else []
-            log.info(
-                f"search index: {index.pages} pages, {index.files} files, {index.bytes // 1024} KB"
+            indexing = partial(
+                search.build_index,
+                Path(config.site_dir),
+                config.theme.get("language") or "en",
+                parts_above=self.settings.search_parts_above,
+                part_size=self.settings.search_part_size,
+                indexer=indexer,
             )
+            # For this build only: MkDocs keeps its plugins from one build to the next.
+            index_later, self.index_later = self.index_later, False
+            if index_later:
+                # Pagefind finishing the index is mostly Pagefind's own work, on its own
+                # threads: `transparency build` checks the site meanwhile (build.py).
+                starting = ThreadPoolExecutor(1)
+                self.indexing = starting.submit(indexing)
+                starting.shutdown(wait=False)
+            else:
+                self._indexed(indexing)
+
+    def finish_search_index(self) -> None:
+        """Return once the search index a build started with index_later is written."""
+        indexing, self.indexing = self.indexing, None
+        if indexing is not None:
+            self._indexed(indexing.result)
+
+    @staticmethod
+    def _indexed(indexing: Callable[[], search.SearchIndex]) -> None:
+        try:
+            index = indexing()
+        except search.SearchIndexError as exc:
+            raise PluginError(str(exc))
+        size = f"{index.files} files, {index.bytes // 1024} KB"
+        log.info(f"search index: {index.pages} pages, {size}")
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_writing()
@@ -414,6 +440,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         self._stop_indexing()
 
     def on_shutdown(self) -> None:
+        self.index_later = False
         self._stop_writing()
         self._stop_sharing()
         self._stop_indexing()

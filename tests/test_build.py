@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import shlex
+import time
 import tomllib
 from pathlib import Path
 
@@ -367,6 +368,71 @@ def test_a_dead_link_and_a_missing_anchor_in_a_written_page_fail_the_build(tmp_p
         output,
         re.M,
     ), output
+
+
+def slow_search_index(monkeypatch, then=None) -> list[bool]:
+    """Pagefind taking a second to finish the index, as on a large site; whether the build's
+    folder was still there each time it finished. `then` runs on the written index."""
+    from generator import search
+
+    existed: list[bool] = []
+    real = search.build_index
+
+    def slow(site_dir, *args, **kwargs):
+        time.sleep(1)
+        try:
+            index = real(site_dir, *args, **kwargs)
+            if then is not None:
+                then(Path(site_dir) / search.BUNDLE)
+            return index
+        finally:
+            existed.append(Path(site_dir).is_dir())
+
+    monkeypatch.setattr(search, "build_index", slow)
+    return existed
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["the links check", "MkDocs, strict"])
+def test_a_build_failing_after_its_pages_waits_for_the_search_index_before_removing_its_folder(
+    tmp_path, monkeypatch, strict
+):
+    """`transparency build` checks links while Pagefind finishes the index: when the links
+    check fails, or MkDocs itself once the pages are written (strict, on a warning), the index is
+    still waited for, not written into a folder being removed (or left behind)."""
+    folder = copy_site(tmp_path / "source")
+    (folder / "content" / "contacts.md").write_text("# Contacts\n\n[Old](no-such-page.md)\n")
+    before = previous_site(folder)
+    existed = slow_search_index(monkeypatch)
+    command = ["build", "--strict"] if strict else ["build"]
+    output = assert_refused(transparency(folder, monkeypatch, *command), folder, before)
+    stopped_by = "mkdocs.yml: mkdocs: Aborted" if strict else "there is no contacts/no-such-page.md"
+    assert stopped_by in output
+    assert existed == [True]
+
+
+def test_the_guard_reads_the_search_index_written_after_it_started(tmp_path, monkeypatch):
+    """The guard starts on the rest of the site while Pagefind finishes the index, and reads
+    the index once it is written."""
+    folder = copy_site(tmp_path / "source")
+    before = previous_site(folder)
+
+    def leaked(index: Path) -> None:
+        fragment = json.dumps(
+            {
+                "content": "The account of First Charity is CANARYEXEMPT sort code 00-00-00, "
+                "held with the Example Bank & Trust <plc>."
+            }
+        )
+        (index / "fragment" / "en_leak.pf_fragment").write_bytes(
+            gzip.compress(b"pagefind_dcd" + fragment.encode())
+        )
+
+    existed = slow_search_index(monkeypatch, then=leaked)
+    output = assert_refused(transparency(folder, monkeypatch, "build"), folder, before)
+    assert re.search(
+        rf"^site/pagefind/fragment/en_leak\.pf_fragment: error: .*{re.escape(EXEMPT)}", output, re.M
+    ), output
+    assert existed == [True]
 
 
 def built(tmp_path: Path, files: dict[str, str]) -> Path:

@@ -201,6 +201,27 @@ def test_a_scan_split_between_processes_finds_what_one_process_finds(tmp_path, p
     assert split == alone
 
 
+def test_a_site_scanned_in_two_folds_finds_what_one_scan_finds_in_the_same_order(tmp_path):
+    """`transparency build` scans the site but the search index while Pagefind finishes it,
+    then the index: together, the same leaks in the same order as one scan of the whole."""
+    secrets = [secret("tender evaluation scores")]
+    leak = "<p>the tender evaluation scores</p>"
+    for name in ("a.html", "pagefind.html", "pagefind/x.js", "pagefind/z/y.json", "pagefinder/a",
+                 "q/pagefind/b.html", "z.html", "PAGEFIND/c"):  # fmt: skip
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(leak, encoding="utf-8")
+    rest = guard.files(tmp_path, leaving="pagefind")
+    index = guard.files(tmp_path, within="pagefind")
+    assert index == ["pagefind/x.js", "pagefind/z/y.json"]
+    assert sorted(rest + index) == sorted(guard.files(tmp_path)) and not set(rest) & set(index)
+    whole = guard.scan(tmp_path, secrets)
+    with guard.Scanning(tmp_path, secrets, names=rest, processes=2, giving_way=True) as first:
+        with guard.Scanning(tmp_path, secrets, names=index, processes=2) as second:
+            assert guard.joined(first.result(), second.result()) == whole
+    assert [leak.file for leak in whole.leaks] == guard.files(tmp_path)
+    assert guard.files(tmp_path, within="no-index") == []
+
+
 _PARENT = os.getpid()
 _SCAN = guard._scan
 
