@@ -218,16 +218,23 @@ def _check(
     shown = _display(site_dir)
     secrets = guard.secrets(publication, _display)
     attached = links.attached_files(publication, Path(config.docs_dir))
-    # Pagefind may still be finishing the search index (plugin.index_later). Meanwhile the guard
-    # starts, in other processes giving way to Pagefind, and reads the rest of the site while
-    # links are checked; it reads the index once it is written.
-    with guard.Scanning(
-        build_dir,
-        secrets,
-        attached,
-        names=guard.files(build_dir, leaving=search.BUNDLE),
-        giving_way=True,
-    ) as scanning:
+    # Pagefind may still be finishing the search index (plugin.index_later): links are checked
+    # meanwhile. The guard starts too, in other processes giving way to Pagefind, and reads the
+    # rest of the site; it reads the index once it is written. Not for a site indexed in parts:
+    # Pagefind's commands hold a gigabyte each, and the guard's processes would add theirs.
+    early = len(publication.decisions) <= publication.settings.search_parts_above
+    with contextlib.ExitStack() as scans:
+
+        def scanning(names: list[str], *, giving_way: bool = False) -> guard.Scanning:
+            return scans.enter_context(
+                guard.Scanning(build_dir, secrets, attached, names=names, giving_way=giving_way)
+            )
+
+        rest = (
+            scanning(guard.files(build_dir, leaving=search.BUNDLE), giving_way=True)
+            if early
+            else None
+        )
         with progress.step(3):
             try:
                 sources = links.sources(publication, Path(config.docs_dir), _display)
@@ -237,10 +244,9 @@ def _check(
             finally:
                 _search_index(config, config_file)
         with progress.step(4):
-            with guard.Scanning(
-                build_dir, secrets, attached, names=guard.files(build_dir, within=search.BUNDLE)
-            ) as scanning_index:
-                scanned = guard.joined(scanning.result(), scanning_index.result())
+            rest = rest or scanning(guard.files(build_dir, leaving=search.BUNDLE))
+            index = scanning(guard.files(build_dir, within=search.BUNDLE))
+            scanned = guard.joined(rest.result(), index.result())
             progress.notes += [
                 f"warning: {shown}/{name}: the guard cannot read text in this file (an image, or "
                 "an encrypted or damaged document): check by eye that it holds nothing withheld"

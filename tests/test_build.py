@@ -410,10 +410,20 @@ def test_a_build_failing_after_its_pages_waits_for_the_search_index_before_remov
     assert existed == [True]
 
 
-def test_the_guard_reads_the_search_index_written_after_it_started(tmp_path, monkeypatch):
-    """The guard starts on the rest of the site while Pagefind finishes the index, and reads
-    the index once it is written."""
+@pytest.mark.parametrize("parted", [False, True], ids=["one index", "in parts"])
+def test_the_guard_reads_the_search_index_written_after_it_started(tmp_path, monkeypatch, parted):
+    """The guard starts on the rest of the site while Pagefind finishes the index (or, for an
+    index in parts, once it is finished), and reads the index once it is written."""
     folder = copy_site(tmp_path / "source")
+    if parted:
+        config = folder / "mkdocs.yml"
+        config.write_text(
+            config.read_text().replace(
+                "      reference_prefix: FIX\n",
+                "      reference_prefix: FIX\n"
+                "      search_parts_above: 4\n      search_part_size: 1\n",
+            )
+        )
     before = previous_site(folder)
 
     def leaked(index: Path) -> None:
