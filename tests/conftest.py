@@ -92,6 +92,13 @@ def site_files(site_dir: Path) -> dict[Path, str]:
     return texts
 
 
+@pytest.fixture
+def copied_site(tmp_path, monkeypatch) -> Path:
+    """A fresh copy of the fixture site's sources, to build reproducibly in this process."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    return copy_site(tmp_path / "source")
+
+
 @pytest.fixture(scope="session")
 def fixture_build(tmp_path_factory) -> subprocess.CompletedProcess:
     site_dir = tmp_path_factory.mktemp("fixture-build") / "site"

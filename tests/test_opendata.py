@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SOURCE_DATE_EPOCH, built_in_process, copy_site
+from conftest import built_in_process
 
 from generator import exports, opendata, registers
 from generator.load import load
@@ -20,17 +20,11 @@ _PARENT = os.getpid()
 
 
 @pytest.fixture
-def site(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-    return copy_site(tmp_path / "source")
-
-
-@pytest.fixture
-def alone(site, tmp_path):
+def alone(copied_site, tmp_path):
     """The site as the build alone writes it: the fixture has far too few files for a copy."""
-    listed = exports.site_exports(*_published(site), "")
+    listed = exports.site_exports(*_published(copied_site), "")
     assert len(listed) < opendata.FORKED_ABOVE
-    return built_in_process(site, tmp_path / "alone")
+    return built_in_process(copied_site, tmp_path / "alone")
 
 
 def _published(site: Path) -> tuple:
@@ -67,19 +61,21 @@ def forking(monkeypatch) -> None:
 
 
 def test_files_the_copy_writes_are_the_files_the_build_would(
-    site, alone, writers, tmp_path, monkeypatch
+    copied_site, alone, writers, tmp_path, monkeypatch
 ):
     forking(monkeypatch)
-    assert built_in_process(site, tmp_path / "forked") == alone
+    assert built_in_process(copied_site, tmp_path / "forked") == alone
     by = written_by(writers)
     assert by["build"] == set()
-    assert by["copy"] == {export.path for export in exports.site_exports(*_published(site), "")}
+    assert by["copy"] == {
+        export.path for export in exports.site_exports(*_published(copied_site), "")
+    }
     assert {"data/decisions.json", "data/decisions.csv", "feed.xml"} <= by["copy"]
 
 
 @pytest.mark.parametrize("failure", ["dies", "raises", "hangs"])
 def test_a_copy_that_fails_leaves_its_files_to_the_build(
-    site, alone, writers, tmp_path, monkeypatch, failure
+    copied_site, alone, writers, tmp_path, monkeypatch, failure
 ):
     forking(monkeypatch)
     monkeypatch.setattr(opendata, "WAIT_LIMIT", 2.0)
@@ -98,15 +94,15 @@ def test_a_copy_that_fails_leaves_its_files_to_the_build(
         return write(site_dir, export)
 
     monkeypatch.setattr(opendata, "write", failing)
-    assert built_in_process(site, tmp_path / "forked") == alone
+    assert built_in_process(copied_site, tmp_path / "forked") == alone
 
 
 def test_a_served_site_has_them_written_by_the_server_itself(
-    site, alone, writers, tmp_path, monkeypatch
+    copied_site, alone, writers, tmp_path, monkeypatch
 ):
     """A server's threads and a forked copy do not mix: under `mkdocs serve`, no copy."""
     forking(monkeypatch)
-    served = built_in_process(site, tmp_path / "served", command="serve")
+    served = built_in_process(copied_site, tmp_path / "served", command="serve")
     assert {path: served[path] for path in alone if path.startswith("data/")} == {
         path: digest for path, digest in alone.items() if path.startswith("data/")
     }
@@ -147,7 +143,7 @@ def test_a_failed_build_stops_the_copy(tmp_path, monkeypatch):
     assert not (tmp_path / "data" / "x.csv").exists()
 
 
-def test_listing_the_open_data_files_makes_none(site, monkeypatch):
+def test_listing_the_open_data_files_makes_none(copied_site, monkeypatch):
     """The build lists them as it plans the site, and `transparency validate` checks a
     Specified Information `page:` against them: neither makes them."""
 
@@ -158,7 +154,7 @@ def test_listing_the_open_data_files_makes_none(site, monkeypatch):
         monkeypatch.setattr(exports, name, made)
     monkeypatch.setattr(exports.feeds, "atom_feed", made)
     monkeypatch.setattr(exports.registers, "csv_table", made)
-    listed = exports.site_exports(*_published(site), "https://example.org/")
+    listed = exports.site_exports(*_published(copied_site), "https://example.org/")
     paths = [export.path for export in listed]
     assert len(paths) == len(set(paths))
     assert {"data/decisions.json", "data/360giving.json", "data/ocds.json", "feed.xml"} <= set(

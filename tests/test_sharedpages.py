@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SOURCE_DATE_EPOCH, built_in_process, copy_site
+from conftest import built_in_process
 
 from generator import pages, sharedpages
 
@@ -21,9 +21,8 @@ _PARENT = os.getpid()
 
 
 @pytest.fixture
-def site(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-    return copy_site(tmp_path / "source")
+def site(copied_site):
+    return copied_site
 
 
 @pytest.fixture
