@@ -22,7 +22,8 @@ from typing import Any, Callable
 from mkdocs.commands.build import _populate_page, get_context
 from mkdocs.structure.files import File, InclusionLevel
 
-from . import exports, forked, pages, preview, search
+from . import exports, forked, opendata, pages, preview, search
+from .opendata import OpenDataFiles
 from .settings import Settings
 
 log = logging.getLogger("mkdocs.plugins.transparency")
@@ -244,12 +245,24 @@ class LivePreview:
                 decision_pages=False,
             ):
                 plugin.pages[spec.src_uri] = spec
-            self._render_shared(update.listing_pages)
-            wanted = set(update.data_files)
-            for export in exports.site_exports(
-                update.publication, update.registers, site_url, only=wanted
-            ):
-                write(Path(plugin.site_config.site_dir, export.path), export.make())
+            # The files holding every decision (a few seconds at 10,000) are written by a copy
+            # of this process while the pages are rendered, themselves shared with another.
+            data = OpenDataFiles(
+                plugin.site_config.site_dir,
+                exports.site_exports(
+                    update.publication, update.registers, site_url, only=set(update.data_files)
+                ),
+                forking=len(update.publication.decisions) > opendata.FORKED_ABOVE,
+                giving_way=False,
+                into=write,
+                wait_limit=SHARE_TIMEOUT,
+            )
+            try:
+                self._render_shared(update.listing_pages)
+            except BaseException:
+                data.close()
+                raise
+            data.finish()
             log.info("Preview: the lists, registers and open data files are up to date")
             self.after = True
         except Exception:

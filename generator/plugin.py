@@ -27,7 +27,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from . import check, load, pages, render, search, sitedir, sitefiles, written
+from . import check, load, opendata, pages, render, search, sitedir, sitefiles, written
 from .config import TransparencyConfig
 from .diagnostics import Diagnostic, Severity
 from .livepreview import LivePreview
@@ -274,7 +274,11 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         self._stop_writing()
         # A copy of the build on another core writes them while this one renders the pages;
         # not when serving (a server's threads and a forked copy do not mix).
-        self.open_data = OpenDataFiles(config.site_dir, site.exports, forking=not self.serving)
+        self.open_data = OpenDataFiles(
+            config.site_dir,
+            site.exports,
+            forking=not self.serving and len(site.exports) > opendata.FORKED_ABOVE,
+        )
         return files
 
     def on_page_content(

@@ -38,10 +38,10 @@ def writers(tmp_path, monkeypatch) -> Path:
     said = tmp_path / "writers"
     write = opendata.write
 
-    def recorded(site_dir, export):
+    def recorded(site_dir, export, *into):
         with said.open("a", encoding="utf-8") as out:
             out.write(f"{os.getpid()} {export.path}\n")
-        return write(site_dir, export)
+        return write(site_dir, export, *into)
 
     monkeypatch.setattr(opendata, "write", recorded)
     return said
@@ -81,7 +81,7 @@ def test_a_copy_that_fails_leaves_its_files_to_the_build(
     monkeypatch.setattr(opendata, "WAIT_LIMIT", 2.0)
     write = opendata.write
 
-    def failing(site_dir, export):
+    def failing(site_dir, export, *into):
         if os.getpid() != _PARENT and export.path == "data/decisions.json":
             # Halfway: the files before it are written, this one is half written.
             Path(site_dir, export.path).parent.mkdir(parents=True, exist_ok=True)
@@ -91,7 +91,7 @@ def test_a_copy_that_fails_leaves_its_files_to_the_build(
             if failure == "hangs":
                 time.sleep(600)
             raise OSError("No space left on device")
-        return write(site_dir, export)
+        return write(site_dir, export, *into)
 
     monkeypatch.setattr(opendata, "write", failing)
     assert built_in_process(copied_site, tmp_path / "forked") == alone

@@ -444,3 +444,36 @@ def test_pages_the_process_sharing_the_work_did_not_render_are_rendered_here(
     build_in_process(site, full)
     stale = [name for name, text in site_text(full).items() if site_text(served)[name] != text]
     assert stale == []
+
+
+@pytest.mark.parametrize("copy", ["writes", "dies"])
+def test_the_files_holding_every_decision_are_written_by_a_copy_while_pages_are_rendered(
+    tmp_path, monkeypatch, copy
+):
+    """A large site's data files (a few seconds at 10,000 decisions) are written by a copy of
+    the serving process while the lists and registers are rendered; should it die, here."""
+    monkeypatch.setattr(livepreview.opendata, "FORKED_ABOVE", 0)
+    monkeypatch.setattr(livepreview.opendata.forked, "cores", lambda: 2)
+    writers = tmp_path / "writers"
+    write = livepreview.opendata.write
+
+    def recorded(site_dir, export, *into):
+        if copy == "dies" and os.getpid() != _PARENT:
+            os._exit(9)
+        with writers.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()} {export.path}\n")
+        return write(site_dir, export, *into)
+
+    monkeypatch.setattr(livepreview.opendata, "write", recorded)
+    site, served, _, _ = saved_in_process(tmp_path, monkeypatch, [])
+    writers.unlink(missing_ok=True)  # the first build's
+    following = Deferred.started.pop(0)
+    following.target(*following.args)
+    written = dict(reversed(line.split(" ", 1)) for line in writers.read_text().splitlines())
+    assert "data/decisions.csv" in written
+    pid = str(_PARENT)
+    assert all((by == pid) is (copy == "dies") for by in written.values()), written
+    full = tmp_path / "full"
+    build_in_process(site, full)
+    stale = [name for name, text in site_text(full).items() if site_text(served)[name] != text]
+    assert stale == []
