@@ -223,6 +223,7 @@ def _check(
     # rest of the site; it reads the index once it is written. Not for a site indexed in parts:
     # Pagefind's commands hold a gigabyte each, and the guard's processes would add theirs.
     early = len(publication.decisions) <= publication.settings.search_parts_above
+    rest_files = guard.files(build_dir, leaving=search.BUNDLE)
     with contextlib.ExitStack() as scans:
 
         def scanning(names: list[str], *, giving_way: bool = False) -> guard.Scanning:
@@ -230,11 +231,7 @@ def _check(
                 guard.Scanning(build_dir, secrets, attached, names=names, giving_way=giving_way)
             )
 
-        rest = (
-            scanning(guard.files(build_dir, leaving=search.BUNDLE), giving_way=True)
-            if early
-            else None
-        )
+        rest = scanning(rest_files, giving_way=True) if early else None
         with progress.step(3):
             try:
                 sources = links.sources(publication, Path(config.docs_dir), _display)
@@ -244,7 +241,7 @@ def _check(
             finally:
                 _search_index(config, config_file)
         with progress.step(4):
-            rest = rest or scanning(guard.files(build_dir, leaving=search.BUNDLE))
+            rest = rest or scanning(rest_files)
             index = scanning(guard.files(build_dir, within=search.BUNDLE))
             scanned = guard.joined(rest.result(), index.result())
             progress.notes += [

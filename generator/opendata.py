@@ -17,8 +17,8 @@ from typing import Callable
 from . import forked
 from .exports import Export
 
-# A build with fewer files than this (about one a decision) writes them sooner than it makes a
-# copy of itself.
+# A site with fewer decisions than this has its files written sooner than a copy of the build
+# (or of the server) is made.
 FORKED_ABOVE = 200
 # How long the build waits by default, once its pages are written, for a copy still writing; past
 # it, the copy is stopped and the build writes them all itself.

@@ -277,7 +277,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         self.open_data = OpenDataFiles(
             config.site_dir,
             site.exports,
-            forking=not self.serving and len(site.exports) > opendata.FORKED_ABOVE,
+            forking=not self.serving and len(self.publication.decisions) > opendata.FORKED_ABOVE,
         )
         return files
 
